@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "provenance.h"
+
+#include <linux/input.h>
+
+#include <bitset>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace tactus {
+
+/** Which event types and codes a device can send, as the kernel reports them. */
+struct EvdevCodes {
+	std::bitset<EV_CNT> types;
+	std::bitset<KEY_CNT> keys;
+	std::bitset<REL_CNT> rels;
+	std::bitset<ABS_CNT> abs;
+	std::bitset<SW_CNT> sws;
+	std::bitset<MSC_CNT> mscs;
+	std::bitset<INPUT_PROP_CNT> props;
+
+	/** True if the device can send @p type / @p code. */
+	bool has(unsigned type, unsigned code) const;
+	/** Mark @p type / @p code as supported; out-of-range values are ignored. */
+	void set(unsigned type, unsigned code);
+
+	bool operator==(const EvdevCodes &) const = default;
+};
+
+/** What a device is for, derived from its codes like udev's input_id builtin. */
+struct Capabilities {
+	bool keyboard = false;    ///< has letter keys
+	bool keys = false;        ///< has some keys (hotkeys, power button)
+	bool pointer = false;     ///< relative motion (mouse, trackball)
+	bool absPointer = false;  ///< absolute single pointer (tablet, usb-tablet)
+	bool touchpad = false;
+	bool touchscreen = false;
+	bool switches = false;
+
+	bool operator==(const Capabilities &) const = default;
+};
+
+/** Derive capabilities from codes; pure, so live and replayed devices agree. */
+Capabilities deriveCapabilities(const EvdevCodes &codes);
+
+/** Short comma-separated form for logs and tables: "keyboard,pointer". */
+std::string capabilitiesString(const Capabilities &caps);
+
+/** Everything known about one input device when it appears. */
+struct DeviceInfo {
+	std::string sysname;  ///< "event3"; for replay, the recorded node's basename
+	std::string devnode;  ///< "/dev/input/event3"
+	std::string syspath;  ///< "/sys/devices/.../input/input7/event3", "" for replay
+	std::string name;     ///< as the device reports it: untrusted, may be any bytes
+	uint16_t bustype = 0; ///< as reported: untrusted
+	uint16_t vendor = 0;
+	uint16_t product = 0;
+	uint16_t version = 0;
+	std::string seat = "seat0"; ///< udev ID_SEAT
+	Provenance provenance = Provenance::Unknown;
+	std::string provenanceDetail; ///< why, e.g. "parent usb 1-1:1.0", "rule qemu-usb-tablet"
+	std::vector<CreatorProcess> creators; ///< uinput only
+	EvdevCodes codes;
+	Capabilities caps;
+};
+
+} // namespace tactus

@@ -1,0 +1,26 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace tactus {
+
+/** True if @p s is well-formed UTF-8 (no overlongs, no surrogates). */
+bool isValidUtf8(std::string_view s);
+
+/**
+ * Make an attacker-controlled string (a device name, a path) safe to put in a
+ * log line, a table or a D-Bus message: invalid UTF-8 bytes and control
+ * characters become \xNN escapes and the result is cut to @p maxBytes
+ * (on a character boundary, with "…" appended when cut).
+ */
+std::string sanitizeForDisplay(std::string_view s, size_t maxBytes = 256);
+
+/** Remove leading and trailing ASCII whitespace. */
+std::string_view trim(std::string_view s);
+
+/** Quote @p s for JSON output (including the surrounding quotes). */
+std::string jsonQuote(std::string_view s);
+
+} // namespace tactus

@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: MIT
+#include "util-strings.h"
+
+#include <gtest/gtest.h>
+
+using namespace tactus;
+
+TEST(Utf8, AcceptsWellFormed)
+{
+	EXPECT_TRUE(isValidUtf8(""));
+	EXPECT_TRUE(isValidUtf8("AT Translated Set 2 keyboard"));
+	EXPECT_TRUE(isValidUtf8("Tastatur \xc3\xa4\xc3\xb6\xc3\xbc \xe2\x82\xac \xf0\x9f\x98\x80"));
+}
+
+TEST(Utf8, RejectsGarbage)
+{
+	EXPECT_FALSE(isValidUtf8("\xff"));
+	EXPECT_FALSE(isValidUtf8("\xc0\xaf"));         // overlong '/'
+	EXPECT_FALSE(isValidUtf8("\xed\xa0\x80"));     // surrogate
+	EXPECT_FALSE(isValidUtf8("\xe2\x82"));         // truncated
+	EXPECT_FALSE(isValidUtf8("\xf4\x90\x80\x80")); // > U+10FFFF
+}
+
+TEST(Sanitize, EscapesControlAndInvalidBytes)
+{
+	EXPECT_EQ(sanitizeForDisplay("plain"), "plain");
+	EXPECT_EQ(sanitizeForDisplay("evil\nkeyboard\x1b[31m"), "evil\\x0akeyboard\\x1b[31m");
+	EXPECT_EQ(sanitizeForDisplay("a\xff" "b"), "a\\xffb");
+	EXPECT_EQ(sanitizeForDisplay("back\\slash"), "back\\\\slash");
+	EXPECT_EQ(sanitizeForDisplay("\xc3\xa4"), "\xc3\xa4");
+}
+
+TEST(Sanitize, CutsLongNamesOnCharacterBoundary)
+{
+	const std::string longName(10000, 'x');
+	const std::string out = sanitizeForDisplay(longName, 32);
+	EXPECT_EQ(out, std::string(32, 'x') + "…");
+	// A multi-byte character that does not fit is dropped whole.
+	EXPECT_EQ(sanitizeForDisplay("ab\xe2\x82\xac", 4), "ab…");
+	EXPECT_TRUE(isValidUtf8(sanitizeForDisplay("ab\xe2\x82\xac", 4)));
+}
+
+TEST(Json, QuotesAndEscapes)
+{
+	EXPECT_EQ(jsonQuote("a\"b\\c\n"), "\"a\\\"b\\\\c\\n\"");
+	EXPECT_EQ(jsonQuote("\x01"), "\"\\u0001\"");
+	EXPECT_TRUE(isValidUtf8(jsonQuote("bad\xff")));
+}
