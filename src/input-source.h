@@ -28,6 +28,8 @@ public:
 	virtual void frame(DeviceId id, Frame events) = 0;
 	/** The kernel dropped events (SYN_DROPPED); the device state was resynced. */
 	virtual void eventsDropped(DeviceId /*id*/) {}
+	/** A device could not be opened or described; it is not followed. */
+	virtual void deviceIgnored(const std::string & /*sysname*/, const Error & /*why*/) {}
 	/** The source has nothing more to deliver (end of a recording). */
 	virtual void sourceFinished() {}
 };

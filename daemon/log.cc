@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: MIT
+#include "log.h"
+
+#include <cstdarg>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace tactus {
+
+namespace {
+
+struct LogState {
+	const char *program = "tactus";
+	LogLevel maxLevel = LogLevel::Info;
+	bool journal = false;
+};
+
+LogState &state()
+{
+	static LogState s;
+	return s;
+}
+
+// $JOURNAL_STREAM is "DEV:INODE" of the stream systemd connected to
+// stdout/stderr; it only means something if stderr still is that stream.
+bool stderrIsJournal()
+{
+	const char *env = std::getenv("JOURNAL_STREAM");
+	if (!env)
+		return false;
+	unsigned long long dev = 0, ino = 0;
+	if (std::sscanf(env, "%llu:%llu", &dev, &ino) != 2)
+		return false;
+	struct stat st;
+	if (fstat(STDERR_FILENO, &st) < 0)
+		return false;
+	return st.st_dev == dev && st.st_ino == ino;
+}
+
+void logV(LogLevel level, const char *format, va_list ap)
+{
+	const LogState &s = state();
+	if (level > s.maxLevel)
+		return;
+	char line[2048];
+	std::vsnprintf(line, sizeof(line), format, ap);
+	if (s.journal)
+		std::fprintf(stderr, "<%d>%s\n", static_cast<int>(level), line);
+	else
+		std::fprintf(stderr, "%s: %s\n", s.program, line);
+}
+
+} // namespace
+
+void logInit(const char *programName)
+{
+	state().program = programName;
+	state().journal = stderrIsJournal();
+	// One line per message even when stderr is a pipe or file.
+	std::setvbuf(stderr, nullptr, _IOLBF, 0);
+}
+
+void logSetMaxLevel(LogLevel level)
+{
+	state().maxLevel = level;
+}
+
+bool logParseLevel(const std::string &text, LogLevel &level)
+{
+	static const struct {
+		const char *name;
+		LogLevel level;
+	} names[] = {
+		{"err", LogLevel::Error},   {"error", LogLevel::Error}, {"warning", LogLevel::Warning},
+		{"notice", LogLevel::Notice}, {"info", LogLevel::Info},  {"debug", LogLevel::Debug},
+	};
+	for (const auto &n : names) {
+		if (text == n.name) {
+			level = n.level;
+			return true;
+		}
+	}
+	return false;
+}
+
+void logMessage(LogLevel level, const char *format, ...)
+{
+	va_list ap;
+	va_start(ap, format);
+	logV(level, format, ap);
+	va_end(ap);
+}
+
+int logError(int err, const char *format, ...)
+{
+	va_list ap;
+	va_start(ap, format);
+	logV(LogLevel::Error, format, ap);
+	va_end(ap);
+	return err;
+}
+
+} // namespace tactus

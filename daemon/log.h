@@ -1,0 +1,33 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+// Logging for the daemon and the tools (the library never logs). Lines go to
+// stderr; under systemd, whose journal reads stderr, each line carries a
+// "<N>" priority prefix the journal understands (sd-daemon(3)).
+
+#include <string>
+
+namespace tactus {
+
+enum class LogLevel { Error = 3, Warning = 4, Notice = 5, Info = 6, Debug = 7 };
+
+/** Decide the output style: priority prefixes if stderr is the journal. */
+void logInit(const char *programName);
+/** Messages above @p level are dropped. */
+void logSetMaxLevel(LogLevel level);
+/** Parse "err", "warning", "notice", "info", "debug"; false if unknown. */
+bool logParseLevel(const std::string &text, LogLevel &level);
+
+/** Log one line at @p level. */
+void logMessage(LogLevel level, const char *format, ...) __attribute__((format(printf, 2, 3)));
+
+/** Log an error and return @p err (a negative errno), so callers log and return in one step. */
+int logError(int err, const char *format, ...) __attribute__((format(printf, 2, 3)));
+
+} // namespace tactus
+
+#define log_error(...) ::tactus::logMessage(::tactus::LogLevel::Error, __VA_ARGS__)
+#define log_warning(...) ::tactus::logMessage(::tactus::LogLevel::Warning, __VA_ARGS__)
+#define log_notice(...) ::tactus::logMessage(::tactus::LogLevel::Notice, __VA_ARGS__)
+#define log_info(...) ::tactus::logMessage(::tactus::LogLevel::Info, __VA_ARGS__)
+#define log_debug(...) ::tactus::logMessage(::tactus::LogLevel::Debug, __VA_ARGS__)

@@ -1,0 +1,27 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "device-info.h"
+
+#include <string>
+#include <string_view>
+
+namespace tactus {
+
+/** Reported bus type as a short name ("usb", "i8042", "0x00ab" if unknown). Untrusted: for display only. */
+std::string busName(uint16_t bustype);
+
+/**
+ * One line about a device for logs and tables; the name is sanitised
+ * because whoever created the device chose it:
+ * `"AT Translated Set 2 keyboard" provenance=hardware (parent serio serio0) bus=i8042 id=0001:0001 seat=seat0 caps=keyboard`
+ */
+std::string formatDeviceLine(const DeviceInfo &info);
+
+/** The creators of a uinput device: "pid 812 uid 1000 exe /usr/bin/ydotoold unit ydotool.service; ..." or "unknown". */
+std::string formatCreators(const DeviceInfo &info);
+
+/** A device as one JSON object (one line), for `tactusctl --json`. */
+std::string formatDeviceJson(const DeviceInfo &info);
+
+} // namespace tactus

@@ -1,0 +1,294 @@
+// SPDX-License-Identifier: MIT
+#include "device-monitor.h"
+
+#include <systemd/sd-device.h>
+#include <systemd/sd-event.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <climits>
+#include <cstring>
+#include <dirent.h>
+#include <sys/inotify.h>
+#include <unistd.h>
+
+namespace tactus {
+
+namespace {
+
+std::string parentDir(const std::string &path)
+{
+	const auto slash = path.find_last_of('/');
+	if (slash == std::string::npos || slash == 0)
+		return "/";
+	return path.substr(0, slash);
+}
+
+std::string baseName(const std::string &path)
+{
+	const auto slash = path.find_last_of('/');
+	return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+struct DeviceEnumeratorDeleter {
+	void operator()(sd_device_enumerator *e) const { sd_device_enumerator_unref(e); }
+};
+
+} // namespace
+
+bool isEvdevSysname(std::string_view name)
+{
+	constexpr std::string_view prefix = "event";
+	if (name.size() <= prefix.size() || name.size() > prefix.size() + 9 || name.substr(0, prefix.size()) != prefix)
+		return false;
+	return std::all_of(name.begin() + prefix.size(), name.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+bool evdevSysnameLess(const std::string &a, const std::string &b)
+{
+	if (a.size() != b.size())
+		return a.size() < b.size();
+	return a < b;
+}
+
+DeviceMonitor::DeviceMonitor(sd_event *loop, const Options &options, Callback added, Callback removed)
+	: loop_(loop), options_(options), backend_(options.backend), added_(std::move(added)),
+	  removed_(std::move(removed))
+{
+	if (backend_ == Backend::Auto) {
+		const std::string control = options_.runDir + "/udev/control";
+		backend_ = access(control.c_str(), F_OK) == 0 ? Backend::Udev : Backend::Inotify;
+	}
+}
+
+DeviceMonitor::~DeviceMonitor()
+{
+	if (udevMonitor_) {
+		sd_device_monitor_stop(udevMonitor_);
+		sd_device_monitor_unref(udevMonitor_);
+	}
+	sd_event_source_disable_unref(inotifySource_);
+}
+
+Result<std::unique_ptr<DeviceMonitor>> DeviceMonitor::create(sd_event *loop, const Options &options,
+							     Callback added, Callback removed)
+{
+	return std::unique_ptr<DeviceMonitor>(new DeviceMonitor(loop, options, std::move(added), std::move(removed)));
+}
+
+std::string_view DeviceMonitor::backendName(Backend backend)
+{
+	switch (backend) {
+	case Backend::Udev: return "udev";
+	case Backend::Inotify: return "inotify";
+	case Backend::Auto: break;
+	}
+	return "auto";
+}
+
+Result<std::vector<std::string>> DeviceMonitor::enumerate() const
+{
+	std::vector<std::string> names;
+
+	if (backend_ == Backend::Udev) {
+		sd_device_enumerator *raw = nullptr;
+		int r = sd_device_enumerator_new(&raw);
+		if (r < 0)
+			return makeError(r, std::string("sd_device_enumerator_new: ") + std::strerror(-r));
+		std::unique_ptr<sd_device_enumerator, DeviceEnumeratorDeleter> e(raw);
+		r = sd_device_enumerator_add_match_subsystem(e.get(), "input", 1);
+		if (r >= 0)
+			r = sd_device_enumerator_add_match_sysname(e.get(), "event*");
+		if (r < 0)
+			return makeError(r, std::string("sd-device match: ") + std::strerror(-r));
+		for (sd_device *d = sd_device_enumerator_get_device_first(e.get()); d;
+		     d = sd_device_enumerator_get_device_next(e.get())) {
+			const char *sysname = nullptr;
+			if (sd_device_get_sysname(d, &sysname) >= 0 && sysname && isEvdevSysname(sysname))
+				names.emplace_back(sysname);
+		}
+	} else {
+		DIR *dir = opendir(options_.devInputDir.c_str());
+		if (!dir) {
+			if (errno == ENOENT)
+				return names; // no input devices at all, not an error
+			return makeError(errno, "opendir " + options_.devInputDir + ": " + std::strerror(errno));
+		}
+		while (const dirent *de = readdir(dir))
+			if (isEvdevSysname(de->d_name))
+				names.emplace_back(de->d_name);
+		closedir(dir);
+	}
+
+	std::sort(names.begin(), names.end(), evdevSysnameLess);
+	return names;
+}
+
+Result<void> DeviceMonitor::start()
+{
+	Result<void> r = backend_ == Backend::Udev ? startUdev() : startInotify();
+	if (!r)
+		return r;
+
+	auto names = enumerate();
+	if (!names)
+		return names.error();
+	for (const auto &name : *names)
+		report(name, true);
+	return {};
+}
+
+void DeviceMonitor::report(const std::string &sysname, bool present)
+{
+	// Both backends can announce a device twice (enumeration racing a
+	// hotplug event, IN_CREATE followed by IN_ATTRIB); callers see one add
+	// and one remove per device.
+	if (present) {
+		if (present_.insert(sysname).second && added_)
+			added_(sysname);
+	} else {
+		if (present_.erase(sysname) && removed_)
+			removed_(sysname);
+	}
+}
+
+Result<void> DeviceMonitor::startUdev()
+{
+	int r = sd_device_monitor_new(&udevMonitor_);
+	if (r < 0)
+		return makeError(r, std::string("sd_device_monitor_new: ") + std::strerror(-r));
+	r = sd_device_monitor_filter_add_match_subsystem_devtype(udevMonitor_, "input", nullptr);
+	if (r < 0)
+		return makeError(r, std::string("sd_device_monitor filter: ") + std::strerror(-r));
+	r = sd_device_monitor_attach_event(udevMonitor_, loop_);
+	if (r < 0)
+		return makeError(r, std::string("sd_device_monitor_attach_event: ") + std::strerror(-r));
+	r = sd_device_monitor_start(udevMonitor_, onUdevEvent, this);
+	if (r < 0)
+		return makeError(r, std::string("sd_device_monitor_start: ") + std::strerror(-r));
+	return {};
+}
+
+int DeviceMonitor::onUdevEvent(sd_device_monitor *, sd_device *device, void *userdata)
+{
+	auto *self = static_cast<DeviceMonitor *>(userdata);
+	const char *sysname = nullptr;
+	if (sd_device_get_sysname(device, &sysname) < 0 || !sysname || !isEvdevSysname(sysname))
+		return 0;
+
+	sd_device_action_t action;
+	if (sd_device_get_action(device, &action) < 0)
+		return 0;
+	switch (action) {
+	case SD_DEVICE_ADD:
+	case SD_DEVICE_CHANGE:
+	case SD_DEVICE_BIND:
+		self->report(sysname, true);
+		break;
+	case SD_DEVICE_REMOVE:
+		self->report(sysname, false);
+		break;
+	default:
+		break;
+	}
+	return 0;
+}
+
+Result<void> DeviceMonitor::startInotify()
+{
+	inotifyFd_.reset(inotify_init1(IN_NONBLOCK | IN_CLOEXEC));
+	if (!inotifyFd_.valid())
+		return makeError(errno, std::string("inotify_init1: ") + std::strerror(errno));
+
+	int r = sd_event_add_io(loop_, &inotifySource_, inotifyFd_.get(), EPOLLIN, onInotify, this);
+	if (r < 0)
+		return makeError(r, std::string("watching inotify: ") + std::strerror(-r));
+	sd_event_source_set_description(inotifySource_, "dev-input-inotify");
+
+	return watchInputDir();
+}
+
+Result<void> DeviceMonitor::watchInputDir()
+{
+	dirWatch_ = inotify_add_watch(inotifyFd_.get(), options_.devInputDir.c_str(),
+				      IN_CREATE | IN_DELETE | IN_MOVED_TO | IN_MOVED_FROM | IN_ATTRIB |
+					      IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR);
+	if (dirWatch_ >= 0) {
+		if (parentWatch_ >= 0) {
+			inotify_rm_watch(inotifyFd_.get(), parentWatch_);
+			parentWatch_ = -1;
+		}
+		return {};
+	}
+	if (errno != ENOENT)
+		return makeError(errno, "inotify on " + options_.devInputDir + ": " + std::strerror(errno));
+
+	// /dev/input appears with the first input device: wait for it in /dev.
+	const std::string parent = parentDir(options_.devInputDir);
+	if (parentWatch_ < 0) {
+		parentWatch_ = inotify_add_watch(inotifyFd_.get(), parent.c_str(), IN_CREATE | IN_MOVED_TO | IN_ONLYDIR);
+		if (parentWatch_ < 0)
+			return makeError(errno, "inotify on " + parent + ": " + std::strerror(errno));
+	}
+	return {};
+}
+
+int DeviceMonitor::onInotify(sd_event_source *, int, uint32_t, void *userdata)
+{
+	static_cast<DeviceMonitor *>(userdata)->handleInotify();
+	return 0;
+}
+
+void DeviceMonitor::handleInotify()
+{
+	alignas(struct inotify_event) char buf[4096];
+	const std::string dirName = baseName(options_.devInputDir);
+	bool rescan = false;
+
+	for (;;) {
+		const ssize_t n = read(inotifyFd_.get(), buf, sizeof(buf));
+		if (n <= 0)
+			break;
+		for (ssize_t off = 0; off < n;) {
+			const auto *ev = reinterpret_cast<const struct inotify_event *>(buf + off);
+			off += static_cast<ssize_t>(sizeof(*ev) + ev->len);
+			const std::string name = ev->len ? ev->name : "";
+
+			if (ev->wd == parentWatch_) {
+				if (name == dirName)
+					rescan = true;
+				continue;
+			}
+			if (ev->wd != dirWatch_)
+				continue;
+			if (ev->mask & (IN_DELETE_SELF | IN_MOVE_SELF | IN_IGNORED)) {
+				// /dev/input went away: every device with it.
+				dirWatch_ = -1;
+				auto gone = present_;
+				for (const auto &s : gone)
+					report(s, false);
+				rescan = true;
+				continue;
+			}
+			if (!isEvdevSysname(name))
+				continue;
+			if (ev->mask & (IN_DELETE | IN_MOVED_FROM))
+				report(name, false);
+			else
+				report(name, true);
+		}
+	}
+
+	if (rescan && dirWatch_ < 0) {
+		if (!watchInputDir())
+			return;
+		if (dirWatch_ >= 0) {
+			auto names = enumerate();
+			if (names)
+				for (const auto &s : *names)
+					report(s, true);
+		}
+	}
+}
+
+} // namespace tactus

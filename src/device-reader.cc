@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: MIT
+#include "device-reader.h"
+
+#include <libevdev/libevdev.h>
+#include <systemd/sd-event.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <time.h>
+
+namespace tactus {
+
+namespace {
+
+InputEvent toInputEvent(const struct input_event &ev)
+{
+	InputEvent out;
+	out.timeUsec = static_cast<uint64_t>(ev.input_event_sec) * 1000000u +
+		       static_cast<uint64_t>(ev.input_event_usec);
+	out.type = ev.type;
+	out.code = ev.code;
+	out.value = ev.value;
+	return out;
+}
+
+} // namespace
+
+DeviceReader::DeviceReader(DeviceId id, InputSink &sink, GoneCallback onGone)
+	: id_(id), sink_(sink), onGone_(std::move(onGone))
+{
+}
+
+DeviceReader::~DeviceReader()
+{
+	sd_event_source_disable_unref(source_);
+	if (evdev_)
+		libevdev_free(evdev_);
+}
+
+Result<std::unique_ptr<DeviceReader>> DeviceReader::open(sd_event *loop, const std::string &devnode,
+							 DeviceId id, InputSink &sink, GoneCallback onGone)
+{
+	std::unique_ptr<DeviceReader> reader(new DeviceReader(id, sink, std::move(onGone)));
+
+	reader->fd_.reset(::open(devnode.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY));
+	if (!reader->fd_.valid())
+		return makeError(errno, "open " + devnode + ": " + std::strerror(errno));
+
+	int r = libevdev_new_from_fd(reader->fd_.get(), &reader->evdev_);
+	if (r < 0)
+		return makeError(r, "libevdev on " + devnode + ": " + std::strerror(-r));
+
+	// The kernel's default is CLOCK_REALTIME, which jumps with NTP and
+	// settimeofday(); rhythm needs a clock that only moves forward.
+	r = libevdev_set_clock_id(reader->evdev_, CLOCK_MONOTONIC);
+	if (r < 0)
+		return makeError(r, "EVIOCSCLOCKID on " + devnode + ": " + std::strerror(-r));
+
+	r = sd_event_add_io(loop, &reader->source_, reader->fd_.get(), EPOLLIN, onReadable, reader.get());
+	if (r < 0)
+		return makeError(r, "watching " + devnode + ": " + std::strerror(-r));
+	sd_event_source_set_description(reader->source_, "evdev");
+
+	return reader;
+}
+
+int DeviceReader::onReadable(sd_event_source *, int, uint32_t revents, void *userdata)
+{
+	auto *self = static_cast<DeviceReader *>(userdata);
+	if (revents & (EPOLLHUP | EPOLLERR)) {
+		// Drain what is left first: the final key releases of an
+		// unplugged keyboard still belong to the session.
+		self->drain();
+		self->markGone();
+		return 0;
+	}
+	self->drain();
+	return 0;
+}
+
+void DeviceReader::deliver(const struct input_event &ev)
+{
+	frames_.push(toInputEvent(ev), [this](Frame frame) { sink_.frame(id_, frame); });
+}
+
+void DeviceReader::drain()
+{
+	struct input_event ev;
+	unsigned flags = LIBEVDEV_READ_FLAG_NORMAL;
+
+	while (!gone_) {
+		const int r = libevdev_next_event(evdev_, flags, &ev);
+		if (r == -EAGAIN) {
+			if (flags & LIBEVDEV_READ_FLAG_SYNC) {
+				// Resync finished: back to the normal stream.
+				flags = LIBEVDEV_READ_FLAG_NORMAL;
+				continue;
+			}
+			return;
+		}
+		if (r == LIBEVDEV_READ_STATUS_SYNC) {
+			if (!(flags & LIBEVDEV_READ_FLAG_SYNC)) {
+				// SYN_DROPPED: the half-read frame is stale, and
+				// what follows is libevdev's state delta, not
+				// something a hand did at that moment.
+				frames_.discard();
+				resyncs_++;
+				sink_.eventsDropped(id_);
+				flags = LIBEVDEV_READ_FLAG_SYNC;
+				continue;
+			}
+			deliver(ev);
+			continue;
+		}
+		if (r == LIBEVDEV_READ_STATUS_SUCCESS) {
+			deliver(ev);
+			continue;
+		}
+		// -ENODEV on unplug, anything else is just as final for this fd.
+		markGone();
+		return;
+	}
+}
+
+void DeviceReader::markGone()
+{
+	if (gone_)
+		return;
+	gone_ = true;
+	sd_event_source_set_enabled(source_, SD_EVENT_OFF);
+	if (onGone_)
+		onGone_(id_);
+}
+
+} // namespace tactus

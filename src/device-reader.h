@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "frame-assembler.h"
+#include "input-source.h"
+#include "util-fd.h"
+#include "util-result.h"
+
+#include <functional>
+#include <memory>
+#include <string>
+
+struct libevdev;
+struct sd_event;
+struct sd_event_source;
+
+namespace tactus {
+
+/**
+ * Reads one evdev node with libevdev on an sd-event loop and hands complete
+ * frames to an InputSink. Timestamps are switched to CLOCK_MONOTONIC
+ * (EVIOCSCLOCKID) so they compare with the daemon's clock; SYN_DROPPED is
+ * resynced through libevdev; ENODEV (unplug) is reported once through
+ * @p onGone. The device is never grabbed.
+ */
+class DeviceReader {
+public:
+	using GoneCallback = std::function<void(DeviceId)>;
+
+	/** Open @p devnode read-only and non-blocking and start reading it on @p loop. */
+	static Result<std::unique_ptr<DeviceReader>> open(sd_event *loop, const std::string &devnode,
+							  DeviceId id, InputSink &sink, GoneCallback onGone);
+	~DeviceReader();
+
+	DeviceReader(const DeviceReader &) = delete;
+	DeviceReader &operator=(const DeviceReader &) = delete;
+
+	DeviceId id() const { return id_; }
+	/** Number of SYN_DROPPED resyncs so far. */
+	unsigned resyncs() const { return resyncs_; }
+
+private:
+	DeviceReader(DeviceId id, InputSink &sink, GoneCallback onGone);
+	static int onReadable(sd_event_source *source, int fd, uint32_t revents, void *userdata);
+	void drain();
+	void deliver(const struct input_event &ev);
+	void markGone();
+
+	DeviceId id_;
+	InputSink &sink_;
+	GoneCallback onGone_;
+	UniqueFd fd_;
+	libevdev *evdev_ = nullptr;
+	sd_event_source *source_ = nullptr;
+	FrameAssembler frames_;
+	unsigned resyncs_ = 0;
+	bool gone_ = false;
+};
+
+} // namespace tactus

@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: MIT
+#include "live-source.h"
+
+#include <systemd/sd-event.h>
+
+namespace tactus {
+
+LiveInputSource::LiveInputSource(DeviceMonitor::Options monitorOptions, DeviceDescriber describer,
+				 std::string devDir)
+	: monitorOptions_(std::move(monitorOptions)), describer_(std::move(describer)), devDir_(std::move(devDir))
+{
+}
+
+LiveInputSource::~LiveInputSource()
+{
+	sd_event_source_disable_unref(freeSource_);
+}
+
+Result<void> LiveInputSource::start(sd_event *loop, InputSink &sink)
+{
+	loop_ = loop;
+	sink_ = &sink;
+
+	int r = sd_event_add_defer(loop_, &freeSource_, onDeferredFree, this);
+	if (r < 0)
+		return makeError(r, "deferred free source");
+	sd_event_source_set_enabled(freeSource_, SD_EVENT_OFF);
+
+	auto monitor = DeviceMonitor::create(
+		loop_, monitorOptions_, [this](const std::string &s) { add(s); },
+		[this](const std::string &s) { remove(s); });
+	if (!monitor)
+		return monitor.error();
+	monitor_ = std::move(*monitor);
+	return monitor_->start();
+}
+
+std::string LiveInputSource::describe() const
+{
+	const auto backend = monitor_ ? monitor_->backend() : monitorOptions_.backend;
+	return "live evdev devices (hotplug via " + std::string(DeviceMonitor::backendName(backend)) + ")";
+}
+
+void LiveInputSource::add(const std::string &sysname)
+{
+	auto info = describer_.describe(sysname);
+	if (!info) {
+		sink_->deviceIgnored(sysname, info.error());
+		return;
+	}
+
+	const DeviceId id = nextId_++;
+	const std::string devnode = devDir_ + "/" + sysname;
+	auto reader = DeviceReader::open(loop_, devnode, id, *sink_, [this](DeviceId gone) { removeId(gone); });
+	if (!reader) {
+		sink_->deviceIgnored(sysname, reader.error());
+		return;
+	}
+	info->devnode = devnode;
+	devices_.emplace(id, Device{sysname, std::move(*reader)});
+	sink_->deviceAdded(id, *info);
+}
+
+void LiveInputSource::remove(const std::string &sysname)
+{
+	for (const auto &[id, device] : devices_) {
+		if (device.sysname == sysname) {
+			removeId(id);
+			return;
+		}
+	}
+}
+
+void LiveInputSource::removeId(DeviceId id)
+{
+	auto it = devices_.find(id);
+	if (it == devices_.end())
+		return; // monitor and reader both noticed the unplug
+	retired_.push_back(std::move(it->second.reader));
+	devices_.erase(it);
+	sd_event_source_set_enabled(freeSource_, SD_EVENT_ONESHOT);
+	sink_->deviceRemoved(id);
+}
+
+int LiveInputSource::onDeferredFree(sd_event_source *, void *userdata)
+{
+	static_cast<LiveInputSource *>(userdata)->retired_.clear();
+	return 0;
+}
+
+} // namespace tactus

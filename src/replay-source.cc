@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: MIT
+#include "replay-source.h"
+
+#include <linux/input.h>
+#include <systemd/sd-event.h>
+
+#include <ctime>
+
+namespace tactus {
+
+namespace {
+
+// Frames handed over per loop iteration in as-fast-as-possible mode: large
+// enough to be quick, small enough that signals and bus calls still get
+// through while a long recording plays.
+constexpr size_t kFramesPerStep = 512;
+
+uint64_t nowMonotonicUsec()
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return static_cast<uint64_t>(ts.tv_sec) * 1000000u + static_cast<uint64_t>(ts.tv_nsec) / 1000u;
+}
+
+} // namespace
+
+ReplayInputSource::ReplayInputSource(Recording recording, bool realTime)
+	: recording_(std::move(recording)), realTime_(realTime)
+{
+}
+
+ReplayInputSource::~ReplayInputSource()
+{
+	sd_event_source_disable_unref(stepSource_);
+	sd_event_source_disable_unref(timerSource_);
+}
+
+std::string ReplayInputSource::describe() const
+{
+	const char *format = recording_.format == RecordingFormat::Evemu ? "evemu" : "libinput record";
+	return "replay of " + recording_.path + " (" + format + ", " +
+	       std::to_string(recording_.devices.size()) + " devices, " +
+	       std::to_string(recording_.events.size()) + " events" + (realTime_ ? ", real time)" : ")");
+}
+
+Result<void> ReplayInputSource::start(sd_event *loop, InputSink &sink)
+{
+	loop_ = loop;
+	sink_ = &sink;
+	pending_.assign(recording_.devices.size(), {});
+	for (auto &p : pending_)
+		p.reserve(256);
+	if (!recording_.events.empty())
+		firstEventUsec_ = recording_.events.front().event.timeUsec;
+	startMonotonic_ = nowMonotonicUsec();
+
+	// Devices of a recording exist from its start: announce them all first,
+	// as a live source announces the devices present at start-up.
+	for (size_t i = 0; i < recording_.devices.size(); i++)
+		sink_->deviceAdded(static_cast<DeviceId>(i + 1), recording_.devices[i].info);
+
+	int r = sd_event_add_defer(loop_, &stepSource_, onStep, this);
+	if (r < 0)
+		return makeError(r, "replay defer source");
+	sd_event_source_set_description(stepSource_, "replay");
+	if (realTime_) {
+		sd_event_source_set_enabled(stepSource_, SD_EVENT_OFF);
+		r = sd_event_add_time(loop_, &timerSource_, CLOCK_MONOTONIC, startMonotonic_, 0, onTimer, this);
+		if (r < 0)
+			return makeError(r, "replay timer");
+	}
+	return {};
+}
+
+int ReplayInputSource::onStep(sd_event_source *, void *userdata)
+{
+	static_cast<ReplayInputSource *>(userdata)->step();
+	return 0;
+}
+
+int ReplayInputSource::onTimer(sd_event_source *, uint64_t, void *userdata)
+{
+	static_cast<ReplayInputSource *>(userdata)->step();
+	return 0;
+}
+
+bool ReplayInputSource::deliverFrame()
+{
+	while (next_ < recording_.events.size()) {
+		const RecordedEvent &rec = recording_.events[next_++];
+		auto &frame = pending_[rec.device];
+		frame.push_back(rec.event);
+		if (rec.event.type == EV_SYN && rec.event.code == SYN_REPORT) {
+			sink_->frame(static_cast<DeviceId>(rec.device + 1), Frame(frame.data(), frame.size()));
+			frame.clear();
+			return true;
+		}
+	}
+	return false;
+}
+
+void ReplayInputSource::step()
+{
+	if (finished_)
+		return;
+
+	if (!realTime_) {
+		for (size_t n = 0; n < kFramesPerStep; n++) {
+			if (!deliverFrame()) {
+				finish();
+				return;
+			}
+		}
+		sd_event_source_set_enabled(stepSource_, SD_EVENT_ONESHOT);
+		return;
+	}
+
+	const uint64_t elapsed = nowMonotonicUsec() - startMonotonic_;
+	while (next_ < recording_.events.size() &&
+	       recording_.events[next_].event.timeUsec - firstEventUsec_ <= elapsed) {
+		if (!deliverFrame())
+			break;
+	}
+	if (next_ >= recording_.events.size()) {
+		finish();
+		return;
+	}
+	const uint64_t due = startMonotonic_ + (recording_.events[next_].event.timeUsec - firstEventUsec_);
+	sd_event_source_set_time(timerSource_, due);
+	sd_event_source_set_enabled(timerSource_, SD_EVENT_ONESHOT);
+}
+
+void ReplayInputSource::finish()
+{
+	finished_ = true;
+	// A recording cut off mid-frame still delivers what it has: those
+	// events happened.
+	for (size_t i = 0; i < pending_.size(); i++) {
+		if (!pending_[i].empty()) {
+			sink_->frame(static_cast<DeviceId>(i + 1), Frame(pending_[i].data(), pending_[i].size()));
+			pending_[i].clear();
+		}
+	}
+	for (size_t i = 0; i < recording_.devices.size(); i++)
+		sink_->deviceRemoved(static_cast<DeviceId>(i + 1));
+	sink_->sourceFinished();
+}
+
+} // namespace tactus

@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "input-source.h"
+#include "recording.h"
+
+#include <vector>
+
+struct sd_event_source;
+
+namespace tactus {
+
+/**
+ * Plays a Recording into an InputSink with the recorded timestamps, so the
+ * pipeline sees exactly what it would have seen live. As fast as possible by
+ * default (evaluation, tests); paced to the recorded gaps with realTime.
+ */
+class ReplayInputSource final : public InputSource {
+public:
+	explicit ReplayInputSource(Recording recording, bool realTime = false);
+	~ReplayInputSource() override;
+
+	Result<void> start(sd_event *loop, InputSink &sink) override;
+	std::string describe() const override;
+
+private:
+	static int onStep(sd_event_source *source, void *userdata);
+	static int onTimer(sd_event_source *source, uint64_t usec, void *userdata);
+	void step();
+	void finish();
+	/** Deliver events until the next frame boundary; false at end of recording. */
+	bool deliverFrame();
+	void scheduleNext();
+
+	Recording recording_;
+	bool realTime_;
+	sd_event *loop_ = nullptr;
+	InputSink *sink_ = nullptr;
+	sd_event_source *stepSource_ = nullptr;
+	sd_event_source *timerSource_ = nullptr;
+	size_t next_ = 0;
+	uint64_t startMonotonic_ = 0; ///< CLOCK_MONOTONIC when replay began (realTime)
+	uint64_t firstEventUsec_ = 0;
+	std::vector<std::vector<InputEvent>> pending_; ///< per device, partial frames
+	bool finished_ = false;
+};
+
+} // namespace tactus
