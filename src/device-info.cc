@@ -5,10 +5,12 @@ namespace tactus {
 
 bool EvdevCodes::has(unsigned type, unsigned code) const
 {
+	// Every evdev device sends EV_SYN; files and fixtures need not list it.
+	if (type == EV_SYN)
+		return code <= SYN_MAX;
 	if (type >= EV_CNT || !types.test(type))
 		return false;
 	switch (type) {
-	case EV_SYN: return true;
 	case EV_KEY: return code < KEY_CNT && keys.test(code);
 	case EV_REL: return code < REL_CNT && rels.test(code);
 	case EV_ABS: return code < ABS_CNT && abs.test(code);

@@ -7,6 +7,7 @@
 
 #include <bitset>
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -65,6 +66,9 @@ struct DeviceInfo {
 	std::vector<CreatorProcess> creators; ///< uinput only
 	EvdevCodes codes;
 	Capabilities caps;
+	std::string phys; ///< as reported ("usb-0000:00:14.0-2/input0"): untrusted
+	std::string uniq; ///< as reported (serial, BT address): untrusted
+	std::map<std::string, std::string> udevProperties; ///< udev database E: entries, empty if none
 };
 
 } // namespace tactus
