@@ -1,0 +1,793 @@
+# SPDX-License-Identifier: MIT
+"""tactus real-kernel test bed: boot the host's Debian kernel under QEMU over
+the host's own root filesystem and drive it.
+
+    with Vm(workdir="build/vm") as vm:          # boots, waits for the agent
+        vm.wait_running()                       # systemctl is-system-running --wait
+        rc, out, err = vm.run("ls /dev/uinput", timeout=10)
+        vm.qmp.send_key("video0", "a", True)
+
+Layout of a boot (see README.md in this folder): the initramfs (busybox-static
+plus the kernel modules needed to reach the root) mounts / of the host over
+virtio-9p read-only, puts a tmpfs overlay on top, copies a per-boot "stage"
+tree (machine-id, test user, unit masks, the guest agent) and optionally an
+install tree (a meson DESTDIR) onto it, then switch_roots into systemd.
+
+Stdlib only, Debian's python3.
+"""
+import atexit
+import base64
+import ctypes
+import glob
+import gzip
+import hashlib
+import io
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SKIP = 77
+
+# Modules the initramfs loads (with their dependencies from modules.dep).
+# Those needed for the root come first; the rest would be loaded by udev in
+# the guest anyway, loading them early makes device discovery quicker.
+INITRAMFS_MODULES = [
+    "virtio_pci", "virtio_console", "9pnet_virtio", "9p", "overlay",
+    "virtio_input", "evdev", "uinput", "uhid", "hid_generic", "usbhid",
+    "xhci_pci", "psmouse", "atkbd",
+]
+
+# Units of the host that must never start in the guest even though they are
+# pulled in statically (not through /etc/systemd/system/*.wants, which the
+# guest's /init removes wholesale).
+MASKED_UNITS = [
+    "systemd-timesyncd.service",       # no network, and it would fail
+    "systemd-networkd-wait-online.service",
+    "systemd-firstboot.service",       # we write machine-id ourselves
+    "systemd-machine-id-commit.service",
+    "systemd-pstore.service",
+    "systemd-repart.service",
+    "systemd-random-seed.service",     # nothing to persist across boots
+    "apt-daily.timer", "apt-daily-upgrade.timer", "man-db.timer",
+    "e2scrub_all.timer", "e2scrub_reap.service", "fstrim.timer",
+    "dpkg-db-backup.timer", "logrotate.timer",
+    "remote-fs.target",
+    "serial-getty@ttyS0.service",      # the serial line is our console log
+    "sys-kernel-config.mount",         # no configfs users here
+]
+
+TEST_USER = "tactustest"
+TEST_UID = 4242
+
+
+class VmSkip(Exception):
+    """The test bed cannot run on this host; the message says why."""
+
+
+class VmError(Exception):
+    """The guest failed (boot timeout, agent gone, QMP error...)."""
+
+
+def log(msg):
+    print(f"tactus-vm: {msg}", file=sys.stderr, flush=True)
+
+
+# --------------------------------------------------------------------------
+# Host discovery and the initramfs
+
+
+def _version_key(ver):
+    return [int(p) if p.isdigit() else p for p in re.split(r"[.\-+~]", ver)]
+
+
+def find_kernel():
+    """Newest /boot/vmlinuz-* that has a /lib/modules tree: (path, version)."""
+    found = []
+    for path in glob.glob("/boot/vmlinuz-*"):
+        ver = os.path.basename(path)[len("vmlinuz-"):]
+        if os.path.isfile(f"/lib/modules/{ver}/modules.dep") and os.access(path, os.R_OK):
+            found.append((_version_key(ver), path, ver))
+    if not found:
+        raise VmSkip("no readable /boot/vmlinuz-* with /lib/modules/<version>/modules.dep "
+                     "(run tools/setup-vm-deps)")
+    found.sort(key=lambda t: t[0])
+    return found[-1][1], found[-1][2]
+
+
+def find_qemu():
+    qemu = shutil.which("qemu-system-x86_64")
+    if not qemu:
+        raise VmSkip("qemu-system-x86_64 not found (run tools/setup-vm-deps)")
+    return qemu
+
+
+def find_busybox():
+    for path in ("/bin/busybox", "/usr/bin/busybox"):
+        if os.path.isfile(path):
+            out = subprocess.run(["file", "-L", path], capture_output=True, text=True) \
+                if shutil.which("file") else None
+            if out is None or "statically linked" in out.stdout or "static-pie" in out.stdout:
+                return path
+    raise VmSkip("no static busybox (install busybox-static)")
+
+
+def _norm(name):
+    return name.replace("-", "_")
+
+
+def resolve_modules(ver, names):
+    """Module files (relative to /lib/modules/ver) for names, dependencies first.
+    Built-in modules are skipped; unknown ones are reported and skipped."""
+    base = f"/lib/modules/{ver}"
+    deps = {}
+    with open(f"{base}/modules.dep") as f:
+        for line in f:
+            mod, _, rest = line.partition(":")
+            deps[_norm(os.path.basename(mod).split(".ko")[0])] = (mod, rest.split())
+    builtin = set()
+    if os.path.exists(f"{base}/modules.builtin"):
+        with open(f"{base}/modules.builtin") as f:
+            builtin = {_norm(os.path.basename(l.strip()).split(".ko")[0]) for l in f}
+    by_path = {v[0]: k for k, v in deps.items()}
+    order, seen = [], set()
+
+    def visit(name):
+        if name in seen:
+            return
+        seen.add(name)
+        mod, mdeps = deps[name]
+        # modules.dep lists the full transitive closure, deepest last.
+        for d in reversed(mdeps):
+            visit(by_path[d])
+        order.append(mod)
+
+    for n in names:
+        n = _norm(n)
+        if n in deps:
+            visit(n)
+        elif n not in builtin:
+            log(f"module {n} not found in {base}, ignoring")
+    return order
+
+
+def _cpio_newc(entries):
+    """entries: (name, mode, data-bytes-or-link-target). Returns newc archive."""
+    out = io.BytesIO()
+    ino = 1
+    for name, mode, data in entries + [("TRAILER!!!", 0, b"")]:
+        if isinstance(data, str):
+            data = data.encode()
+        nameb = name.encode() + b"\0"
+        hdr = "070701" + "".join(f"{v:08x}" for v in (
+            ino, mode, 0, 0, 1, 0, len(data), 0, 0, 0, 0, len(nameb), 0))
+        out.write(hdr.encode() + nameb)
+        out.write(b"\0" * (-(110 + len(nameb)) % 4))
+        out.write(data)
+        out.write(b"\0" * (-len(data) % 4))
+        ino += 1
+    return out.getvalue()
+
+
+def build_initramfs(workdir, kernel_ver):
+    """Build (or reuse) workdir/initramfs-<ver>.cpio.gz. Rebuilt when the
+    kernel, its module tree, busybox or init.sh change."""
+    busybox = find_busybox()
+    init = os.path.join(HERE, "init.sh")
+    mods = resolve_modules(kernel_ver, INITRAMFS_MODULES)
+    base = f"/lib/modules/{kernel_ver}"
+    h = hashlib.sha256()
+    for p in [busybox, init, f"{base}/modules.dep"] + [f"{base}/{m}" for m in mods]:
+        st = os.stat(p)
+        h.update(f"{p}:{st.st_size}:{st.st_mtime_ns}\n".encode())
+    h.update(repr(INITRAMFS_MODULES).encode())
+    stamp = h.hexdigest()[:16]
+    out = os.path.join(workdir, f"initramfs-{kernel_ver}-{stamp}.cpio.gz")
+    if os.path.exists(out):
+        return out
+    for old in glob.glob(os.path.join(workdir, "initramfs-*.cpio.gz")):
+        os.unlink(old)
+    entries = []
+    for d in ("bin", "dev", "proc", "sys", "modules", "lower", "rw", "newroot", "tmp"):
+        entries.append((d, 0o040755, b""))
+    entries.append(("dev/console", 0o020600, b""))  # placeholder; devtmpfs replaces
+    with open(busybox, "rb") as f:
+        entries.append(("bin/busybox", 0o100755, f.read()))
+    entries.append(("bin/sh", 0o120777, "busybox"))
+    with open(init, "rb") as f:
+        entries.append(("init", 0o100755, f.read()))
+    order = []
+    for m in mods:
+        flat = os.path.basename(m)
+        with open(f"{base}/{m}", "rb") as f:
+            entries.append((f"modules/{flat}", 0o100644, f.read()))
+        order.append(flat)
+    entries.append(("modules/order", 0o100644, "\n".join(order) + "\n"))
+    tmp = out + ".tmp"
+    with gzip.open(tmp, "wb", compresslevel=3) as f:
+        f.write(_cpio_newc(entries))
+    os.replace(tmp, out)
+    log(f"built {out} ({len(mods)} modules)")
+    return out
+
+
+# --------------------------------------------------------------------------
+# The per-boot stage tree copied onto the guest's overlay
+
+
+def _write(path, text, mode=0o644):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w") as f:
+        f.write(text)
+    os.chmod(path, mode)
+
+
+def build_stage(stage, extra_units=()):
+    """Files laid over the host tree in the guest. The host's own /etc is read
+    here (we are root) and amended, never changed."""
+    if os.path.exists(stage):
+        shutil.rmtree(stage)
+    etc = os.path.join(stage, "etc")
+    sysd = os.path.join(etc, "systemd/system")
+    os.makedirs(sysd)
+    _write(f"{etc}/machine-id", hashlib.md5(os.urandom(16)).hexdigest() + "\n", 0o444)
+    _write(f"{etc}/hostname", "tactus-vm\n")
+    _write(f"{etc}/hosts", "127.0.0.1 localhost\n127.0.1.1 tactus-vm\n::1 localhost\n")
+    # The host's fstab may name disks the guest has not got.
+    _write(f"{etc}/fstab", "# tactus-vm: root is a 9p+tmpfs overlay set up by the initramfs\n")
+
+    # Test user with a home, added to the host's account databases.
+    def amend(name, line, mode):
+        try:
+            with open(f"/etc/{name}") as f:
+                lines = [l for l in f.read().splitlines() if not l.startswith(TEST_USER + ":")]
+        except FileNotFoundError:
+            lines = []
+        _write(f"{etc}/{name}", "\n".join(lines + [line]) + "\n", mode)
+    amend("passwd", f"{TEST_USER}:x:{TEST_UID}:{TEST_UID}:tactus test user:/home/{TEST_USER}:/bin/bash", 0o644)
+    amend("group", f"{TEST_USER}:x:{TEST_UID}:", 0o644)
+    amend("shadow", f"{TEST_USER}::19000:0:99999:7:::", 0o640)
+    amend("gshadow", f"{TEST_USER}:!::", 0o640)
+    for name in ("shadow", "gshadow"):
+        try:
+            shutil.chown(f"{etc}/{name}", "root", "shadow")
+        except (LookupError, PermissionError):
+            pass
+    home = os.path.join(stage, "home", TEST_USER)
+    os.makedirs(home)
+    os.chown(home, TEST_UID, TEST_UID)
+    os.chmod(home, 0o700)
+
+    for unit in MASKED_UNITS:
+        os.symlink("/dev/null", os.path.join(sysd, unit))
+
+    # The agent: a copy of guest-agent, started as early as its port exists.
+    agent = os.path.join(stage, "usr/local/libexec/tactus-vm-agent")
+    os.makedirs(os.path.dirname(agent))
+    shutil.copy(os.path.join(HERE, "guest-agent"), agent)
+    os.chmod(agent, 0o755)
+    _write(f"{sysd}/tactus-vm-agent.service", """\
+[Unit]
+Description=tactus test-bed command agent (virtio-serial org.tactus.agent)
+DefaultDependencies=no
+After=systemd-udevd.service
+Before=shutdown.target
+Conflicts=shutdown.target
+
+[Service]
+ExecStart=/usr/bin/python3 -u /usr/local/libexec/tactus-vm-agent
+Restart=always
+RestartSec=1
+
+[Install]
+WantedBy=sysinit.target
+""")
+    # Autologin on tty1 gives the test user a real, active logind session on
+    # seat0 (what polkit's allow_active checks look at).
+    _write(f"{sysd}/getty@tty1.service.d/autologin.conf", f"""\
+[Service]
+ExecStart=
+ExecStart=-/sbin/agetty --autologin {TEST_USER} --noclear %I $TERM
+""")
+    wants = {
+        "sysinit.target.wants": ["tactus-vm-agent.service"],
+        "getty.target.wants": ["getty@tty1.service"],
+        "multi-user.target.wants": list(extra_units),
+    }
+    for d, units in wants.items():
+        os.makedirs(os.path.join(sysd, d), exist_ok=True)
+        for u in units:
+            # systemd goes by the link's name; the target is for humans.
+            src = f"/etc/systemd/system/{u}" if os.path.exists(os.path.join(sysd, u)) \
+                else "/lib/systemd/system/" + re.sub(r"@[^.]+\.", "@.", u)
+            os.symlink(src, os.path.join(sysd, d, u))
+    return stage
+
+
+# --------------------------------------------------------------------------
+# QMP
+
+
+class Qmp:
+    """Minimal QMP client over a unix socket. Events are kept in .events."""
+
+    def __init__(self, path, timeout=30):
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.settimeout(timeout)
+        self.sock.connect(path)
+        self.file = self.sock.makefile("rwb")
+        self.events = []
+        self.lock = threading.Lock()
+        greeting = self._read()
+        if "QMP" not in greeting:
+            raise VmError(f"unexpected QMP greeting {greeting}")
+        self.execute("qmp_capabilities")
+
+    def _read(self):
+        line = self.file.readline()
+        if not line:
+            raise VmError("QMP connection closed")
+        return json.loads(line)
+
+    def execute(self, command, **arguments):
+        """Run a QMP command; returns its "return" value or raises VmError."""
+        msg = {"execute": command}
+        if arguments:
+            msg["arguments"] = arguments
+        with self.lock:
+            self.file.write(json.dumps(msg).encode() + b"\n")
+            self.file.flush()
+            while True:
+                reply = self._read()
+                if "event" in reply:
+                    self.events.append(reply)
+                    continue
+                if "error" in reply:
+                    raise VmError(f"QMP {command}: {reply['error'].get('desc', reply['error'])}")
+                return reply.get("return")
+
+    # Input. QEMU routes input-send-event by *display console*: every input
+    # device in the guest is bound to its own display (see Vm.DEVICES), and
+    # "device" here names that display (video0...), never the input device.
+
+    def send_events(self, display, events):
+        args = {"events": events}
+        if display is not None:
+            args["device"] = display
+        return self.execute("input-send-event", **args)
+
+    def send_key(self, display, qcode, down):
+        return self.send_events(display, [
+            {"type": "key", "data": {"down": bool(down), "key": {"type": "qcode", "data": qcode}}}])
+
+    def type_keys(self, display, qcodes, gap=0.05, hold=0.02):
+        """Press and release each qcode; presses start `gap` seconds apart on
+        the host's monotonic clock, each held `hold` seconds. Returns the host
+        times (time.monotonic) of each press."""
+        times = []
+        start = time.monotonic()
+        for i, q in enumerate(qcodes):
+            target = start + i * gap
+            while (now := time.monotonic()) < target:
+                time.sleep(min(target - now, 0.005))
+            times.append(time.monotonic())
+            self.send_key(display, q, True)
+            release = times[-1] + hold
+            while (now := time.monotonic()) < release:
+                time.sleep(release - now)
+            self.send_key(display, q, False)
+        return times
+
+    def move_mouse(self, display, dx, dy):
+        """Relative motion (usb-mouse, virtio-mouse, PS/2 mouse)."""
+        return self.send_events(display, [
+            {"type": "rel", "data": {"axis": "x", "value": int(dx)}},
+            {"type": "rel", "data": {"axis": "y", "value": int(dy)}}])
+
+    def move_abs(self, display, x, y):
+        """Absolute position (usb-tablet, virtio-tablet), 0..0x7fff each axis."""
+        return self.send_events(display, [
+            {"type": "abs", "data": {"axis": "x", "value": int(x)}},
+            {"type": "abs", "data": {"axis": "y", "value": int(y)}}])
+
+    def click(self, display, button="left", down=True):
+        return self.send_events(display, [
+            {"type": "btn", "data": {"down": bool(down), "button": button}}])
+
+    def device_add(self, driver, id, **props):
+        return self.execute("device_add", driver=driver, id=id, **props)
+
+    def device_del(self, id, timeout=20):
+        """Unplug and wait until QEMU has removed it (the guest must let go)."""
+        self.execute("device_del", id=id)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if id not in self.peripherals():
+                return
+            time.sleep(0.2)
+        raise VmError(f"device_del {id}: still present after {timeout}s")
+
+    def peripherals(self):
+        """ids of the devices given an id (-device ...,id= or device_add)."""
+        return [p["name"] for p in self.execute("qom-list", path="/machine/peripheral")
+                if p.get("type", "").startswith("child<")]
+
+    def quit(self):
+        try:
+            self.execute("quit")
+        except (VmError, OSError):
+            pass
+
+    def close(self):
+        try:
+            self.sock.close()
+        except OSError:
+            pass
+
+
+# --------------------------------------------------------------------------
+# The agent channel
+
+
+class Agent:
+    """Host side of guest-agent: JSON lines over a unix socket that QEMU
+    connects to the guest's virtio-serial port org.tactus.agent."""
+
+    def __init__(self, path):
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.connect(path)
+        self.lock = threading.Lock()
+        self.cond = threading.Condition()
+        self.replies = {}
+        self.pongs = {}
+        self.next_id = 1
+        self.closed = False
+        self.boot_id = None
+        threading.Thread(target=self._reader, daemon=True).start()
+
+    def _reader(self):
+        buf = b""
+        try:
+            while True:
+                data = self.sock.recv(65536)
+                if not data:
+                    break
+                buf += data
+                while b"\n" in buf:
+                    line, buf = buf.split(b"\n", 1)
+                    try:
+                        msg = json.loads(line)
+                    except ValueError:
+                        continue
+                    with self.cond:
+                        if "hello" in msg:
+                            self.boot_id = msg.get("boot_id")
+                        elif "pong" in msg:
+                            self.boot_id = msg.get("boot_id")
+                            self.pongs[msg["pong"]] = True
+                        elif "id" in msg:
+                            self.replies[msg["id"]] = msg
+                        self.cond.notify_all()
+        except OSError:
+            pass
+        with self.cond:
+            self.closed = True
+            self.cond.notify_all()
+
+    def _send(self, obj):
+        with self.lock:
+            self.sock.sendall(json.dumps(obj).encode() + b"\n")
+
+    def wait_ready(self, deadline):
+        """Ping until the agent answers or the deadline passes."""
+        n = 0
+        while time.monotonic() < deadline:
+            n += 1
+            self._send({"ping": n})
+            with self.cond:
+                self.cond.wait_for(lambda: n in self.pongs or self.closed, timeout=1.0)
+                if n in self.pongs:
+                    return True
+                if self.closed:
+                    return False
+        return False
+
+    def start(self, cmd, timeout=60, user=None, stdin=None):
+        """Start cmd in the guest; returns a handle for wait()."""
+        with self.lock:
+            rid = self.next_id
+            self.next_id += 1
+        req = {"id": rid, "cmd": cmd, "timeout": timeout}
+        if user:
+            req["user"] = user
+        if stdin:
+            req["stdin"] = base64.b64encode(stdin if isinstance(stdin, bytes) else stdin.encode()).decode()
+        self._send(req)
+        return AgentJob(self, rid, cmd, timeout)
+
+
+class AgentJob:
+    def __init__(self, agent, rid, cmd, timeout):
+        self.agent, self.rid, self.cmd, self.timeout = agent, rid, cmd, timeout
+
+    def wait(self, timeout=None):
+        """(rc, out, err) as str. Raises VmError if the agent dies or does not
+        answer within timeout (default: the command's own timeout + 15 s)."""
+        limit = (self.timeout or 0) + 15 if timeout is None else timeout
+        a = self.agent
+        with a.cond:
+            ok = a.cond.wait_for(lambda: self.rid in a.replies or a.closed, timeout=limit)
+            if self.rid not in a.replies:
+                raise VmError(f"guest command {self.cmd!r}: "
+                              + ("agent connection closed" if ok else f"no answer in {limit}s"))
+            r = a.replies.pop(self.rid)
+        out = base64.b64decode(r["out"]).decode(errors="replace")
+        err = base64.b64decode(r["err"]).decode(errors="replace")
+        if r.get("timed_out"):
+            err += f"\n[tactus-vm: killed after {self.timeout}s]\n"
+        return r["rc"], out, err
+
+
+# --------------------------------------------------------------------------
+# The VM
+
+
+_live = set()
+
+
+def _kill_all():
+    for vm in list(_live):
+        vm.kill()
+
+
+atexit.register(_kill_all)
+
+
+def _on_sigterm(signum, frame):
+    _kill_all()
+    raise SystemExit(128 + signum)
+
+
+def _pdeathsig():
+    # QEMU dies with its parent even if the parent is SIGKILLed.
+    try:
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass
+
+
+class Vm:
+    """One guest boot. Use as a context manager; QEMU is killed on exit."""
+
+    # Each input device gets its own display console so input-send-event can
+    # address it ("device": "videoN"). video2 has no device bound: events sent
+    # to it reach the unbound i8042 keyboard/mouse the pc machine always has
+    # (do not add "-device i8042": a second controller swallows those events).
+    # video3 is for hot-plugging.
+    DEVICES = [
+        "-vga", "none",
+        "-device", "VGA,id=video0",
+        "-device", "secondary-vga,id=video1",
+        "-device", "secondary-vga,id=video2",
+        "-device", "secondary-vga,id=video3",
+        "-device", "qemu-xhci,id=xhci",
+        "-device", "usb-kbd,id=kbd0,bus=xhci.0,display=video0",
+        "-device", "usb-tablet,id=tablet0,bus=xhci.0,display=video0",
+        "-device", "virtio-keyboard-pci,id=vkbd0,display=video1",
+        "-device", "virtio-mouse-pci,id=vmouse0,display=video1",
+    ]
+    # Which display drives which device (for tests).
+    DISPLAYS = {"usb-kbd": "video0", "usb-tablet": "video0", "virtio-keyboard": "video1",
+                "virtio-mouse": "video1", "i8042": "video2", "hotplug": "video3"}
+
+    def __init__(self, workdir, install_dir=None, boot_timeout=180, memory="2G", smp=2,
+                 extra_args=(), extra_units=(), kernel_args=""):
+        self.workdir = os.path.abspath(workdir)
+        self.install_dir = os.path.abspath(install_dir) if install_dir else None
+        self.boot_timeout = boot_timeout
+        self.memory, self.smp = memory, smp
+        self.extra_args, self.extra_units, self.kernel_args = list(extra_args), extra_units, kernel_args
+        self.proc = None
+        self.qmp = None
+        self.agent = None
+        self.boot_seconds = None
+        self.rundir = None
+        self.journal_dumped = False
+
+    # -- lifetime
+
+    def __enter__(self):
+        try:
+            self.boot()
+        except BaseException:
+            self.kill()
+            raise
+        return self
+
+    def __exit__(self, etype, exc, tb):
+        try:
+            if etype is not None and not issubclass(etype, (VmSkip, KeyboardInterrupt)):
+                self.dump_journal()
+        finally:
+            self.shutdown()
+        return False
+
+    def boot(self):
+        if os.geteuid() != 0:
+            raise VmSkip("the test bed needs root (QEMU exports / over 9p as the caller)")
+        qemu = find_qemu()
+        kernel, ver = find_kernel()
+        os.makedirs(self.workdir, exist_ok=True)
+        initrd = build_initramfs(self.workdir, ver)
+        if self.install_dir and not os.path.isdir(self.install_dir):
+            raise VmError(f"--install-dir {self.install_dir} is not a directory")
+        # Keep the logs of the last few boots only.
+        runs = sorted(glob.glob(os.path.join(self.workdir, "run-*")), key=os.path.getmtime)
+        for old in runs[:-4]:
+            shutil.rmtree(old, ignore_errors=True)
+        self.rundir = tempfile.mkdtemp(prefix="run-", dir=self.workdir)
+        stage = build_stage(os.path.join(self.rundir, "stage"), self.extra_units)
+        self.console_log = os.path.join(self.rundir, "console.log")
+        qmp_path = os.path.join(self.rundir, "qmp.sock")
+        agent_path = os.path.join(self.rundir, "agent.sock")
+        cmdline = (f"console=ttyS0 rdinit=/init panic=-1 loglevel=4 quiet "
+                   f"tactus.stage={stage} "
+                   + (f"tactus.install={self.install_dir} " if self.install_dir else "")
+                   + "systemd.unit=multi-user.target systemd.show_status=error "
+                   "systemd.journald.forward_to_console=0 "
+                   "modprobe.blacklist=bochs,bochs_drm,floppy,pcspkr,snd_pcsp "
+                   + self.kernel_args)
+        args = [
+            qemu, "-accel", "tcg", "-cpu", "max", "-smp", str(self.smp), "-m", self.memory,
+            "-display", "none", "-monitor", "none", "-no-reboot", "-no-user-config",
+            "-nodefaults", "-serial", f"file:{self.console_log}",
+            "-kernel", kernel, "-initrd", initrd, "-append", cmdline,
+            "-fsdev", "local,id=hostroot,path=/,security_model=none,readonly=on,multidevs=remap",
+            "-device", "virtio-9p-pci,fsdev=hostroot,mount_tag=hostroot",
+            "-device", "virtio-serial-pci,id=vser",
+            "-chardev", f"socket,id=agent,path={agent_path},server=on,wait=off",
+            "-device", "virtserialport,bus=vser.0,chardev=agent,name=org.tactus.agent",
+            "-qmp", f"unix:{qmp_path},server=on,wait=off",
+        ] + self.DEVICES + self.extra_args
+        with open(os.path.join(self.rundir, "qemu.cmd"), "w") as f:
+            f.write(" ".join(args) + "\n")
+        self.qemu_log = os.path.join(self.rundir, "qemu.log")
+        t0 = time.monotonic()
+        log(f"booting {kernel} (run dir {self.rundir})")
+        try:
+            signal.signal(signal.SIGTERM, _on_sigterm)
+        except ValueError:
+            pass  # not the main thread: atexit and PDEATHSIG still apply
+        self.proc = subprocess.Popen(args, stdin=subprocess.DEVNULL,
+                                     stdout=open(self.qemu_log, "wb"), stderr=subprocess.STDOUT,
+                                     start_new_session=True, preexec_fn=_pdeathsig)
+        _live.add(self)
+        deadline = t0 + self.boot_timeout
+        self.qmp = Qmp(self._wait_socket(qmp_path, deadline))
+        self.agent = Agent(self._wait_socket(agent_path, deadline))
+        if not self.agent.wait_ready(deadline):
+            self.fail_boot(f"guest agent did not answer within {self.boot_timeout}s")
+        self.t0 = t0
+        log(f"agent up after {time.monotonic() - t0:.1f}s")
+
+    def _wait_socket(self, path, deadline):
+        while not os.path.exists(path):
+            if self.proc.poll() is not None:
+                self.fail_boot(f"QEMU exited with {self.proc.returncode}")
+            if time.monotonic() > deadline:
+                self.fail_boot("QEMU did not create its sockets")
+            time.sleep(0.05)
+        return path
+
+    def wait_running(self, timeout=None):
+        """Wait for systemctl is-system-running --wait; returns its state
+        (running or degraded). Fails the boot otherwise or on timeout."""
+        remaining = self.t0 + self.boot_timeout - time.monotonic() if timeout is None else timeout
+        if remaining <= 0:
+            self.fail_boot("boot timeout")
+        try:
+            rc, out, err = self.run("systemctl is-system-running --wait", timeout=max(remaining, 1))
+        except VmError as e:
+            self.fail_boot(str(e))
+        state = out.strip()
+        if state not in ("running", "degraded"):
+            self.fail_boot(f"system state {state!r} ({err.strip()})")
+        self.boot_seconds = time.monotonic() - self.t0
+        return state
+
+    def fail_boot(self, why):
+        tail = self.console_tail(60)
+        if self.agent is not None and self.agent.boot_id:
+            self.dump_journal()  # the agent is up: the journal says more
+        self.kill()
+        raise VmError(f"boot failed: {why}\n--- console log tail ({self.console_log}) ---\n{tail}")
+
+    def console_tail(self, n=60):
+        try:
+            with open(self.console_log, errors="replace") as f:
+                return "".join(f.readlines()[-n:])
+        except (OSError, AttributeError):
+            return "(no console log)"
+
+    # -- commands
+
+    def start(self, cmd, timeout=60, user=None, stdin=None):
+        if self.proc is None or self.proc.poll() is not None:
+            raise VmError("the guest is not running")
+        return self.agent.start(cmd, timeout=timeout, user=user, stdin=stdin)
+
+    def run(self, cmd, timeout=60, user=None, stdin=None):
+        """Run cmd with /bin/sh -c in the guest as root (or user): (rc, out, err)."""
+        return self.start(cmd, timeout=timeout, user=user, stdin=stdin).wait()
+
+    def check(self, cmd, timeout=60, user=None):
+        """run() that raises VmError on a non-zero status; returns stdout."""
+        rc, out, err = self.run(cmd, timeout=timeout, user=user)
+        if rc != 0:
+            raise VmError(f"guest command {cmd!r} failed with {rc}:\n{out}{err}")
+        return out
+
+    def dump_journal(self, lines=150):
+        """Save the guest journal to the run dir and print its tail (from the
+        console log when the agent is gone)."""
+        if self.rundir is None or self.journal_dumped:
+            return
+        self.journal_dumped = True
+        text = None
+        if self.proc is not None and self.proc.poll() is None and self.agent is not None:
+            try:
+                rc, text, err = self.run("journalctl -b --no-pager -o short-monotonic", timeout=30)
+                failed = self.run("systemctl --failed --no-legend --plain", timeout=15)[1]
+                text += "\n--- failed units ---\n" + failed
+            except VmError:
+                text = None
+        if text is None:
+            text = "(agent unreachable; console log)\n" + self.console_tail(10_000)
+        path = os.path.join(self.rundir, "journal.txt")
+        with open(path, "w") as f:
+            f.write(text)
+        tail = "\n".join(text.splitlines()[-lines:])
+        print(f"--- guest journal tail (full: {path}) ---\n{tail}\n--- end of journal ---",
+              file=sys.stderr, flush=True)
+
+    # -- end
+
+    def shutdown(self, timeout=10):
+        """Ask QEMU to quit, then make sure it is gone."""
+        if self.proc is not None and self.proc.poll() is None and self.qmp is not None:
+            self.qmp.quit()
+            try:
+                self.proc.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                pass
+        self.kill()
+
+    def kill(self):
+        if self.proc is not None and self.proc.poll() is None:
+            try:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                pass
+        for c in (self.qmp, getattr(self.agent, "sock", None)):
+            try:
+                c.close() if c is not None else None
+            except OSError:
+                pass
+        _live.discard(self)
+
+
+def skip(reason):
+    print(f"SKIP: {reason}", flush=True)
+    sys.exit(SKIP)
