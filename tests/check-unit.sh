@@ -4,8 +4,8 @@
 # path, which need not exist on a build machine, so a copy pointing at the
 # binary from the build tree is verified instead; nothing else changes.
 set -u
-unit=$1
-tactusd=$2
+unit=$(realpath "$1")
+tactusd=$(realpath "$2")
 if ! command -v systemd-analyze >/dev/null; then
 	echo "SKIP: systemd-analyze is not installed"
 	exit 77

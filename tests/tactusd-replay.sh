@@ -4,13 +4,15 @@
 # same on every run, and equal to the reviewed expectation beside the
 # recording. Malformed recordings fail with the file and line named.
 set -euo pipefail
-tactusd=$1
+tactusd=$(realpath "$1")
 recording=$2
-expected=$3
-bad_dir=$4
+expected=$(realpath "$3")
+bad_dir=$(realpath "$4")
 
+# Run beside the recording so the output names it the same way on every
+# machine.
 run() {
-	"$tactusd" --replay "$recording" 2>&1
+	(cd "$(dirname "$recording")" && "$tactusd" --replay "$(basename "$recording")" 2>&1)
 }
 
 first=$(run)
