@@ -8,17 +8,73 @@
 #include <linux/input.h>
 #include <systemd/sd-event.h>
 
+#include <cerrno>
 #include <cinttypes>
 
 namespace tactus {
 
+namespace {
+
+// Why a device's input is accepted or not, before any timing is looked at.
+// Synthetic devices are evidence of injection unless the admin allowed them;
+// the udev property is set by rules the admin controls, never by the
+// device's creator.
+void decideAllowed(DeviceRecord &device)
+{
+	const auto trust = device.info.udevProperties.find("TACTUS_TRUST");
+	const std::string override = trust == device.info.udevProperties.end() ? "" : trust->second;
+	if (override == "allow") {
+		device.allowed = true;
+		device.allowedWhy = "udev TACTUS_TRUST=allow";
+	} else if (override == "deny") {
+		device.allowed = false;
+		device.allowedWhy = "udev TACTUS_TRUST=deny";
+	} else if (isSynthetic(device.info.provenance)) {
+		device.allowed = false;
+		device.allowedWhy = "synthetic, not allow-listed";
+	} else {
+		device.allowed = true;
+		device.allowedWhy = std::string(provenanceName(device.info.provenance));
+	}
+}
+
+// A frame that a hand (or a script) produced, as opposed to a bare SYN or
+// an LED/MSC echo.
+bool carriesInput(Frame events)
+{
+	for (const InputEvent &ev : events)
+		if (ev.type == EV_KEY || ev.type == EV_REL || ev.type == EV_ABS)
+			return true;
+	return false;
+}
+
+} // namespace
+
 Daemon::Daemon(sd_event *loop, std::unique_ptr<InputSource> source, Options options)
-	: loop_(loop), source_(std::move(source)), options_(options)
+	: loop_(loop), source_(std::move(source)), options_(std::move(options))
 {
 }
 
-int Daemon::start()
+Daemon::~Daemon() = default;
+
+int Daemon::start(sd_bus *systemBus)
 {
+	SessionTracker::Callbacks callbacks;
+	callbacks.added = [this](const SessionInfo &info) { onSessionAdded(info); };
+	callbacks.changed = [this](const SessionInfo &before, const SessionInfo &after) { onSessionChanged(before, after); };
+	callbacks.removed = [this](const SessionInfo &info) { onSessionRemoved(info); };
+	auto tracker = SessionTracker::create(loop_, systemBus, std::move(callbacks), options_.followLogind);
+	if (!tracker)
+		return logError(tracker.error().errnum, "Failed to follow sessions: %s", tracker.error().message.c_str());
+	tracker_ = std::move(*tracker);
+	if (!options_.followLogind)
+		log_info("replayed input: one pseudo-session per recorded seat");
+	else if (!tracker_->logindAvailable())
+		log_info("systemd-logind is not running: one pseudo-session per seat");
+	auto started = tracker_->start();
+	if (!started)
+		return logError(started.error().errnum, "Failed to read sessions: %s", started.error().message.c_str());
+
 	log_info("input: %s", source_->describe().c_str());
 	auto r = source_->start(loop_, *this);
 	if (!r)
@@ -28,14 +84,194 @@ int Daemon::start()
 	return 0;
 }
 
-void Daemon::deviceAdded(DeviceId id, const DeviceInfo &info)
+bool Daemon::logindAvailable() const
 {
-	devices_[id] = Device{info, {}};
-	devicesSeen_++;
-	log_info("device %s added: %s", sanitizeForDisplay(info.sysname, 32).c_str(), formatDeviceLine(info).c_str());
+	return tracker_ && tracker_->logindAvailable();
 }
 
-void Daemon::logCounters(const char *what, const Device &device) const
+const SessionRecord *Daemon::findSession(const std::string &id) const
+{
+	auto it = sessions_.find(id);
+	return it == sessions_.end() ? nullptr : &it->second;
+}
+
+const DeviceRecord *Daemon::findDevice(const std::string &sysname) const
+{
+	for (const auto &[id, device] : devices_)
+		if (device.info.sysname == sysname)
+			return &device;
+	return nullptr;
+}
+
+Result<std::string> Daemon::sessionOfPid(pid_t pid) const
+{
+	if (!tracker_)
+		return makeError(-ENXIO, "sessions are not followed yet");
+	auto id = tracker_->sessionOfPid(pid);
+	if (!id)
+		return id;
+	if (!sessions_.count(*id))
+		return makeError(-ENXIO, "session " + sanitizeForDisplay(*id, 64) + " has no seat, so no input tactus follows");
+	return id;
+}
+
+void Daemon::onSessionAdded(const SessionInfo &info)
+{
+	auto [it, inserted] = sessions_.emplace(info.id, SessionRecord{info, {}, "none", 0.0});
+	if (!inserted)
+		return;
+	log_info("session %s added: user %s (%u) seat %s%s%s%s", sanitizeForDisplay(info.id, 64).c_str(),
+		 info.pseudo ? "-" : sanitizeForDisplay(info.userName, 64).c_str(), static_cast<unsigned>(info.uid),
+		 sanitizeForDisplay(info.seat, 64).c_str(), info.active ? ", active" : "", info.locked ? ", locked" : "",
+		 info.pseudo ? ", pseudo-session" : "");
+	if (observer_)
+		observer_->sessionAdded(it->second);
+}
+
+void Daemon::onSessionChanged(const SessionInfo &before, const SessionInfo &after)
+{
+	auto it = sessions_.find(after.id);
+	if (it == sessions_.end()) {
+		onSessionAdded(after);
+		return;
+	}
+	it->second.info = after;
+	if (before.active != after.active)
+		log_info("session %s %s on seat %s", sanitizeForDisplay(after.id, 64).c_str(),
+			 after.active ? "became active" : "is no longer active", sanitizeForDisplay(after.seat, 64).c_str());
+	if (before.locked != after.locked)
+		log_info("session %s %s%s", sanitizeForDisplay(after.id, 64).c_str(), after.locked ? "locked" : "unlocked",
+			 after.locked ? ": learning paused" : "");
+	if (observer_)
+		observer_->sessionChanged(it->second, false);
+}
+
+void Daemon::onSessionRemoved(const SessionInfo &info)
+{
+	auto it = sessions_.find(info.id);
+	if (it == sessions_.end())
+		return;
+	log_info("session %s removed", sanitizeForDisplay(info.id, 64).c_str());
+	if (observer_)
+		observer_->sessionRemoved(it->second);
+	sessions_.erase(it);
+}
+
+void Daemon::verdictChanged(SessionRecord &session, const char *why)
+{
+	const VerdictState &v = session.evidence.state();
+	std::string reasons;
+	for (const auto &r : v.reasons)
+		reasons += (reasons.empty() ? "" : ",") + r;
+	log_notice("session %s verdict %s (trust %.2f%s%s): %s", sanitizeForDisplay(session.info.id, 64).c_str(),
+		   std::string(verdictName(v.verdict)).c_str(), v.trust, reasons.empty() ? "" : ", reasons ",
+		   reasons.c_str(), why);
+	if (observer_)
+		observer_->sessionChanged(session, true);
+}
+
+void Daemon::injectionEvidence(DeviceRecord &device, const char *reason)
+{
+	if (!tracker_)
+		return;
+	// Input on a seat counts for that seat's active session only, so a
+	// switch to another user's session never carries this evidence along.
+	auto sessionId = tracker_->activeSessionOf(device.info.seat);
+	if (!sessionId)
+		return;
+	auto it = sessions_.find(*sessionId);
+	if (it == sessions_.end())
+		return;
+	if (it->second.evidence.addInjection(reason)) {
+		const std::string why = "input from " + sanitizeForDisplay(device.info.sysname, 32) + " " +
+					formatDeviceLine(device.info) + " (" + device.allowedWhy + ")";
+		verdictChanged(it->second, why.c_str());
+	}
+}
+
+Result<void> Daemon::acknowledgeReauthentication(const std::string &sessionId)
+{
+	auto it = sessions_.find(sessionId);
+	if (it == sessions_.end())
+		return makeError(-ENOENT, "no session " + sanitizeForDisplay(sessionId, 64));
+	log_info("session %s: re-authentication acknowledged, trust restarts", sanitizeForDisplay(sessionId, 64).c_str());
+	if (it->second.evidence.reset())
+		verdictChanged(it->second, "re-authenticated");
+	return {};
+}
+
+Result<void> Daemon::resetProfile(const std::string &sessionId)
+{
+	auto it = sessions_.find(sessionId);
+	if (it == sessions_.end())
+		return makeError(-ENOENT, "no session " + sanitizeForDisplay(sessionId, 64));
+	// Behaviour profiles arrive with the behaviour model; until then a user
+	// has none, and restarting enrollment leaves the state at "none".
+	it->second.profileState = "none";
+	it->second.enrollmentProgress = 0.0;
+	log_info("session %s: profile of uid %u reset", sanitizeForDisplay(sessionId, 64).c_str(),
+		 static_cast<unsigned>(it->second.info.uid));
+	return {};
+}
+
+Result<void> Daemon::forgetProfile(const std::string &sessionId)
+{
+	auto it = sessions_.find(sessionId);
+	if (it == sessions_.end())
+		return makeError(-ENOENT, "no session " + sanitizeForDisplay(sessionId, 64));
+	it->second.profileState = "none";
+	it->second.enrollmentProgress = 0.0;
+	log_info("session %s: profile of uid %u forgotten", sanitizeForDisplay(sessionId, 64).c_str(),
+		 static_cast<unsigned>(it->second.info.uid));
+	return {};
+}
+
+Result<void> Daemon::setMode(const std::string &mode)
+{
+	if (mode != "monitor" && mode != "enforce")
+		return makeError(-EINVAL, "mode must be 'monitor' or 'enforce'");
+	if (mode == options_.mode)
+		return {};
+	options_.mode = mode;
+	log_notice("mode set to %s", mode.c_str());
+	if (observer_)
+		observer_->modeChanged(mode);
+	return {};
+}
+
+Result<void> Daemon::releaseDevice(const std::string &sysname)
+{
+	for (auto &[id, device] : devices_) {
+		if (device.info.sysname != sysname)
+			continue;
+		if (!device.grabbed)
+			return makeError(-EALREADY, "device " + sanitizeForDisplay(sysname, 32) + " is not grabbed");
+		device.grabbed = false;
+		device.grabReason.clear();
+		return {};
+	}
+	return makeError(-ENOENT, "no device " + sanitizeForDisplay(sysname, 32));
+}
+
+void Daemon::deviceAdded(DeviceId id, const DeviceInfo &info)
+{
+	DeviceRecord record;
+	record.id = id;
+	record.info = info;
+	decideAllowed(record);
+	auto [it, inserted] = devices_.insert_or_assign(id, std::move(record));
+	devicesSeen_++;
+	log_info("device %s added: %s%s", sanitizeForDisplay(info.sysname, 32).c_str(), formatDeviceLine(info).c_str(),
+		 it->second.allowed ? "" : " allowed=no");
+	if (observer_)
+		observer_->deviceAdded(it->second);
+	// Without logind a seat's pseudo-session exists from its first device,
+	// so a locker can find it before any input arrives.
+	if (tracker_ && !tracker_->logindAvailable())
+		tracker_->activeSessionOf(info.seat);
+}
+
+void Daemon::logCounters(const char *what, const DeviceRecord &device) const
 {
 	const DeviceCounters &c = device.counters;
 	log_info("device %s %s: %" PRIu64 " frames, keys %" PRIu64 " down/%" PRIu64 " up/%" PRIu64
@@ -51,6 +287,8 @@ void Daemon::deviceRemoved(DeviceId id)
 	if (it == devices_.end())
 		return;
 	logCounters("removed", it->second);
+	if (observer_)
+		observer_->deviceRemoved(it->second);
 	devices_.erase(it);
 }
 
@@ -59,7 +297,8 @@ void Daemon::frame(DeviceId id, Frame events)
 	auto it = devices_.find(id);
 	if (it == devices_.end())
 		return;
-	DeviceCounters &c = it->second.counters;
+	DeviceRecord &device = it->second;
+	DeviceCounters &c = device.counters;
 	c.frames++;
 	totalFrames_++;
 	// Key events are counted, never shown: which key was pressed is exactly
@@ -89,6 +328,10 @@ void Daemon::frame(DeviceId id, Frame events)
 			break;
 		}
 	}
+	// Evidence from the first event, not the fifth: a synthetic device the
+	// policy does not allow has no business typing into a session.
+	if (!device.allowed && carriesInput(events))
+		injectionEvidence(device, isSynthetic(device.info.provenance) ? "synthetic-device" : "denied-device");
 }
 
 void Daemon::eventsDropped(DeviceId id)

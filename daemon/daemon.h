@@ -2,11 +2,15 @@
 #pragma once
 
 #include "input-source.h"
+#include "session-tracker.h"
+#include "verdict.h"
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 
+struct sd_bus;
 struct sd_event;
 
 namespace tactus {
@@ -24,20 +28,79 @@ struct DeviceCounters {
 	uint64_t resyncs = 0;      ///< SYN_DROPPED recoveries
 };
 
+/** A device as the daemon keeps it. */
+struct DeviceRecord {
+	DeviceId id = 0;
+	DeviceInfo info;
+	DeviceCounters counters;
+	bool allowed = true;     ///< its input is accepted (synthetic devices only when allow-listed)
+	std::string allowedWhy;  ///< "hardware", "udev TACTUS_TRUST=allow", "synthetic, not allow-listed"
+	bool grabbed = false;
+	std::string grabReason;
+};
+
+/** A session as the daemon keeps it: logind's view plus tactus's verdict. */
+struct SessionRecord {
+	SessionInfo info;
+	SessionEvidence evidence;
+	std::string profileState = "none"; ///< none, enrolling, ready
+	double enrollmentProgress = 0.0;
+};
+
+/** Told about every change the bus (or anyone else) publishes. */
+class DaemonObserver {
+public:
+	virtual ~DaemonObserver() = default;
+	virtual void sessionAdded(const SessionRecord &session) = 0;
+	/** @p verdictChanged: Verdict/Trust/Reasons changed; otherwise Active/Locked did. */
+	virtual void sessionChanged(const SessionRecord &session, bool verdictChanged) = 0;
+	virtual void sessionRemoved(const SessionRecord &session) = 0;
+	virtual void deviceAdded(const DeviceRecord &device) = 0;
+	virtual void deviceRemoved(const DeviceRecord &device) = 0;
+	virtual void modeChanged(const std::string &mode) = 0;
+};
+
 /**
  * All daemon state in one context object (like systemd's Manager): the
- * event loop, the input source, and what is known about each device.
+ * event loop, the input source, the devices, the sessions and their
+ * verdicts. dbus/ reads it and calls its actions; it knows nothing of D-Bus
+ * messages.
  */
 class Daemon final : public InputSink {
 public:
 	struct Options {
 		bool exitWhenSourceFinishes = true; ///< replay: stop the loop at the end
+		std::string mode = "monitor";
+		bool followLogind = true;           ///< false for replay: recorded seats get pseudo-sessions
 	};
 
 	Daemon(sd_event *loop, std::unique_ptr<InputSource> source, Options options);
+	~Daemon() override;
 
-	/** Start the input source; the caller then runs the loop. */
-	int start();
+	/** Follow logind sessions (lock state through @p systemBus, may be null), then start the input source. */
+	int start(sd_bus *systemBus);
+
+	void setObserver(DaemonObserver *observer) { observer_ = observer; }
+
+	const std::map<std::string, SessionRecord> &sessions() const { return sessions_; }
+	const std::map<DeviceId, DeviceRecord> &devices() const { return devices_; }
+	const SessionRecord *findSession(const std::string &id) const;
+	const DeviceRecord *findDevice(const std::string &sysname) const;
+	bool logindAvailable() const;
+	const std::string &mode() const { return options_.mode; }
+	/** The session of process @p pid. */
+	Result<std::string> sessionOfPid(pid_t pid) const;
+
+	/** The user re-authenticated: the session's trust restarts from a clean state. */
+	Result<void> acknowledgeReauthentication(const std::string &sessionId);
+	/** Restart enrollment of the session user's profile. */
+	Result<void> resetProfile(const std::string &sessionId);
+	/** Delete the session user's profile. */
+	Result<void> forgetProfile(const std::string &sessionId);
+	/** "monitor" or "enforce". */
+	Result<void> setMode(const std::string &mode);
+	/** Drop tactusd's grab of a device. */
+	Result<void> releaseDevice(const std::string &sysname);
 
 	void deviceAdded(DeviceId id, const DeviceInfo &info) override;
 	void deviceRemoved(DeviceId id) override;
@@ -47,17 +110,20 @@ public:
 	void sourceFinished() override;
 
 private:
-	struct Device {
-		DeviceInfo info;
-		DeviceCounters counters;
-	};
-
-	void logCounters(const char *what, const Device &device) const;
+	void logCounters(const char *what, const DeviceRecord &device) const;
+	void onSessionAdded(const SessionInfo &info);
+	void onSessionChanged(const SessionInfo &before, const SessionInfo &after);
+	void onSessionRemoved(const SessionInfo &info);
+	void injectionEvidence(DeviceRecord &device, const char *reason);
+	void verdictChanged(SessionRecord &session, const char *why);
 
 	sd_event *loop_;
 	std::unique_ptr<InputSource> source_;
 	Options options_;
-	std::map<DeviceId, Device> devices_;
+	std::unique_ptr<SessionTracker> tracker_;
+	DaemonObserver *observer_ = nullptr;
+	std::map<DeviceId, DeviceRecord> devices_;
+	std::map<std::string, SessionRecord> sessions_;
 	uint64_t totalFrames_ = 0;
 	unsigned devicesSeen_ = 0;
 };

@@ -2,8 +2,10 @@
 // tactusd: the tactus daemon. Owns the event loop, the input source and all
 // state; the library in src/ does the work and never logs.
 
+#include "bus-service.h"
 #include "config.h"
 #include "daemon.h"
+#include "daemon-config.h"
 #include "live-source.h"
 #include "log.h"
 #include "provenance-rules.h"
@@ -30,9 +32,13 @@ namespace {
 struct Arguments {
 	std::string replay;
 	bool realTime = false;
+	bool noBus = false;
+	bool keepRunning = false;
 	std::vector<std::string> rulesDirs;
 	DeviceMonitor::Backend backend = DeviceMonitor::Backend::Auto;
 	LogLevel logLevel = LogLevel::Info;
+	bool logLevelGiven = false;
+	std::string configDir = TACTUS_SYSCONFDIR;
 };
 
 void usage(FILE *out)
@@ -46,25 +52,33 @@ void usage(FILE *out)
 		     "  --replay FILE         read a libinput-record or evemu recording instead of\n"
 		     "                        live devices, then exit\n"
 		     "  --real-time           with --replay: keep the recorded pace\n"
+		     "  --keep-running        with --replay: keep running (and serving the bus)\n"
+		     "                        after the recording ends\n"
+		     "  --no-bus              do not publish on the system bus (D-Bus)\n"
 		     "  --rules-dir DIR       provenance rules directory (repeatable; default\n"
 		     "                        %s/provenance then %s/provenance)\n"
 		     "  --monitor-backend B   auto, udev or inotify (default auto)\n"
+		     "  --config-dir DIR      read DIR/tactus.conf and DIR/tactus.conf.d/*.conf\n"
+		     "                        (default %s)\n"
 		     "  --log-level LEVEL     err, warning, notice, info or debug (default info)\n"
 		     "  -h, --help            show this help\n"
 		     "  --version             show the version\n",
-		     TACTUS_DATADIR, TACTUS_SYSCONFDIR);
+		     TACTUS_DATADIR, TACTUS_SYSCONFDIR, TACTUS_SYSCONFDIR);
 }
 
 // Returns 1 to continue, 0 to exit successfully, negative on a usage error.
 int parseArguments(int argc, char **argv, Arguments &args)
 {
-	enum { OptReplay = 0x100, OptRealTime, OptRulesDir, OptBackend, OptLogLevel, OptVersion };
+	enum { OptReplay = 0x100, OptRealTime, OptKeepRunning, OptNoBus, OptRulesDir, OptBackend, OptLogLevel, OptConfigDir, OptVersion };
 	static const struct option options[] = {
 		{"replay", required_argument, nullptr, OptReplay},
 		{"real-time", no_argument, nullptr, OptRealTime},
+		{"no-bus", no_argument, nullptr, OptNoBus},
+		{"keep-running", no_argument, nullptr, OptKeepRunning},
 		{"rules-dir", required_argument, nullptr, OptRulesDir},
 		{"monitor-backend", required_argument, nullptr, OptBackend},
 		{"log-level", required_argument, nullptr, OptLogLevel},
+		{"config-dir", required_argument, nullptr, OptConfigDir},
 		{"help", no_argument, nullptr, 'h'},
 		{"version", no_argument, nullptr, OptVersion},
 		{},
@@ -78,6 +92,12 @@ int parseArguments(int argc, char **argv, Arguments &args)
 			break;
 		case OptRealTime:
 			args.realTime = true;
+			break;
+		case OptKeepRunning:
+			args.keepRunning = true;
+			break;
+		case OptNoBus:
+			args.noBus = true;
 			break;
 		case OptRulesDir:
 			args.rulesDirs.emplace_back(optarg);
@@ -95,6 +115,10 @@ int parseArguments(int argc, char **argv, Arguments &args)
 		case OptLogLevel:
 			if (!logParseLevel(optarg, args.logLevel))
 				return logError(-EINVAL, "Unknown log level '%s'", optarg);
+			args.logLevelGiven = true;
+			break;
+		case OptConfigDir:
+			args.configDir = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -109,14 +133,33 @@ int parseArguments(int argc, char **argv, Arguments &args)
 	}
 	if (optind < argc)
 		return logError(-EINVAL, "Unexpected argument '%s'", argv[optind]);
-	if (args.realTime && args.replay.empty())
-		return logError(-EINVAL, "--real-time needs --replay FILE");
+	if ((args.realTime || args.keepRunning) && args.replay.empty())
+		return logError(-EINVAL, "--real-time and --keep-running need --replay FILE");
 	return 1;
 }
 
 struct EventDeleter {
 	void operator()(sd_event *e) const { sd_event_unref(e); }
 };
+
+struct BusDeleter {
+	void operator()(sd_bus *b) const { sd_bus_flush_close_unref(b); }
+};
+
+// The system bus, or $DBUS_SYSTEM_BUS_ADDRESS (the bus test suite's
+// private dbus-daemon), attached to the loop.
+Result<std::unique_ptr<sd_bus, BusDeleter>> openSystemBus(sd_event *loop)
+{
+	sd_bus *raw = nullptr;
+	int r = sd_bus_open_system_with_description(&raw, "tactusd");
+	if (r < 0)
+		return makeError(r, std::string("Failed to connect to the system bus: ") + std::strerror(-r));
+	std::unique_ptr<sd_bus, BusDeleter> bus(raw);
+	r = sd_bus_attach_event(bus.get(), loop, SD_EVENT_PRIORITY_NORMAL);
+	if (r < 0)
+		return makeError(r, std::string("Failed to attach the bus: ") + std::strerror(-r));
+	return bus;
+}
 
 Result<std::unique_ptr<InputSource>> makeSource(const Arguments &args)
 {
@@ -144,6 +187,18 @@ Result<std::unique_ptr<InputSource>> makeSource(const Arguments &args)
 
 int run(const Arguments &args)
 {
+	// A config error stops the daemon: running with half a configuration
+	// (monitor instead of enforce, say) would be worse than not running.
+	auto files = configFiles(args.configDir);
+	if (!files)
+		return logError(files.error().errnum, "%s", files.error().message.c_str());
+	auto config = loadConfig(*files);
+	if (!config)
+		return logError(config.error().errnum, "%s", config.error().message.c_str());
+	if (!args.logLevelGiven)
+		logSetMaxLevel(config->daemon.logLevel);
+	log_debug("configuration: %s", describeConfig(*config).c_str());
+
 	sd_event *raw = nullptr;
 	int r = sd_event_default(&raw);
 	if (r < 0)
@@ -165,14 +220,44 @@ int run(const Arguments &args)
 	if (!source)
 		return logError(source.error().errnum, "%s", source.error().message.c_str());
 
-	Daemon daemon(loop.get(), std::move(*source), Daemon::Options{!args.replay.empty()});
-	r = daemon.start();
+	std::unique_ptr<sd_bus, BusDeleter> bus;
+	if (!args.noBus) {
+		auto opened = openSystemBus(loop.get());
+		if (!opened)
+			return logError(opened.error().errnum, "%s", opened.error().message.c_str());
+		bus = std::move(*opened);
+	}
+
+	Daemon::Options options;
+	options.exitWhenSourceFinishes = !args.replay.empty() && !args.keepRunning;
+	options.followLogind = args.replay.empty();
+	options.mode = std::string(modeName(config->daemon.mode));
+	Daemon daemon(loop.get(), std::move(*source), options);
+
+	// Objects first, then sessions and devices, then the name: once a
+	// client can see org.tactus.Tactus1, everything behind it is there.
+	std::unique_ptr<BusService> service;
+	if (bus) {
+		service = std::make_unique<BusService>(bus.get(), daemon);
+		auto registered = service->registerObjects();
+		if (!registered)
+			return logError(registered.error().errnum, "%s", registered.error().message.c_str());
+		daemon.setObserver(service.get());
+	}
+	r = daemon.start(bus.get());
 	if (r < 0)
 		return r;
+	if (service) {
+		auto named = service->requestName();
+		if (!named)
+			return logError(named.error().errnum, "%s", named.error().message.c_str());
+		log_info("publishing on the bus as %s", BusService::kBusName);
+	}
 
 	sd_notify(0, "READY=1\nSTATUS=Watching input devices");
 	r = sd_event_loop(loop.get());
 	sd_notify(0, "STOPPING=1");
+	daemon.setObserver(nullptr);
 	if (r < 0)
 		return logError(r, "Event loop failed: %s", std::strerror(-r));
 	return 0;

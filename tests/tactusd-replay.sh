@@ -12,7 +12,7 @@ bad_dir=$(realpath "$4")
 # Run beside the recording so the output names it the same way on every
 # machine.
 run() {
-	(cd "$(dirname "$recording")" && "$tactusd" --replay "$(basename "$recording")" 2>&1)
+	(cd "$(dirname "$recording")" && "$tactusd" --no-bus --replay "$(basename "$recording")" 2>&1)
 }
 
 first=$(run)
@@ -33,7 +33,7 @@ shopt -s nullglob
 count=0
 for bad in "$bad_dir"/bad-*; do
 	set +e
-	out=$("$tactusd" --replay "$bad" 2>&1)
+	out=$("$tactusd" --no-bus --replay "$bad" 2>&1)
 	rc=$?
 	set -e
 	if [ $rc -ne 1 ]; then

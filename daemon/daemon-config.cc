@@ -1,0 +1,391 @@
+// SPDX-License-Identifier: MIT
+#include "daemon-config.h"
+
+#include "sysfs-read.h"
+#include "util-strings.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <cmath>
+#include <functional>
+#include <set>
+#include <utility>
+
+namespace tactus {
+
+namespace {
+
+// Hand-written configuration is far smaller; anything bigger is a mistake
+// (or not a config file at all), so refuse it rather than parse it.
+constexpr size_t kMaxLine = 4096;
+constexpr size_t kMaxFile = 1024 * 1024;
+
+/**
+ * One key: how to set it from a non-empty value, how to reset it to its
+ * default (an empty assignment, as in systemd), and how to print it.
+ * The setter's error is a message without FILE:LINE; the parser adds it.
+ */
+struct KeySpec {
+	std::string_view section;
+	std::string_view key;
+	std::function<Result<void>(Config &, std::string_view)> set;
+	std::function<void(Config &)> reset;
+	std::function<std::string(const Config &)> format;
+};
+
+// One accessor per key serves setting, resetting and printing; printing
+// therefore works on a copy instead of casting const away.
+template<typename T>
+using Field = T &(*)(Config &);
+
+std::string formatDouble(double v)
+{
+	// Shortest text that reads back as the same double, independent of the
+	// locale (printf's %g would write "0,7" under de_DE).
+	char buf[64];
+	auto r = std::to_chars(buf, buf + sizeof(buf), v);
+	return std::string(buf, r.ptr);
+}
+
+Result<void> valueError(std::string_view key, std::string_view value, const std::string &why)
+{
+	return makeError(-EINVAL, "invalid " + std::string(key) + "=" + std::string(value) + ": " + why);
+}
+
+KeySpec numberKey(std::string_view section, std::string_view key, Field<double> field, double min, double max)
+{
+	std::string range = formatDouble(min) + ".." + formatDouble(max);
+	return KeySpec{
+		section,
+		key,
+		[=](Config &c, std::string_view v) -> Result<void> {
+			double d = 0;
+			auto r = std::from_chars(v.data(), v.data() + v.size(), d, std::chars_format::fixed);
+			// fixed format only: "1e-1", "inf" and "nan" are not what a
+			// reader of the file expects a threshold to look like.
+			if (r.ec != std::errc() || r.ptr != v.data() + v.size() || !std::isfinite(d))
+				return valueError(key, v, "expected a decimal number in " + range);
+			if (d < min || d > max)
+				return valueError(key, v, "out of range " + range);
+			field(c) = d;
+			return {};
+		},
+		[=](Config &c) {
+			Config defaults;
+			field(c) = field(defaults);
+		},
+		[=](Config copy) { return formatDouble(field(copy)); },
+	};
+}
+
+KeySpec integerKey(std::string_view section, std::string_view key, Field<unsigned> field, unsigned min, unsigned max)
+{
+	std::string range = std::to_string(min) + ".." + std::to_string(max);
+	return KeySpec{
+		section,
+		key,
+		[=](Config &c, std::string_view v) -> Result<void> {
+			unsigned n = 0;
+			auto r = std::from_chars(v.data(), v.data() + v.size(), n, 10);
+			if (r.ec == std::errc::result_out_of_range)
+				return valueError(key, v, "out of range " + range);
+			if (r.ec != std::errc() || r.ptr != v.data() + v.size())
+				return valueError(key, v, "expected a whole number in " + range);
+			if (n < min || n > max)
+				return valueError(key, v, "out of range " + range);
+			field(c) = n;
+			return {};
+		},
+		[=](Config &c) {
+			Config defaults;
+			field(c) = field(defaults);
+		},
+		[=](Config copy) { return std::to_string(field(copy)); },
+	};
+}
+
+template<typename E>
+KeySpec enumKey(std::string_view section, std::string_view key, Field<E> field,
+		std::vector<std::pair<std::string_view, E>> names)
+{
+	std::string choices;
+	for (const auto &[n, e] : names)
+		choices += (choices.empty() ? "" : "|") + std::string(n);
+	return KeySpec{
+		section,
+		key,
+		[=](Config &c, std::string_view v) -> Result<void> {
+			for (const auto &[n, e] : names) {
+				if (n == v) {
+					field(c) = e;
+					return {};
+				}
+			}
+			return valueError(key, v, "expected " + choices);
+		},
+		[=](Config &c) {
+			Config defaults;
+			field(c) = field(defaults);
+		},
+		[=](Config copy) {
+			E e = field(copy);
+			for (const auto &[n, v] : names)
+				if (v == e)
+					return std::string(n);
+			return std::string("?");
+		},
+	};
+}
+
+KeySpec actionsKey(std::string_view section, std::string_view key, Field<Actions> field, bool grabAllowed)
+{
+	return KeySpec{
+		section,
+		key,
+		[=](Config &c, std::string_view v) -> Result<void> {
+			Actions a;
+			size_t pos = 0;
+			while (pos < v.size()) {
+				size_t end = v.find_first_of(" \t", pos);
+				if (end == std::string_view::npos)
+					end = v.size();
+				std::string_view word = v.substr(pos, end - pos);
+				pos = end + 1;
+				if (word.empty())
+					continue;
+				if (word == "publish")
+					continue; // always done; accepted so a list can be explicit
+				if (word == "lock") {
+					a.lock = true;
+				} else if (word == "grab") {
+					// An untrusted verdict is about the person at the
+					// keyboard, not the device: grabbing their own
+					// keyboard would lock them out without locking the
+					// session.
+					if (!grabAllowed)
+						return valueError(key, v, "grab is only meaningful for OnInjected");
+					a.grab = true;
+				} else {
+					return valueError(key, v, "unknown action '" + std::string(word) + "', expected publish, lock" +
+									  (grabAllowed ? ", grab" : ""));
+				}
+			}
+			field(c) = a;
+			return {};
+		},
+		[=](Config &c) {
+			Config defaults;
+			field(c) = field(defaults);
+		},
+		[=](Config copy) {
+			const Actions &a = field(copy);
+			std::string s = "publish";
+			if (a.lock)
+				s += " lock";
+			if (a.grab)
+				s += " grab";
+			return s;
+		},
+	};
+}
+
+const std::vector<KeySpec> &keyTable()
+{
+	static const std::vector<KeySpec> table = {
+		enumKey<Mode>("Daemon", "Mode", [](Config &c) -> Mode & { return c.daemon.mode; },
+			      {{"monitor", Mode::Monitor}, {"enforce", Mode::Enforce}}),
+		enumKey<LogLevel>("Daemon", "LogLevel", [](Config &c) -> LogLevel & { return c.daemon.logLevel; },
+				  {{"err", LogLevel::Error},
+				   {"warning", LogLevel::Warning},
+				   {"notice", LogLevel::Notice},
+				   {"info", LogLevel::Info},
+				   {"debug", LogLevel::Debug}}),
+		numberKey("Verdict", "TrustedAbove", [](Config &c) -> double & { return c.verdict.trustedAbove; }, 0.0, 1.0),
+		numberKey("Verdict", "UntrustedBelow", [](Config &c) -> double & { return c.verdict.untrustedBelow; }, 0.0, 1.0),
+		numberKey("Verdict", "Hysteresis", [](Config &c) -> double & { return c.verdict.hysteresis; }, 0.0, 0.5),
+		integerKey("Enrollment", "Keystrokes", [](Config &c) -> unsigned & { return c.enrollment.keystrokes; }, 100, 1000000),
+		integerKey("Enrollment", "PointerStrokes", [](Config &c) -> unsigned & { return c.enrollment.pointerStrokes; }, 100,
+			   1000000),
+		actionsKey("Actions", "OnInjected", [](Config &c) -> Actions & { return c.actions.onInjected; }, true),
+		actionsKey("Actions", "OnUntrusted", [](Config &c) -> Actions & { return c.actions.onUntrusted; }, false),
+	};
+	return table;
+}
+
+const KeySpec *findKey(std::string_view section, std::string_view key)
+{
+	for (const KeySpec &k : keyTable())
+		if (k.section == section && k.key == key)
+			return &k;
+	return nullptr;
+}
+
+bool knownSection(std::string_view section)
+{
+	const auto &t = keyTable();
+	return std::any_of(t.begin(), t.end(), [&](const KeySpec &k) { return k.section == section; });
+}
+
+Error lineError(std::string_view fileName, unsigned line, const std::string &message)
+{
+	return makeError(-EINVAL, std::string(fileName) + ":" + std::to_string(line) + ": " + message);
+}
+
+} // namespace
+
+std::string_view modeName(Mode mode)
+{
+	return mode == Mode::Enforce ? "enforce" : "monitor";
+}
+
+std::vector<ConfigKeyName> configKeys()
+{
+	std::vector<ConfigKeyName> out;
+	for (const KeySpec &k : keyTable())
+		out.push_back({k.section, k.key});
+	return out;
+}
+
+Result<Config> parseConfig(std::string_view text, std::string_view fileName, Config base)
+{
+	if (text.size() > kMaxFile)
+		return makeError(-EFBIG, std::string(fileName) + ": larger than " + std::to_string(kMaxFile) + " bytes");
+	// Editors on other systems write a byte-order mark; systemd skips it too.
+	constexpr std::string_view kBom = "\xef\xbb\xbf";
+	if (text.substr(0, kBom.size()) == kBom)
+		text.remove_prefix(kBom.size());
+
+	Config out = std::move(base);
+	std::string section; // "" until the first header
+	std::set<std::pair<std::string, std::string>> seen;
+	// Where this file set a threshold, so a cross-key error points at it.
+	unsigned trustedLine = 0;
+	unsigned untrustedLine = 0;
+	unsigned lineNo = 0;
+
+	size_t pos = 0;
+	while (pos < text.size()) {
+		size_t end = text.find('\n', pos);
+		if (end == std::string_view::npos)
+			end = text.size();
+		std::string_view raw = text.substr(pos, end - pos);
+		pos = end + 1;
+		lineNo++;
+
+		if (raw.size() > kMaxLine)
+			return lineError(fileName, lineNo, "line longer than " + std::to_string(kMaxLine) + " bytes");
+		if (!isValidUtf8(raw))
+			return lineError(fileName, lineNo, "line is not valid UTF-8");
+		for (char c : raw)
+			if ((static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\r') || c == 0x7f)
+				return lineError(fileName, lineNo, "control character in line");
+
+		std::string_view line = trim(raw);
+		if (line.empty() || line[0] == '#' || line[0] == ';')
+			continue;
+
+		if (line[0] == '[') {
+			if (line.back() != ']')
+				return lineError(fileName, lineNo, "unterminated section header");
+			std::string_view title = trim(line.substr(1, line.size() - 2));
+			if (title.empty())
+				return lineError(fileName, lineNo, "empty section name");
+			if (!knownSection(title))
+				return lineError(fileName, lineNo, "unknown section [" + sanitizeForDisplay(title, 64) + "]");
+			section = std::string(title);
+			continue;
+		}
+
+		size_t eq = line.find('=');
+		if (eq == std::string_view::npos)
+			return lineError(fileName, lineNo, "expected Key=value, missing '='");
+		if (section.empty())
+			return lineError(fileName, lineNo, "key outside of a [section]");
+		std::string_view key = trim(line.substr(0, eq));
+		std::string_view value = trim(line.substr(eq + 1));
+		if (key.empty())
+			return lineError(fileName, lineNo, "empty key");
+		const KeySpec *spec = findKey(section, key);
+		if (!spec)
+			return lineError(fileName, lineNo,
+					 "unknown key " + sanitizeForDisplay(key, 64) + " in section [" + section + "]");
+		if (!seen.emplace(section, std::string(key)).second)
+			return lineError(fileName, lineNo, "duplicate key " + std::string(key) + " in section [" + section + "]");
+
+		// An empty assignment resets to the default, as in systemd, so a
+		// drop-in can undo what the main file set.
+		if (value.empty()) {
+			spec->reset(out);
+		} else {
+			auto set = spec->set(out, value);
+			if (!set)
+				return lineError(fileName, lineNo, sanitizeForDisplay(set.error().message, 256));
+		}
+		if (key == "TrustedAbove")
+			trustedLine = lineNo;
+		else if (key == "UntrustedBelow")
+			untrustedLine = lineNo;
+	}
+
+	// Checked per file on the merged result: a drop-in may move both
+	// thresholds, and the error should name the file that broke the order.
+	if (out.verdict.untrustedBelow >= out.verdict.trustedAbove)
+		return lineError(fileName, std::max(trustedLine, untrustedLine),
+				 "UntrustedBelow=" + formatDouble(out.verdict.untrustedBelow) +
+					 " must be below TrustedAbove=" + formatDouble(out.verdict.trustedAbove));
+	return out;
+}
+
+Result<std::vector<std::string>> configFiles(const std::string &dir)
+{
+	std::vector<std::string> files{dir + "/tactus.conf"};
+	const std::string dropIns = dir + "/tactus.conf.d";
+	auto names = listDirectory(dropIns);
+	if (!names) {
+		if (names.error().errnum == -ENOENT || names.error().errnum == -ENOTDIR)
+			return files;
+		return names.error();
+	}
+	constexpr std::string_view kSuffix = ".conf";
+	for (const std::string &n : *names) {
+		// Hidden files are editor backups and half-written copies.
+		if (n.size() <= kSuffix.size() || n[0] == '.' ||
+		    n.compare(n.size() - kSuffix.size(), kSuffix.size(), kSuffix) != 0)
+			continue;
+		files.push_back(dropIns + "/" + n);
+	}
+	return files;
+}
+
+Result<Config> loadConfig(const std::vector<std::string> &files)
+{
+	Config config;
+	for (const std::string &path : files) {
+		auto text = readFileLimited(path, kMaxFile);
+		if (!text) {
+			if (text.error().errnum == -ENOENT)
+				continue;
+			return text.error();
+		}
+		auto parsed = parseConfig(*text, path, config);
+		if (!parsed)
+			return parsed.error();
+		config = *parsed;
+	}
+	return config;
+}
+
+std::string describeConfig(const Config &config)
+{
+	std::string out;
+	for (const KeySpec &k : keyTable()) {
+		std::string v = k.format(config);
+		if (v.find(' ') != std::string::npos)
+			v = "\"" + v + "\"";
+		out += (out.empty() ? "" : " ") + std::string(k.key) + "=" + v;
+	}
+	return out;
+}
+
+} // namespace tactus

@@ -1,0 +1,323 @@
+// SPDX-License-Identifier: MIT
+#include "session-tracker.h"
+
+#include <systemd/sd-bus.h>
+#include <systemd/sd-daemon.h>
+#include <systemd/sd-event.h>
+#include <systemd/sd-login.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <pwd.h>
+#include <unistd.h>
+#include <vector>
+
+namespace tactus {
+
+namespace {
+
+constexpr const char *kLogindService = "org.freedesktop.login1";
+constexpr const char *kLogindSessionPrefix = "/org/freedesktop/login1/session";
+constexpr const char *kPseudoPrefix = "seat:";
+
+std::string takeString(char *s)
+{
+	std::string out = s ? s : "";
+	std::free(s);
+	return out;
+}
+
+std::string userNameOf(uid_t uid)
+{
+	struct passwd pw;
+	struct passwd *result = nullptr;
+	std::vector<char> buf(4096);
+	if (getpwuid_r(uid, &pw, buf.data(), buf.size(), &result) == 0 && result)
+		return pw.pw_name;
+	return std::to_string(uid);
+}
+
+// logind runs if the system was booted with systemd and logind wrote its
+// seat directory; in a container or on a plain host it does not.
+bool detectLogind()
+{
+	return sd_booted() > 0 && access("/run/systemd/seats/", F_OK) == 0;
+}
+
+} // namespace
+
+std::optional<std::string> sessionIdFromLogindPath(const std::string &path)
+{
+	char *id = nullptr;
+	if (sd_bus_path_decode(path.c_str(), kLogindSessionPrefix, &id) <= 0 || !id)
+		return std::nullopt;
+	std::string out = id;
+	std::free(id);
+	if (out.empty())
+		return std::nullopt;
+	return out;
+}
+
+SessionTracker::SessionTracker(sd_event *loop, sd_bus *bus, Callbacks callbacks)
+	: loop_(loop), bus_(bus), callbacks_(std::move(callbacks))
+{
+	if (bus_)
+		sd_bus_ref(bus_);
+}
+
+SessionTracker::~SessionTracker()
+{
+	for (auto &[key, call] : pending_)
+		sd_bus_slot_unref(call->slot);
+	sd_bus_slot_unref(signalSlot_);
+	sd_event_source_disable_unref(monitorSource_);
+	if (monitor_)
+		sd_login_monitor_unref(monitor_);
+	if (bus_)
+		sd_bus_unref(bus_);
+}
+
+Result<std::unique_ptr<SessionTracker>> SessionTracker::create(sd_event *loop, sd_bus *systemBus, Callbacks callbacks,
+							      bool useLogind)
+{
+	std::unique_ptr<SessionTracker> t(new SessionTracker(loop, systemBus, std::move(callbacks)));
+	t->logind_ = useLogind && detectLogind();
+	if (!t->logind_)
+		return t;
+
+	int r = sd_login_monitor_new(nullptr, &t->monitor_);
+	if (r < 0)
+		return makeError(r, std::string("sd_login_monitor_new: ") + std::strerror(-r));
+	r = sd_event_add_io(loop, &t->monitorSource_, sd_login_monitor_get_fd(t->monitor_),
+			    static_cast<uint32_t>(sd_login_monitor_get_events(t->monitor_)), onLoginMonitor, t.get());
+	if (r < 0)
+		return makeError(r, std::string("watching sd-login: ") + std::strerror(-r));
+	sd_event_source_set_description(t->monitorSource_, "sd-login");
+
+	if (systemBus) {
+		// One match for all of logind's session objects: Lock, Unlock and
+		// PropertiesChanged (LockedHint).
+		r = sd_bus_add_match(systemBus, &t->signalSlot_,
+				     "type='signal',sender='org.freedesktop.login1',"
+				     "path_namespace='/org/freedesktop/login1/session'",
+				     onLogindSignal, t.get());
+		if (r < 0)
+			return makeError(r, std::string("matching logind signals: ") + std::strerror(-r));
+	}
+	return t;
+}
+
+Result<void> SessionTracker::start()
+{
+	if (logind_)
+		refresh();
+	return {};
+}
+
+int SessionTracker::onLoginMonitor(sd_event_source *, int, uint32_t, void *userdata)
+{
+	auto *self = static_cast<SessionTracker *>(userdata);
+	sd_login_monitor_flush(self->monitor_);
+	self->refresh();
+	return 0;
+}
+
+void SessionTracker::refresh()
+{
+	char **ids = nullptr;
+	const int n = sd_get_sessions(&ids);
+	std::map<std::string, SessionInfo> now;
+	for (int i = 0; i < n && ids; i++) {
+		const std::string id = ids[i];
+		std::free(ids[i]);
+
+		char *seat = nullptr;
+		// Sessions without a seat (ssh, cron) have no input devices.
+		if (sd_session_get_seat(id.c_str(), &seat) < 0 || !seat)
+			continue;
+		SessionInfo info;
+		info.id = id;
+		info.seat = takeString(seat);
+		char *state = nullptr;
+		if (sd_session_get_state(id.c_str(), &state) >= 0 && takeString(state) == "closing")
+			continue;
+		if (sd_session_get_uid(id.c_str(), &info.uid) < 0)
+			continue;
+		info.userName = userNameOf(info.uid);
+		info.active = sd_session_is_active(id.c_str()) > 0;
+		info.locked = lockedHint_[id] || lockRequested_[id];
+		now.emplace(id, std::move(info));
+	}
+	std::free(ids);
+
+	std::vector<SessionInfo> gone;
+	for (const auto &[id, info] : sessions_)
+		if (!info.pseudo && !now.count(id))
+			gone.push_back(info);
+	for (const auto &info : gone) {
+		sessions_.erase(info.id);
+		lockedHint_.erase(info.id);
+		lockRequested_.erase(info.id);
+		if (callbacks_.removed)
+			callbacks_.removed(info);
+	}
+	for (auto &[id, info] : now)
+		update(std::move(info));
+}
+
+void SessionTracker::update(SessionInfo info)
+{
+	auto it = sessions_.find(info.id);
+	if (it == sessions_.end()) {
+		const std::string id = info.id;
+		sessions_.emplace(id, info);
+		if (callbacks_.added)
+			callbacks_.added(info);
+		if (logind_)
+			fetchLockedHint(id);
+		return;
+	}
+	if (it->second == info)
+		return;
+	const SessionInfo before = it->second;
+	it->second = std::move(info);
+	if (callbacks_.changed)
+		callbacks_.changed(before, it->second);
+}
+
+std::optional<std::string> SessionTracker::activeSessionOf(const std::string &seat)
+{
+	if (logind_) {
+		for (const auto &[id, info] : sessions_)
+			if (info.seat == seat && info.active)
+				return id;
+		return std::nullopt;
+	}
+	const std::string id = kPseudoPrefix + seat;
+	if (!sessions_.count(id)) {
+		SessionInfo info;
+		info.id = id;
+		info.seat = seat;
+		info.active = true;
+		info.pseudo = true;
+		info.uid = 0;
+		info.userName = "";
+		update(std::move(info));
+	}
+	return id;
+}
+
+Result<std::string> SessionTracker::sessionOfPid(pid_t pid) const
+{
+	if (!logind_) {
+		for (const auto &[id, info] : sessions_)
+			if (info.seat == "seat0")
+				return id;
+		return makeError(-ENXIO, "no session: tactusd runs without logind and seat0 has no input yet");
+	}
+	char *session = nullptr;
+	const int r = sd_pid_get_session(pid, &session);
+	if (r < 0)
+		return makeError(r, "process " + std::to_string(pid) + " belongs to no login session");
+	return takeString(session);
+}
+
+void SessionTracker::setLockState(const std::string &id, std::optional<bool> hint, std::optional<bool> requested)
+{
+	if (hint)
+		lockedHint_[id] = *hint;
+	if (requested)
+		lockRequested_[id] = *requested;
+	auto it = sessions_.find(id);
+	if (it == sessions_.end())
+		return;
+	SessionInfo info = it->second;
+	// Unlock ends a Lock request, and a locker that clears LockedHint has
+	// unlocked: either way the session counts as locked while one says so.
+	info.locked = lockedHint_[id] || lockRequested_[id];
+	update(std::move(info));
+}
+
+void SessionTracker::fetchLockedHint(const std::string &id)
+{
+	if (!bus_)
+		return;
+	char *path = nullptr;
+	if (sd_bus_path_encode(kLogindSessionPrefix, id.c_str(), &path) < 0)
+		return;
+	auto call = std::make_unique<PendingCall>(PendingCall{this, id, nullptr});
+	const int r = sd_bus_call_method_async(bus_, &call->slot, kLogindService, path, "org.freedesktop.DBus.Properties",
+					       "Get", onLockedHintReply, call.get(), "ss",
+					       "org.freedesktop.login1.Session", "LockedHint");
+	std::free(path);
+	if (r >= 0) {
+		PendingCall *key = call.get();
+		pending_.emplace(key, std::move(call));
+	}
+}
+
+int SessionTracker::onLockedHintReply(sd_bus_message *m, void *userdata, sd_bus_error *)
+{
+	auto *call = static_cast<PendingCall *>(userdata);
+	SessionTracker *self = call->self;
+	const std::string id = call->id;
+	auto owned = std::move(self->pending_[call]);
+	self->pending_.erase(call);
+	sd_bus_slot_unref(owned->slot);
+
+	if (sd_bus_message_is_method_error(m, nullptr))
+		return 0;
+	int locked = 0;
+	if (sd_bus_message_read(m, "v", "b", &locked) < 0)
+		return 0;
+	self->setLockState(id, locked != 0, std::nullopt);
+	return 0;
+}
+
+int SessionTracker::onLogindSignal(sd_bus_message *m, void *userdata, sd_bus_error *)
+{
+	auto *self = static_cast<SessionTracker *>(userdata);
+	const char *path = sd_bus_message_get_path(m);
+	if (!path)
+		return 0;
+	auto id = sessionIdFromLogindPath(path);
+	if (!id)
+		return 0;
+
+	if (sd_bus_message_is_signal(m, "org.freedesktop.login1.Session", "Lock")) {
+		self->setLockState(*id, std::nullopt, true);
+		return 0;
+	}
+	if (sd_bus_message_is_signal(m, "org.freedesktop.login1.Session", "Unlock")) {
+		self->setLockState(*id, std::nullopt, false);
+		return 0;
+	}
+	if (!sd_bus_message_is_signal(m, "org.freedesktop.DBus.Properties", "PropertiesChanged"))
+		return 0;
+
+	const char *interface = nullptr;
+	if (sd_bus_message_read(m, "s", &interface) < 0 || !interface ||
+	    std::strcmp(interface, "org.freedesktop.login1.Session") != 0)
+		return 0;
+	if (sd_bus_message_enter_container(m, 'a', "{sv}") < 0)
+		return 0;
+	while (sd_bus_message_enter_container(m, 'e', "sv") > 0) {
+		const char *name = nullptr;
+		if (sd_bus_message_read(m, "s", &name) < 0)
+			return 0;
+		if (name && std::strcmp(name, "LockedHint") == 0) {
+			int locked = 0;
+			if (sd_bus_message_read(m, "v", "b", &locked) < 0)
+				return 0;
+			self->setLockState(*id, locked != 0, std::nullopt);
+		} else if (sd_bus_message_skip(m, "v") < 0) {
+			return 0;
+		}
+		if (sd_bus_message_exit_container(m) < 0)
+			return 0;
+	}
+	return 0;
+}
+
+} // namespace tactus

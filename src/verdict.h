@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace tactus {
+
+/** What tactus concludes about a session's input (DESIGN.md, "Verdicts"). */
+enum class Verdict {
+	Learning,  ///< no ready profile yet; injection checks still run
+	Trusted,
+	Uncertain,
+	Untrusted,
+	Injected,
+};
+
+/** Stable lower-case name used on the bus and in logs. */
+std::string_view verdictName(Verdict v);
+/** Inverse of verdictName(). */
+std::optional<Verdict> verdictFromName(std::string_view name);
+
+/** Verdict, trust and reasons: what VerdictChanged carries, as one value. */
+struct VerdictState {
+	Verdict verdict = Verdict::Learning;
+	double trust = 0.5;               ///< 0 = none, 1 = full
+	std::vector<std::string> reasons; ///< stable reason codes, most important first
+
+	bool operator==(const VerdictState &) const = default;
+};
+
+/**
+ * The evidence of one session and the verdict that follows from it. Pure:
+ * the daemon feeds it, the bus publishes what it returns. Until the
+ * behaviour model exists, the only evidence is injection evidence; a session
+ * without a ready profile is `learning`.
+ */
+class SessionEvidence {
+public:
+	/** Injection evidence (reason code such as "synthetic-device"); true if the verdict changed. */
+	bool addInjection(std::string_view reason);
+	/** The user re-authenticated: trust restarts from a clean state; true if the verdict changed. */
+	bool reset();
+
+	const VerdictState &state() const { return state_; }
+
+private:
+	VerdictState state_;
+};
+
+} // namespace tactus
