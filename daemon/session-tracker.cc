@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <pwd.h>
+#include <csignal>
 #include <unistd.h>
 #include <vector>
 
@@ -211,6 +212,10 @@ std::optional<std::string> SessionTracker::activeSessionOf(const std::string &se
 Result<std::string> SessionTracker::sessionOfPid(pid_t pid) const
 {
 	if (!logind_) {
+		// Every process shares seat0's pseudo-session, but only a process
+		// that exists.
+		if (pid > 0 && kill(pid, 0) < 0 && errno == ESRCH)
+			return makeError(-ENXIO, "no process " + std::to_string(pid));
 		for (const auto &[id, info] : sessions_)
 			if (info.seat == "seat0")
 				return id;

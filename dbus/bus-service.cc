@@ -501,7 +501,7 @@ int setBusError(sd_bus_error *error, const Error &e)
 {
 	const char *name = kErrorFailed;
 	switch (-e.errnum) {
-	case ENOENT: case ENXIO: name = kErrorNotFound; break;
+	case ENOENT: case ENXIO: case ESRCH: case ENODATA: name = kErrorNotFound; break;
 	case EINVAL: name = kErrorInvalidArgument; break;
 	case EPERM: case EACCES: name = kErrorPermissionDenied; break;
 	case EALREADY: name = kErrorNotGrabbed; break;

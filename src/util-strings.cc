@@ -42,6 +42,26 @@ size_t utf8SequenceLength(std::string_view s, size_t i)
 	return len;
 }
 
+// Code point of the well-formed sequence of @p len bytes at s[i].
+unsigned codePoint(std::string_view s, size_t i, size_t len)
+{
+	const auto byte = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
+	static constexpr unsigned leadMask[] = {0, 0x7f, 0x1f, 0x0f, 0x07};
+	unsigned cp = byte(i) & leadMask[len];
+	for (size_t k = 1; k < len; k++)
+		cp = (cp << 6) | (byte(i + k) & 0x3f);
+	return cp;
+}
+
+bool isInvisibleControl(std::string_view s, size_t i, size_t len)
+{
+	if (len < 2)
+		return false;
+	const unsigned cp = codePoint(s, i, len);
+	return (cp >= 0x80 && cp <= 0x9f) || cp == 0x2028 || cp == 0x2029 || (cp >= 0x202a && cp <= 0x202e) ||
+	       (cp >= 0x2066 && cp <= 0x2069) || cp == 0x200e || cp == 0x200f || cp == 0x061c;
+}
+
 } // namespace
 
 bool isValidUtf8(std::string_view s)
@@ -72,6 +92,16 @@ std::string sanitizeForDisplay(std::string_view s, size_t maxBytes)
 				piece = buf;
 			}
 			i += 1;
+		} else if (isInvisibleControl(s, i, len)) {
+			// Valid UTF-8, but a terminal or a text view acts on it:
+			// C1 controls (CSI U+009B starts an escape sequence), line
+			// separators and bidi overrides that reorder what is shown.
+			for (size_t k = 0; k < len; k++) {
+				char buf[8];
+				std::snprintf(buf, sizeof(buf), "\\x%02x", static_cast<unsigned char>(s[i + k]));
+				piece += buf;
+			}
+			i += len;
 		} else {
 			piece.assign(s.substr(i, len));
 			i += len;

@@ -46,3 +46,12 @@ TEST(Json, QuotesAndEscapes)
 	EXPECT_EQ(jsonQuote("\x01"), "\"\\u0001\"");
 	EXPECT_TRUE(isValidUtf8(jsonQuote("bad\xff")));
 }
+
+TEST(Sanitize, EscapesC1AndBidiControls)
+{
+	EXPECT_EQ(sanitizeForDisplay("a\xc2\x9b" "2Jb"), "a\\xc2\\x9b2Jb");  // U+009B CSI
+	EXPECT_EQ(sanitizeForDisplay("x\xc2\x85y"), "x\\xc2\\x85y");        // U+0085 NEL
+	EXPECT_EQ(sanitizeForDisplay("\xe2\x80\xae" "evil"), "\\xe2\\x80\\xaeevil"); // U+202E RLO
+	EXPECT_EQ(sanitizeForDisplay("l\xe2\x80\xa8" "l"), "l\\xe2\\x80\\xa8l");   // U+2028
+	EXPECT_EQ(sanitizeForDisplay("\xc2\xa0"), "\xc2\xa0");                  // NBSP stays
+}
