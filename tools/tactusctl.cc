@@ -1,60 +1,67 @@
 // SPDX-License-Identifier: MIT
-// tactusctl: look at what tactus sees. `devices` works without the daemon:
-// it reads sysfs, the udev database and /proc exactly as tactusd does.
+// tactusctl: ask tactusd on the system bus what it sees, and tell it what
+// an admin or a user decided. Only `devices` works without the daemon: it
+// then reads sysfs, the udev database and /proc exactly as tactusd does.
 
 #include "config.h"
-#include "device-format.h"
-#include "device-monitor.h"
 #include "log.h"
-#include "provenance-rules.h"
-#include "sysfs-device.h"
+#include "tactusctl-bus.h"
 #include "util-strings.h"
 
-#include <algorithm>
-#include <cerrno>
 #include <cstdio>
-#include <cstring>
-#include <dirent.h>
 #include <getopt.h>
 #include <string>
 #include <vector>
 
 using namespace tactus;
+using namespace tactus::ctl;
 
 namespace {
-
-struct Arguments {
-	bool json = false;
-	std::vector<std::string> rulesDirs;
-	std::string root; ///< prefix for /sys, /proc and /run, to inspect a captured tree
-	std::vector<std::string> verbs;
-};
 
 void usage(FILE *out)
 {
 	std::fprintf(out,
-		     "Usage: tactusctl [OPTIONS] COMMAND\n"
+		     "Usage: tactusctl [OPTIONS] COMMAND [ARGUMENT]\n"
+		     "\n"
+		     "Ask tactusd (org.tactus.Tactus1 on the system bus) what it sees.\n"
 		     "\n"
 		     "Commands:\n"
-		     "  devices               list input devices with their provenance, as tactusd\n"
-		     "                        classifies them (works without the daemon)\n"
+		     "  status                the daemon's version, mode and counts, and your\n"
+		     "                        own session's verdict\n"
+		     "  sessions              the sessions tactusd follows, with their verdicts\n"
+		     "  devices               the input devices with provenance, allowed, grabbed;\n"
+		     "                        read from sysfs when tactusd is not running\n"
+		     "  monitor               print verdict, session and device changes as they\n"
+		     "                        happen, until interrupted\n"
+		     "  ack [SESSION]         tell tactusd the user re-authenticated (default:\n"
+		     "                        your own session); trust restarts\n"
+		     "  reset-profile [SESSION]  restart enrollment of the session user's profile\n"
+		     "  forget [SESSION]      delete the session user's profile\n"
+		     "  set-mode MODE         'monitor' (publish only) or 'enforce'\n"
+		     "  release DEVICE        let a device tactusd grabbed send input again\n"
 		     "\n"
 		     "Options:\n"
 		     "  --json                one JSON object per line instead of a table\n"
-		     "  --rules-dir DIR       provenance rules directory (repeatable; default\n"
-		     "                        %s/provenance then %s/provenance)\n"
-		     "  --root DIR            read DIR/sys, DIR/proc and DIR/run instead of /sys,\n"
-		     "                        /proc and /run\n"
+		     "  --no-ask-password     do not let polkit ask for a password\n"
+		     "  --sysfs               devices: read sysfs even when tactusd runs\n"
+		     "  --rules-dir DIR       devices from sysfs: provenance rules directory\n"
+		     "                        (repeatable; default %s/provenance\n"
+		     "                        then %s/provenance)\n"
+		     "  --root DIR            devices from sysfs: read DIR/sys, DIR/proc and\n"
+		     "                        DIR/run instead of /sys, /proc and /run\n"
 		     "  -h, --help            show this help\n"
 		     "  --version             show the version\n",
 		     TACTUS_DATADIR, TACTUS_SYSCONFDIR);
 }
 
-int parseArguments(int argc, char **argv, Arguments &args)
+// Returns 1 to go on, 0 to exit successfully (--help), -1 on a usage error.
+int parseArguments(int argc, char **argv, Options &options, std::vector<std::string> &words)
 {
-	enum { OptJson = 0x100, OptRulesDir, OptRoot, OptVersion };
-	static const struct option options[] = {
+	enum { OptJson = 0x100, OptNoAskPassword, OptSysfs, OptRulesDir, OptRoot, OptVersion };
+	static const struct option longOptions[] = {
 		{"json", no_argument, nullptr, OptJson},
+		{"no-ask-password", no_argument, nullptr, OptNoAskPassword},
+		{"sysfs", no_argument, nullptr, OptSysfs},
 		{"rules-dir", required_argument, nullptr, OptRulesDir},
 		{"root", required_argument, nullptr, OptRoot},
 		{"help", no_argument, nullptr, 'h'},
@@ -62,101 +69,49 @@ int parseArguments(int argc, char **argv, Arguments &args)
 		{},
 	};
 	int c;
-	while ((c = getopt_long(argc, argv, "h", options, nullptr)) >= 0) {
+	while ((c = getopt_long(argc, argv, "h", longOptions, nullptr)) >= 0) {
 		switch (c) {
-		case OptJson: args.json = true; break;
-		case OptRulesDir: args.rulesDirs.emplace_back(optarg); break;
-		case OptRoot: args.root = optarg; break;
+		case OptJson: options.json = true; break;
+		case OptNoAskPassword: options.askPassword = false; break;
+		case OptSysfs: options.sysfs = true; break;
+		case OptRulesDir: options.rulesDirs.emplace_back(optarg); break;
+		case OptRoot: options.root = optarg; break;
 		case 'h': usage(stdout); return 0;
 		case OptVersion: std::printf("tactusctl %s\n", TACTUS_VERSION); return 0;
-		default: usage(stderr); return -EINVAL;
+		default: usage(stderr); return -1;
 		}
 	}
 	for (int i = optind; i < argc; i++)
-		args.verbs.emplace_back(argv[i]);
+		words.emplace_back(argv[i]);
 	return 1;
 }
 
-// Evdev nodes as sysfs lists them: the same set sd-device enumerates, but
-// readable under --root too.
-Result<std::vector<std::string>> listEvdevNodes(const std::string &sysRoot)
+// How many arguments each verb takes after its name.
+struct VerbShape {
+	const char *name;
+	size_t minArgs;
+	size_t maxArgs;
+	const char *argName;
+};
+
+constexpr VerbShape kVerbs[] = {
+	{"status", 0, 0, nullptr},
+	{"sessions", 0, 0, nullptr},
+	{"devices", 0, 0, nullptr},
+	{"monitor", 0, 0, nullptr},
+	{"ack", 0, 1, "SESSION"},
+	{"reset-profile", 0, 1, "SESSION"},
+	{"forget", 0, 1, "SESSION"},
+	{"set-mode", 1, 1, "MODE"},
+	{"release", 1, 1, "DEVICE"},
+};
+
+const VerbShape *findVerb(const std::string &name)
 {
-	const std::string dir = sysRoot + "/class/input";
-	std::vector<std::string> names;
-	DIR *d = opendir(dir.c_str());
-	if (!d) {
-		if (errno == ENOENT)
-			return names;
-		return makeError(errno, "opendir " + dir + ": " + std::strerror(errno));
-	}
-	while (const dirent *de = readdir(d))
-		if (isEvdevSysname(de->d_name))
-			names.emplace_back(de->d_name);
-	closedir(d);
-	std::sort(names.begin(), names.end(), evdevSysnameLess);
-	return names;
-}
-
-void printTable(const std::vector<DeviceInfo> &devices)
-{
-	if (devices.empty()) {
-		std::printf("No input devices.\n");
-		return;
-	}
-	std::printf("%-9s %-14s %-18s %-6s %-9s %-9s %s\n", "DEVICE", "PROVENANCE", "CAPABILITIES", "SEAT", "BUS",
-		    "ID", "NAME");
-	for (const auto &d : devices) {
-		char id[16];
-		std::snprintf(id, sizeof(id), "%04x:%04x", d.vendor, d.product);
-		std::printf("%-9s %-14s %-18s %-6s %-9s %-9s %s\n", sanitizeForDisplay(d.sysname, 16).c_str(),
-			    std::string(provenanceName(d.provenance)).c_str(), capabilitiesString(d.caps).c_str(),
-			    sanitizeForDisplay(d.seat, 16).c_str(), busName(d.bustype).c_str(), id,
-			    sanitizeForDisplay(d.name, 80).c_str());
-		if (!d.provenanceDetail.empty())
-			std::printf("%-9s └ %s\n", "", sanitizeForDisplay(d.provenanceDetail, 160).c_str());
-		if (d.provenance == Provenance::Uinput)
-			std::printf("%-9s └ created by: %s\n", "", formatCreators(d).c_str());
-	}
-}
-
-int verbDevices(const Arguments &args)
-{
-	SystemRoots roots;
-	if (!args.root.empty()) {
-		roots.sys = args.root + "/sys";
-		roots.proc = args.root + "/proc";
-		roots.run = args.root + "/run";
-	}
-	std::vector<std::string> dirs = args.rulesDirs;
-	if (dirs.empty())
-		dirs = {std::string(TACTUS_DATADIR) + "/provenance", std::string(TACTUS_SYSCONFDIR) + "/provenance"};
-	auto rules = ProvenanceRules::loadDirs(dirs);
-	if (!rules)
-		return logError(rules.error().errnum, "%s", rules.error().message.c_str());
-
-	auto names = listEvdevNodes(roots.sys);
-	if (!names)
-		return logError(names.error().errnum, "%s", names.error().message.c_str());
-
-	const DeviceDescriber describer(roots, std::move(*rules));
-	std::vector<DeviceInfo> devices;
-	for (const auto &name : *names) {
-		auto info = describer.describe(name);
-		if (!info) {
-			// A device can vanish between listing and reading.
-			log_warning("%s: %s, ignoring", name.c_str(), sanitizeForDisplay(info.error().message).c_str());
-			continue;
-		}
-		devices.push_back(std::move(*info));
-	}
-
-	if (args.json) {
-		for (const auto &d : devices)
-			std::printf("%s\n", formatDeviceJson(d).c_str());
-	} else {
-		printTable(devices);
-	}
-	return 0;
+	for (const auto &v : kVerbs)
+		if (name == v.name)
+			return &v;
+	return nullptr;
 }
 
 } // namespace
@@ -164,22 +119,58 @@ int verbDevices(const Arguments &args)
 int main(int argc, char **argv)
 {
 	logInit("tactusctl");
-	Arguments args;
-	int r = parseArguments(argc, argv, args);
+	Options options;
+	std::vector<std::string> words;
+	const int r = parseArguments(argc, argv, options, words);
 	if (r <= 0)
-		return r < 0 ? 2 : 0;
-	if (args.verbs.empty()) {
+		return r < 0 ? kExitUsage : kExitOk;
+	if (words.empty()) {
 		usage(stderr);
-		return 2;
+		return kExitUsage;
 	}
-	const std::string &verb = args.verbs.front();
-	if (verb == "devices") {
-		if (args.verbs.size() > 1) {
-			log_error("'devices' takes no arguments");
-			return 2;
+
+	const std::string &verb = words.front();
+	const VerbShape *shape = findVerb(verb);
+	if (!shape) {
+		log_error("Unknown command '%s'; see tactusctl --help", sanitizeForDisplay(verb, 64).c_str());
+		return kExitUsage;
+	}
+	const size_t nargs = words.size() - 1;
+	if (nargs < shape->minArgs || nargs > shape->maxArgs) {
+		if (shape->maxArgs == 0)
+			log_error("'%s' takes no arguments", shape->name);
+		else if (shape->minArgs == 0)
+			log_error("'%s' takes at most one argument, %s", shape->name, shape->argName);
+		else
+			log_error("'%s' needs exactly one argument, %s", shape->name, shape->argName);
+		return kExitUsage;
+	}
+	const std::string arg = nargs ? words[1] : std::string();
+	if ((!options.root.empty() || !options.rulesDirs.empty() || options.sysfs) && verb != "devices") {
+		log_error("--sysfs, --root and --rules-dir only apply to 'devices'");
+		return kExitUsage;
+	}
+	if (nargs && arg.empty()) {
+		log_error("'%s': %s must not be empty", shape->name, shape->argName);
+		return kExitUsage;
+	}
+
+	if (verb == "status")
+		return verbStatus(options);
+	if (verb == "sessions")
+		return verbSessions(options);
+	if (verb == "devices")
+		return verbDevices(options);
+	if (verb == "monitor")
+		return verbMonitor(options);
+	if (verb == "set-mode") {
+		if (arg != "monitor" && arg != "enforce") {
+			log_error("Mode must be 'monitor' or 'enforce', not '%s'", sanitizeForDisplay(arg, 32).c_str());
+			return kExitUsage;
 		}
-		return verbDevices(args) < 0 ? 1 : 0;
+		return verbSetMode(options, arg);
 	}
-	log_error("Unknown command '%s'; known commands: devices", sanitizeForDisplay(verb, 64).c_str());
-	return 2;
+	if (verb == "release")
+		return verbRelease(options, arg);
+	return verbSessionAction(options, verb, arg);
 }
