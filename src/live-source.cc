@@ -49,6 +49,14 @@ void LiveInputSource::add(const std::string &sysname)
 		return;
 	}
 
+	// The admin's udev rules can take a device out of tactus's view
+	// entirely (udev/70-tactus.rules documents it).
+	const auto ignore = info->udevProperties.find("TACTUS_IGNORE");
+	if (ignore != info->udevProperties.end() && ignore->second == "1") {
+		sink_->deviceIgnored(sysname, makeError(-EPERM, "udev property TACTUS_IGNORE=1"));
+		return;
+	}
+
 	const DeviceId id = nextId_++;
 	const std::string devnode = devDir_ + "/" + sysname;
 	auto reader = DeviceReader::open(loop_, devnode, id, *sink_, [this](DeviceId gone) { removeId(gone); });
