@@ -313,6 +313,63 @@ ExecStart=-/sbin/agetty --autologin {TEST_USER} --noclear %I $TERM
 
 
 # --------------------------------------------------------------------------
+# tactus itself in the guest
+
+
+def install_tree(build_dir, dest=None, rebuild=True):
+    """`meson install --destdir` of build_dir into a fresh tree for
+    Vm(install_dir=...); returns its path (default BUILD/vm/destdir).
+
+    The host is merged-/usr (/lib -> usr/lib): files meson puts under the
+    destdir's /lib, /bin, /sbin are moved below usr/ so that copying the tree
+    onto the guest's / never meets a directory where a symlink is."""
+    build_dir = os.path.abspath(build_dir)
+    dest = os.path.abspath(dest or os.path.join(build_dir, "vm", "destdir"))
+    if os.path.exists(dest):
+        shutil.rmtree(dest)
+    cmd = ["meson", "install", "-C", build_dir, "--destdir", dest, "--quiet"]
+    if not rebuild:
+        cmd.append("--no-rebuild")
+    r = subprocess.run(cmd, capture_output=True, text=True)
+    if r.returncode != 0:
+        raise VmError(f"{' '.join(cmd)} failed ({r.returncode}):\n{r.stdout}{r.stderr}")
+    for top in sorted(os.listdir(dest)):
+        host = os.path.join("/", top)
+        if not os.path.islink(host) or not os.path.isdir(host):
+            continue
+        target = os.path.join(dest, os.path.relpath(os.path.realpath(host), "/"))
+        src = os.path.join(dest, top)
+        for root, dirs, files in os.walk(src):
+            rel = os.path.relpath(root, src)
+            os.makedirs(os.path.join(target, rel), exist_ok=True)
+            for f in files:
+                os.replace(os.path.join(root, f), os.path.join(target, rel, f))
+        shutil.rmtree(src)
+    return dest
+
+
+class JournalFollower:
+    """`journalctl -f` through the agent: poll() returns the journal lines
+    written since the previous call (a cursor keeps the place)."""
+
+    def __init__(self, vm, args="-u tactusd.service", output="short-monotonic"):
+        self.vm, self.args, self.output = vm, args, output
+        self.cursor = None
+
+    def poll(self, timeout=20):
+        where = f"--after-cursor='{self.cursor}'" if self.cursor else "-b"
+        rc, out, err = self.vm.run(f"journalctl --no-pager --show-cursor -o {self.output} "
+                                   f"{self.args} {where}", timeout=timeout)
+        lines = []
+        for line in out.splitlines():
+            if line.startswith("-- cursor: "):
+                self.cursor = line[len("-- cursor: "):].strip()
+            elif line and not line.startswith("-- No entries --"):
+                lines.append(line)
+        return lines
+
+
+# --------------------------------------------------------------------------
 # QMP
 
 
@@ -384,6 +441,24 @@ class Qmp:
             while (now := time.monotonic()) < release:
                 time.sleep(release - now)
             self.send_key(display, q, False)
+        return times
+
+    def type_paced(self, display, qcodes, gaps, hold=0.03):
+        """Press qcodes[i], then wait gaps[i] before the next press (host
+        monotonic clock); each key is held min(hold, gap/2). Returns the host
+        times of the presses."""
+        times = []
+        t = time.monotonic()
+        for q, gap in zip(qcodes, gaps):
+            while (now := time.monotonic()) < t:
+                time.sleep(min(t - now, 0.005))
+            times.append(time.monotonic())
+            self.send_key(display, q, True)
+            release = times[-1] + min(hold, gap / 2)
+            while (now := time.monotonic()) < release:
+                time.sleep(release - now)
+            self.send_key(display, q, False)
+            t += gap
         return times
 
     def move_mouse(self, display, dx, dy):

@@ -1,0 +1,118 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: MIT
+"""vm suite: software injection as tactusd sees it on a real kernel.
+
+One boot, tactusd.service running from the build tree. Each injector runs in
+the guest as its own transient unit (systemd-run), so attribution can be
+checked by unit as well as by pid and executable:
+  1. a uinput clone of the emulated USB keyboard (tools/vm/guest-inject
+     uinput-clone): same name, BUS_USB, 0627:0001, same version and key bits;
+     tactusd must say provenance=uinput and name the creating process (pid =
+     the unit's MainPID, exe python3, unit tactus-test-clone.service);
+  2. a uhid keyboard on bus 0x03 (UHID_CREATE2 on /dev/uhid): provenance=uhid;
+  3. a uhid keyboard on bus 0x05: provenance=bluetooth;
+each typed on at machine speed (2-12 ms gaps) and destroyed; tactusd's
+removal line must count every key, and its device list must equal
+/sys/class/input/event* while each device exists and after it is gone.
+
+  python3 tests/vm/test-injection.py [--build-dir BUILD] [--workdir BUILD/vm]
+Exits 0 on success, 1 on failure, 77 when this host cannot run the test bed.
+"""
+import shlex
+import sys
+import time
+
+import vmtest
+from vmtest import INJECT, VmError, check, note
+
+KEYS = 40
+
+
+def run_injector(vm, unit, args):
+    """Start guest-inject as the transient unit `unit`; returns once tactusd
+    logged the device: (sysname, added-dict, tactusctl-dict, MainPID)."""
+    ready, go = f"/tmp/{unit}.ready", f"/tmp/{unit}.go"
+    cmd = (f"systemd-run --quiet --collect --unit={unit} --service-type=exec /usr/bin/python3 {INJECT} "
+           + " ".join(shlex.quote(a) for a in args)
+           + f" --ready {ready} --go {go} --keys {KEYS} --gap-min 0.002 --gap-max 0.012 --linger 1")
+    vm.check(cmd, timeout=30)
+    deadline = time.monotonic() + 30
+    while (rc_out := vm.run(f"cat {ready}", timeout=10))[0] != 0:
+        if time.monotonic() > deadline:
+            raise VmError(f"{unit} never created its device: "
+                          + vm.run(f"journalctl -b --no-pager -u {unit}", timeout=20)[1])
+        time.sleep(0.2)
+    node = rc_out[1].strip()
+    lines = vmtest.wait_log(vm, lambda L: vmtest.daemon_devices(L).get(node), timeout=30,
+                            what=f"'added' line for {node}")
+    added = vmtest.daemon_devices(lines)[node]
+    ctl = vmtest.ctl_devices(vm).get(node, {})
+    pid = int(vmtest.unit_property(vm, f"{unit}.service", "MainPID")["MainPID"])
+    note(f"{unit}.service (pid {pid}) created {node}; tactusd: \"{added['name']}\" "
+         f"provenance={added['provenance']} ({added['detail']}) bus={added['bus']} "
+         f"id={added['vendor']}:{added['product']}" + (f" creator={added['creator']}" if added["creator"] else ""))
+    vmtest.check_device_list(vm, f"with {node} from {unit}")
+    return node, added, ctl, pid
+
+
+def finish(vm, unit, node, label):
+    """Let the injector type and exit; check tactusd counted every key."""
+    vm.check(f"touch /tmp/{unit}.go", timeout=10)
+    lines = vmtest.wait_log(vm, lambda L: vmtest.removals(L, node), timeout=60,
+                            what=f"'removed' line for {node}")
+    r = vmtest.removals(lines, node)[-1]
+    check(r["down"] == KEYS and r["up"] == KEYS,
+          f"{label}: removed with keys {r['down']} down/{r['up']} up ({KEYS} typed at 2-12 ms gaps)")
+    deadline = time.monotonic() + 20
+    while vm.run(f"systemctl is-active --quiet {unit}.service", timeout=10)[0] == 0:
+        if time.monotonic() > deadline:
+            raise VmError(f"{unit} did not exit")
+        time.sleep(0.2)
+    out = vm.run(f"journalctl -b --no-pager -o cat -u {unit}.service", timeout=20)[1]
+    typed = [l for l in out.splitlines() if l.startswith("guest-inject: typed")]
+    check(len(typed) == 1, f"{label}: injector finished ({typed[0] if typed else out.strip()})")
+    vmtest.check_device_list(vm, f"after {label} is gone")
+
+
+def body(vm, args):
+    ctl = vmtest.ctl_devices(vm)
+    usb = [s for s, d in ctl.items() if d["name"] == "QEMU QEMU USB Keyboard"]
+    if not check(len(usb) == 1, f"the emulated USB keyboard is {usb}"):
+        return
+    orig = ctl[usb[0]]
+    # The clone copies name, ids and bits from the real node (evemu-describe's job, done by ioctl).
+    unit = "tactus-test-clone"
+    node, a, c, pid = run_injector(vm, unit, ["uinput-clone", "--like", f"/dev/input/{usb[0]}"])
+    check(c.get("name") == orig["name"] and c.get("bus") == "usb" and c.get("vendor") == orig["vendor"]
+          and c.get("product") == orig["product"] and c.get("version") == orig.get("version"),
+          f"uinput clone claims the real keyboard's identity: {c.get('name')!r} bus {c.get('bus')} "
+          f"{c.get('vendor', 0):04x}:{c.get('product', 0):04x} v{c.get('version', 0):x}")
+    check(a["provenance"] == "uinput" and c.get("provenance") == "uinput",
+          f"uinput clone: tactusd says {a['provenance']}, tactusctl {c.get('provenance')} (want uinput)")
+    creators = c.get("creators", [])
+    mine = [x for x in creators if x["pid"] == pid]
+    check(len(mine) == 1 and mine[0]["exe"].startswith("/usr/bin/python3")
+          and mine[0]["unit"] == f"{unit}.service" and mine[0]["uid"] == 0,
+          f"uinput clone attributed to its creator: pid {pid} in {unit}.service, got {creators}")
+    check(f"pid {pid} " in (a["creator"] or "") and f"unit {unit}.service" in (a["creator"] or ""),
+          f"tactusd's log names the creator: {a['creator']}")
+    finish(vm, unit, node, "uinput clone")
+
+    for bus, unit, want, busname in ((0x03, "tactus-test-uhid", "uhid", "usb"),
+                                     (0x05, "tactus-test-bt", "bluetooth", "bluetooth")):
+        name = f"tactus-test uhid keyboard bus {bus:#04x}"
+        node, a, c, pid = run_injector(vm, unit, ["uhid", "--bus", hex(bus), "--name", name])
+        check(a["name"] == name and a["bus"] == busname and a["provenance"] == want
+              and c.get("provenance") == want,
+              f"uhid bus {bus:#04x}: tactusd {a['provenance']} ({a['detail']}), tactusctl "
+              f"{c.get('provenance')}, bus {a['bus']} (want {want})")
+        finish(vm, unit, node, f"uhid bus {bus:#04x}")
+
+    ignoring = [l for l in vmtest.tactusd_log(vm) if "ignoring" in l]
+    check(not ignoring, "no 'ignoring' line" + (f": {ignoring}" if ignoring else ""))
+    p = vmtest.unit_property(vm, "tactusd.service", "ActiveState", "NRestarts")
+    check(p["ActiveState"] == "active" and p["NRestarts"] == "0", f"tactusd still up: {p}")
+
+
+if __name__ == "__main__":
+    sys.exit(vmtest.main(body, __doc__.split("\n\n")[0]))
