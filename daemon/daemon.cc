@@ -281,6 +281,12 @@ void Daemon::logCounters(const char *what, const DeviceRecord &device) const
 		 c.keyRepeats, c.buttonEvents, c.relEvents, c.absEvents, c.otherEvents, c.resyncs);
 }
 
+void Daemon::logDevicesAtExit() const
+{
+	for (const auto &[id, device] : devices_)
+		logCounters("at exit", device);
+}
+
 void Daemon::deviceRemoved(DeviceId id)
 {
 	auto it = devices_.find(id);

@@ -82,6 +82,9 @@ public:
 
 	void setObserver(DaemonObserver *observer) { observer_ = observer; }
 
+	/** Log the counters of every device still present (at shutdown). */
+	void logDevicesAtExit() const;
+
 	const std::map<std::string, SessionRecord> &sessions() const { return sessions_; }
 	const std::map<DeviceId, DeviceRecord> &devices() const { return devices_; }
 	const SessionRecord *findSession(const std::string &id) const;

@@ -258,6 +258,7 @@ int run(const Arguments &args)
 	r = sd_event_loop(loop.get());
 	sd_notify(0, "STOPPING=1");
 	daemon.setObserver(nullptr);
+	daemon.logDevicesAtExit();
 	if (r < 0)
 		return logError(r, "Event loop failed: %s", std::strerror(-r));
 	return 0;
