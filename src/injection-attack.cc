@@ -1,0 +1,155 @@
+// SPDX-License-Identifier: MIT
+#include "injection-attack.h"
+
+#include <linux/input-event-codes.h>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdio>
+
+namespace tactus {
+
+namespace {
+
+constexpr std::array<uint16_t, 27> kKeys = {
+	KEY_A, KEY_B, KEY_C, KEY_D, KEY_E, KEY_F, KEY_G, KEY_H, KEY_I, KEY_J, KEY_K, KEY_L, KEY_M, KEY_N,
+	KEY_O, KEY_P, KEY_Q, KEY_R, KEY_S, KEY_T, KEY_U, KEY_V, KEY_W, KEY_X, KEY_Y, KEY_Z, KEY_SPACE,
+};
+
+constexpr double kPollUs = 1000.0;
+
+uint16_t randomKey(SplitMix64 &rng)
+{
+	return kKeys[rng.next() % kKeys.size()];
+}
+
+InputEvent keyEvent(uint64_t t, uint16_t code, int32_t value)
+{
+	return InputEvent{t, EV_KEY, code, value};
+}
+
+// Sort by time; at equal times a release goes first, as a USB keyboard
+// report that releases one key and presses another is decoded.
+void sortEvents(std::vector<InputEvent> &ev)
+{
+	std::stable_sort(ev.begin(), ev.end(), [](const InputEvent &a, const InputEvent &b) {
+		if (a.timeUsec != b.timeUsec)
+			return a.timeUsec < b.timeUsec;
+		return a.value < b.value;
+	});
+}
+
+} // namespace
+
+double SplitMix64::normal()
+{
+	double u1 = uniform();
+	double u2 = uniform();
+	if (u1 < 1e-300)
+		u1 = 1e-300;
+	return std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * M_PI * u2);
+}
+
+std::vector<AttackProfile> standardAttackProfiles()
+{
+	std::vector<AttackProfile> out;
+	for (AttackHold hold : {AttackHold::Tool, AttackHold::Fixed}) {
+		const char *h = hold == AttackHold::Tool ? "tool-hold" : "fixed-hold";
+		char name[64];
+		snprintf(name, sizeof(name), "raw/%s", h);
+		const bool tool = hold == AttackHold::Tool;
+		out.push_back({name, AttackPace::Raw, 0.0, 0.0, hold, tool});
+		for (double d : {10.0, 20.0, 50.0, 100.0}) {
+			snprintf(name, sizeof(name), "fixed-%gms/%s", d, h);
+			out.push_back({name, AttackPace::Fixed, d, 0.0, hold, tool && d <= 20.0});
+		}
+		for (double d : {10.0, 20.0, 50.0, 100.0}) {
+			snprintf(name, sizeof(name), "fixed-%gms+jitter-20ms/%s", d, h);
+			out.push_back({name, AttackPace::FixedJitter, d, 20.0, hold, false});
+		}
+	}
+	return out;
+}
+
+std::vector<InputEvent> generateAttack(const AttackProfile &p, uint64_t seed, unsigned keystrokes, uint64_t startUsec)
+{
+	SplitMix64 rng(seed);
+	std::vector<InputEvent> ev;
+	ev.reserve(2 * keystrokes);
+	const double phase = rng.uniform(0.0, kPollUs);
+	const double holdUs = p.hold == AttackHold::Tool ? 1000.0 : rng.uniform(30'000.0, 120'000.0);
+	// The host sees a report at the first poll after the device queued it,
+	// plus interrupt latency.
+	const uint64_t latencySeed = rng.next();
+	auto host = [&](double deviceUs) {
+		double polls = std::ceil((deviceUs - phase) / kPollUs);
+		return polls * kPollUs + phase;
+	};
+	// One report, one interrupt: events of the same poll share a timestamp.
+	auto latency = [&](double pollUs) {
+		SplitMix64 l(latencySeed ^ static_cast<uint64_t>(pollUs));
+		return l.uniform(0.0, 100.0);
+	};
+	double t = static_cast<double>(startUsec);
+	uint16_t prev = 0;
+	for (unsigned i = 0; i < keystrokes; i++) {
+		uint16_t code = randomKey(rng);
+		if (code == prev) // a typed double letter: the tool must release first
+			code = kKeys[(static_cast<size_t>(std::find(kKeys.begin(), kKeys.end(), code) - kKeys.begin()) + 1) %
+				     kKeys.size()];
+		prev = code;
+		double pressPoll = host(t);
+		double releasePoll = std::max(host(t + holdUs), pressPoll + kPollUs);
+		ev.push_back(keyEvent(static_cast<uint64_t>(pressPoll + latency(pressPoll)), code, 1));
+		ev.push_back(keyEvent(static_cast<uint64_t>(releasePoll + latency(releasePoll)), code, 0));
+		double delayUs = 0.0;
+		switch (p.pace) {
+		case AttackPace::Raw:
+			delayUs = rng.uniform(0.0, 7000.0);
+			break;
+		case AttackPace::Fixed:
+			delayUs = p.delayMs * 1000.0;
+			break;
+		case AttackPace::FixedJitter:
+			delayUs = (p.delayMs + rng.uniform(0.0, p.jitterMs)) * 1000.0;
+			break;
+		}
+		t = releasePoll + delayUs;
+	}
+	sortEvents(ev);
+	return ev;
+}
+
+std::vector<InputEvent> generateHumanTyping(uint64_t seed, unsigned keystrokes, double medianFlightMs,
+					    uint64_t startUsec)
+{
+	SplitMix64 rng(seed);
+	std::vector<InputEvent> ev;
+	ev.reserve(2 * keystrokes);
+	double t = static_cast<double>(startUsec);
+	uint16_t prev = 0;
+	double prevRelease = 0.0;
+	for (unsigned i = 0; i < keystrokes; i++) {
+		uint16_t code = randomKey(rng);
+		bool dbl = rng.uniform() < 0.02;
+		if (dbl && prev)
+			code = prev;
+		else if (code == prev)
+			code = kKeys[(rng.next() % (kKeys.size() - 1) + 1 +
+				      static_cast<size_t>(std::find(kKeys.begin(), kKeys.end(), code) - kKeys.begin())) %
+				     kKeys.size()];
+		if (code == prev && t < prevRelease + 15'000.0)
+			t = prevRelease + 15'000.0 + rng.uniform(0.0, 30'000.0);
+		double dwellUs = 90'000.0 * std::exp(0.3 * rng.normal());
+		ev.push_back(keyEvent(static_cast<uint64_t>(t), code, 1));
+		ev.push_back(keyEvent(static_cast<uint64_t>(t + dwellUs), code, 0));
+		prev = code;
+		prevRelease = t + dwellUs;
+		t += medianFlightMs * 1000.0 * std::exp(0.5 * rng.normal());
+	}
+	sortEvents(ev);
+	return ev;
+}
+
+} // namespace tactus

@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+// Generated keystroke-injection streams for evaluation and tests: the timing
+// of a script typed by a tool, as the host's evdev timestamps would show it.
+// Deterministic from a seed (own PRNG, same on every platform).
+
+#include "input-event.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace tactus {
+
+/** splitmix64: small, fast, good enough for simulation, identical everywhere. */
+class SplitMix64 {
+public:
+	explicit SplitMix64(uint64_t seed) : s_(seed) {}
+	uint64_t next()
+	{
+		uint64_t z = (s_ += 0x9e3779b97f4a7c15ULL);
+		z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+		z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+		return z ^ (z >> 31);
+	}
+	/** Uniform in [0, 1). */
+	double uniform() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
+	/** Uniform in [lo, hi). */
+	double uniform(double lo, double hi) { return lo + (hi - lo) * uniform(); }
+	/** Standard normal (Box–Muller). */
+	double normal();
+
+private:
+	uint64_t s_;
+};
+
+/** How the tool spaces keystrokes. */
+enum class AttackPace {
+	Raw,         ///< no delay: one USB poll between keystrokes, 1–8 ms
+	Fixed,       ///< DEFAULT_DELAY-style fixed delay after each keystroke
+	FixedJitter, ///< fixed delay plus uniform jitter (DuckyScript 3 $_JITTER_MAX)
+};
+
+/** How long the tool holds each key. */
+enum class AttackHold {
+	Tool,  ///< released in the next report, ~1 ms (DuckyScript, pyautogui, raw HID)
+	Fixed, ///< a constant, human-looking hold, the same for every key (per run: 30–120 ms)
+};
+
+/** One attack profile. */
+struct AttackProfile {
+	std::string name; ///< e.g. "fixed-20ms/tool-hold"
+	AttackPace pace = AttackPace::Raw;
+	double delayMs = 0.0;  ///< Fixed, FixedJitter
+	double jitterMs = 0.0; ///< FixedJitter: uniform in [0, jitterMs)
+	AttackHold hold = AttackHold::Tool;
+	/**
+	 * Raw and fixed delays ≤ 20 ms with the tool's own ~1 ms hold: the issue
+	 * wants these within 4 keystrokes, every other profile within 10. A
+	 * human-looking fixed hold makes the press→press pace hold + delay
+	 * (40–140 ms), no longer a ≤ 20 ms pace, so those runs count under 10.
+	 */
+	bool fastTarget = false;
+};
+
+/** Raw; fixed 10/20/50/100 ms; fixed + 0–20 ms jitter for each; each with tool and fixed hold. */
+std::vector<AttackProfile> standardAttackProfiles();
+
+/**
+ * EV_KEY press/release events of @p keystrokes keystrokes typed by @p p,
+ * starting at @p startUsec, in time order. Timing model: the tool schedules
+ * press i+1 a hold plus a delay after press i; the host sees each report at
+ * the next 1 ms USB poll (random phase) plus 0–100 µs interrupt latency.
+ * Keys are letters and space drawn at random.
+ */
+std::vector<InputEvent> generateAttack(const AttackProfile &p, uint64_t seed, unsigned keystrokes,
+				       uint64_t startUsec = 1'000'000);
+
+/**
+ * Human-like typing for tests and benchmarks: log-normal flights (median
+ * @p medianFlightMs, sigma 0.5), log-normal dwells (median 90 ms, sigma 0.3),
+ * ~2% double letters, release order as a hand makes it (rollover when a
+ * flight is shorter than the dwell).
+ */
+std::vector<InputEvent> generateHumanTyping(uint64_t seed, unsigned keystrokes, double medianFlightMs = 170.0,
+					    uint64_t startUsec = 1'000'000);
+
+} // namespace tactus

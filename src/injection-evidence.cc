@@ -1,0 +1,29 @@
+// SPDX-License-Identifier: MIT
+#include "injection-evidence.h"
+
+#include <cstdio>
+
+namespace tactus {
+
+std::string_view injectionReasonName(InjectionReason reason)
+{
+	switch (reason) {
+	case InjectionReason::SuperhumanRate: return "superhuman-rate";
+	case InjectionReason::TooRegular: return "too-regular";
+	case InjectionReason::NewKeyboardBurst: return "new-keyboard-burst";
+	case InjectionReason::RoboticPointer: return "robotic-pointer";
+	}
+	return "unknown";
+}
+
+std::string InjectionEvidence::describe() const
+{
+	char buf[256];
+	std::string_view name = injectionReasonName(reason);
+	snprintf(buf, sizeof(buf), "%.*s (%.*s): strength %.2f, run of %u, interval %.1f ms (spread %.1f ms), dwell %.1f ms",
+		 static_cast<int>(name.size()), name.data(), static_cast<int>(rule.size()), rule.data(), strength, run,
+		 meanGapMs, spreadGapMs, meanDwellMs);
+	return buf;
+}
+
+} // namespace tactus

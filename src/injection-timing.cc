@@ -1,0 +1,225 @@
+// SPDX-License-Identifier: MIT
+#include "injection-timing.h"
+
+#include <algorithm>
+
+namespace tactus {
+
+
+KeystrokeTimingDetector::KeystrokeTimingDetector(const KeystrokeTimingConfig &config) : config_(config) {}
+
+void KeystrokeTimingDetector::reset()
+{
+	*this = KeystrokeTimingDetector(config_);
+}
+
+std::array<uint32_t, KeystrokeTimingDetector::kRuleCount> KeystrokeTimingDetector::thresholds() const
+{
+	return {config_.instantDwellRun, config_.rolloverRun, config_.rhythmRun, config_.cadenceRun, config_.jitterRun};
+}
+
+const char *KeystrokeTimingDetector::ruleName(Rule rule)
+{
+	switch (rule) {
+	case Rule::InstantDwell: return "instant-dwell";
+	case Rule::SustainedRollover: return "sustained-rollover";
+	case Rule::FixedRhythm: return "fixed-rhythm";
+	case Rule::FixedCadence: return "fixed-cadence";
+	case Rule::ConstantDwell: return "constant-dwell";
+	}
+	return "unknown";
+}
+
+InjectionReason KeystrokeTimingDetector::ruleReason(Rule rule)
+{
+	switch (rule) {
+	case Rule::InstantDwell:
+	case Rule::SustainedRollover:
+		return InjectionReason::SuperhumanRate;
+	case Rule::FixedRhythm:
+	case Rule::FixedCadence:
+	case Rule::ConstantDwell:
+		return InjectionReason::TooRegular;
+	}
+	return InjectionReason::TooRegular;
+}
+
+int KeystrokeTimingDetector::findHeld(uint16_t code) const
+{
+	for (unsigned i = 0; i < nheld_; i++)
+		if (held_[i].code == code)
+			return static_cast<int>(i);
+	return -1;
+}
+
+InjectionEvidence KeystrokeTimingDetector::keyEvent(uint64_t timeUsec, uint16_t code, int32_t value)
+{
+	switch (value) {
+	case 1:
+		return press(timeUsec, code);
+	case 0:
+		return release(timeUsec, code);
+	default:
+		// Autorepeat of a held key says nothing about who holds it.
+		InjectionEvidence e = last_;
+		e.alarm = false;
+		return e;
+	}
+}
+
+InjectionEvidence KeystrokeTimingDetector::press(uint64_t t, uint16_t code)
+{
+	InjectionEvidence quiet = last_;
+	quiet.alarm = false;
+
+	// A press of a key already down is a repeat some layer synthesised, or a
+	// lost release: either way no new keystroke.
+	if (findHeld(code) >= 0 || nheld_ == kMaxHeld)
+		return quiet;
+
+	// The same key again right after itself (held-key repeat synthesised as
+	// press/release pairs by some keyboards and by browsers, or a double
+	// letter) is neutral: it neither extends nor breaks a run.
+	if (haveLast_ && code == lastCode_) {
+		held_[nheld_++] = Held{code, false, 0};
+		return quiet;
+	}
+
+	Keystroke k;
+	k.pressUsec = t;
+	bool brk = seq_ == 0 || sinceBreak_ == 0 || t < lastPressUsec_ || t - lastPressUsec_ > config_.pauseUsec;
+	k.gapUsec = brk ? 0 : t - lastPressUsec_;
+	if (!brk && inRing(seq_ - 1))
+		k.overlapped = !at(seq_ - 1).released;
+	if (brk)
+		sinceBreak_ = 0;
+	at(seq_) = k;
+	held_[nheld_++] = Held{code, true, seq_};
+	seq_++;
+	sinceBreak_++;
+	lastCode_ = code;
+	haveLast_ = true;
+	lastPressUsec_ = t;
+	return evaluate();
+}
+
+InjectionEvidence KeystrokeTimingDetector::release(uint64_t t, uint16_t code)
+{
+	InjectionEvidence quiet = last_;
+	quiet.alarm = false;
+
+	int idx = findHeld(code);
+	if (idx < 0)
+		return quiet;
+	Held h = held_[static_cast<unsigned>(idx)];
+	held_[static_cast<unsigned>(idx)] = held_[--nheld_];
+	if (!h.counted || !inRing(h.seq))
+		return quiet;
+	Keystroke &k = at(h.seq);
+	k.releaseUsec = std::max(t, k.pressUsec);
+	k.released = true;
+	return evaluate();
+}
+
+// Longest run of the newest keystrokes whose press→press gaps fit in
+// @p gapBand and, unless @p dwellBand is UINT64_MAX, whose dwells fit in
+// @p dwellBand (then the run starts at the newest released keystroke and
+// counts only gaps between released keystrokes).
+KeystrokeTimingDetector::BandRun KeystrokeTimingDetector::bandRun(uint64_t gapBand, double gapRel,
+								uint64_t dwellBand) const
+{
+	const uint32_t avail = std::min({seq_, kRing, sinceBreak_});
+	const bool withDwell = dwellBand != UINT64_MAX;
+	BandRun res;
+	uint32_t i = 0;
+	if (withDwell)
+		while (i < avail && !at(seq_ - 1 - i).released)
+			i++;
+	for (; i < avail; i++) {
+		const Keystroke &k = at(seq_ - 1 - i);
+		if (withDwell) {
+			if (!k.released)
+				break;
+			uint64_t dwell = k.releaseUsec - k.pressUsec;
+			if (!res.dwells.fitsWith(dwell, dwellBand, config_.dwellRelBand))
+				break;
+			res.dwells.add(dwell);
+			if (i + 1 >= avail || !at(seq_ - 2 - i).released)
+				break;
+		}
+		if (!k.gapUsec || k.gapUsec > config_.cadenceMaxGapUsec || !res.gaps.fitsWith(k.gapUsec, gapBand, gapRel))
+			break;
+		res.gaps.add(k.gapUsec);
+		res.run++;
+	}
+	return res;
+}
+
+InjectionEvidence KeystrokeTimingDetector::evaluate()
+{
+	const uint32_t avail = std::min({seq_, kRing, sinceBreak_});
+	std::array<BandRun, kRuleCount> r{};
+
+	// instant-dwell: released keystrokes with a dwell no finger makes; keys
+	// still down are skipped, not counted.
+	{
+		BandRun &res = r[0];
+		for (uint32_t i = 0; i < avail; i++) {
+			const Keystroke &k = at(seq_ - 1 - i);
+			if (!k.released)
+				continue;
+			uint64_t dwell = k.releaseUsec - k.pressUsec;
+			if (dwell >= config_.instantDwellUsec)
+				break;
+			res.run++;
+			res.dwells.add(dwell);
+			if (k.gapUsec)
+				res.gaps.add(k.gapUsec);
+		}
+	}
+	// sustained-rollover: fast presses each landing while the previous key
+	// is still down. One or two is a fast typist; a stream is a machine.
+	{
+		BandRun &res = r[1];
+		for (uint32_t i = 0; i < avail; i++) {
+			const Keystroke &k = at(seq_ - 1 - i);
+			if (!k.gapUsec || !k.overlapped || k.gapUsec > config_.rolloverGapUsec)
+				break;
+			res.run++;
+			res.gaps.add(k.gapUsec);
+		}
+	}
+	// fixed-cadence: consecutive gaps inside a band no human holds.
+	r[3] = bandRun(config_.cadenceBandUsec, 1e9, UINT64_MAX);
+	// fixed-rhythm and constant-dwell: gaps inside a band while every dwell
+	// is the same to the millisecond (a tool's fixed hold time).
+	r[2] = bandRun(config_.rhythmBandUsec, config_.rhythmRelBand, config_.dwellBandUsec);
+	r[4] = bandRun(config_.jitterBandUsec, 1e9, config_.dwellBandUsec);
+
+	const auto need = thresholds();
+	InjectionEvidence e;
+	unsigned best = 0;
+	double bestProgress = -1.0;
+	for (unsigned i = 0; i < kRuleCount; i++) {
+		runs_[i] = r[i].run;
+		double p = std::min(1.0, static_cast<double>(r[i].run) / need[i]);
+		// Ties go to the rule that alarms: superhuman-rate before too-regular.
+		if (p > bestProgress) {
+			bestProgress = p;
+			best = i;
+		}
+	}
+	const Rule rule = static_cast<Rule>(best);
+	e.alarm = r[best].run >= need[best];
+	e.reason = ruleReason(rule);
+	e.rule = r[best].run ? ruleName(rule) : "";
+	e.strength = bestProgress;
+	e.run = r[best].run;
+	e.meanGapMs = r[best].gaps.meanMs();
+	e.spreadGapMs = r[best].gaps.spreadMs();
+	e.meanDwellMs = r[best].dwells.meanMs();
+	last_ = e;
+	return e;
+}
+
+} // namespace tactus

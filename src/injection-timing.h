@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+// Keystroke timing evidence of injection on one keyboard: superhuman speed
+// and machine regularity. Pure: no I/O, no allocation after construction,
+// fixed-size rings. A key code is kept only to pair a press with its release
+// and to tell a repeat of the same key; it never leaves this class.
+
+#include "injection-evidence.h"
+
+#include <array>
+#include <cstdint>
+
+namespace tactus {
+
+/** Thresholds of KeystrokeTimingDetector; the defaults are tuned on the Aalto data (tactus-eval injection). */
+struct KeystrokeTimingConfig {
+	/** A press→press gap longer than this (or time going backwards) ends every run. */
+	uint64_t pauseUsec = 1'500'000;
+
+	/** superhuman-rate / instant-dwell: press→release shorter than this no finger makes... */
+	uint64_t instantDwellUsec = 1'500;
+	/** ...on this many keystrokes in a row. */
+	uint32_t instantDwellRun = 4;
+
+	/** superhuman-rate / sustained-rollover: presses this close while the previous key is still down... */
+	uint64_t rolloverGapUsec = 45'000;
+	/** ...this many times in a row (a fast typist's rollover burst is one or two). */
+	uint32_t rolloverRun = 6;
+
+	/** too-regular: only gaps up to this count (slower typing is not an attack at speed). */
+	uint64_t cadenceMaxGapUsec = 250'000;
+	/** too-regular / fixed-cadence: press→press gaps all within this band (max − min)... */
+	uint64_t cadenceBandUsec = 2'500;
+	/** ...this many gaps in a row. */
+	uint32_t cadenceRun = 9;
+
+	/** too-regular / constant-dwell: gaps within this band (fixed delay + uniform jitter)... */
+	uint64_t jitterBandUsec = 21'000;
+	/** ...while dwell times stay within this band (max − min)... */
+	uint64_t dwellBandUsec = 1'500;
+	/** ...this many gaps in a row. */
+	uint32_t jitterRun = 7;
+
+	/** ...and within this fraction of their mean (a 1 ms band around a 3 ms dwell is no constant). */
+	double dwellRelBand = 0.05;
+
+	/** too-regular / fixed-rhythm: gaps within this band (and this fraction of their mean) while dwells stay constant... */
+	uint64_t rhythmBandUsec = 8'000;
+	double rhythmRelBand = 0.25;
+	/** ...this many gaps in a row: the same hold and the same pace, keystroke after keystroke. */
+	uint32_t rhythmRun = 7;
+};
+
+/**
+ * Feed every EV_KEY event of one device, in order, with its kernel
+ * timestamp; read the evidence each call returns.
+ */
+class KeystrokeTimingDetector {
+public:
+	/** The rules, in the order of runs(). */
+	enum class Rule : uint8_t { InstantDwell, SustainedRollover, FixedRhythm, FixedCadence, ConstantDwell };
+	static constexpr unsigned kRuleCount = 5;
+
+	explicit KeystrokeTimingDetector(const KeystrokeTimingConfig &config = {});
+
+	/**
+	 * One EV_KEY event: @p value 1 press, 0 release, 2 autorepeat (ignored).
+	 * Returns the evidence after it; `alarm` is set on every event at which
+	 * some rule's run has reached its threshold.
+	 */
+	InjectionEvidence keyEvent(uint64_t timeUsec, uint16_t code, int32_t value);
+
+	/** Forget everything (device reopened, SYN_DROPPED resync, section boundary). */
+	void reset();
+
+	/** Current run length of each rule (for evaluation margins). */
+	const std::array<uint32_t, kRuleCount> &runs() const { return runs_; }
+	/** Threshold of each rule, in the order of runs(). */
+	std::array<uint32_t, kRuleCount> thresholds() const;
+	/** Stable name of @p rule. */
+	static const char *ruleName(Rule rule);
+	/** Reason code @p rule raises. */
+	static InjectionReason ruleReason(Rule rule);
+
+	const KeystrokeTimingConfig &config() const { return config_; }
+
+private:
+	static constexpr unsigned kRing = 32;    // keystrokes kept (power of two)
+	static constexpr unsigned kMaxHeld = 32; // keys down at once we track
+
+	struct Keystroke {
+		uint64_t pressUsec = 0;
+		uint64_t releaseUsec = 0; // 0 while held
+		uint64_t gapUsec = 0;     // from the previous keystroke's press; 0 = none (first, after pause)
+		bool overlapped = false;  // the previous keystroke was still down at this press
+		bool released = false;
+	};
+	struct Held {
+		uint16_t code = 0;
+		bool counted = false; // false: a same-key repeat, not in the ring
+		uint32_t seq = 0;
+	};
+
+	struct Band {
+		uint64_t lo = UINT64_MAX;
+		uint64_t hi = 0;
+		uint64_t sum = 0;
+		uint32_t n = 0;
+
+		/** True if the band with @p v added is at most @p width wide and at most @p rel of its mean. */
+		bool fitsWith(uint64_t v, uint64_t width, double rel = 1e9) const
+		{
+			uint64_t w = (hi > v ? hi : v) - (lo < v ? lo : v);
+			double mean = static_cast<double>(sum + v) / (n + 1);
+			return w <= width && static_cast<double>(w) <= rel * mean;
+		}
+		void add(uint64_t v)
+		{
+			lo = lo < v ? lo : v;
+			hi = hi > v ? hi : v;
+			sum += v;
+			n++;
+		}
+		double meanMs() const { return n ? static_cast<double>(sum) / n / 1000.0 : 0.0; }
+		double spreadMs() const { return n ? static_cast<double>(hi - lo) / 1000.0 : 0.0; }
+	};
+	struct BandRun {
+		uint32_t run = 0;
+		Band gaps;
+		Band dwells;
+	};
+
+	BandRun bandRun(uint64_t gapBand, double gapRel, uint64_t dwellBand) const;
+	InjectionEvidence press(uint64_t t, uint16_t code);
+	InjectionEvidence release(uint64_t t, uint16_t code);
+	InjectionEvidence evaluate();
+	int findHeld(uint16_t code) const;
+	Keystroke &at(uint32_t seq) { return ring_[seq & (kRing - 1)]; }
+	const Keystroke &at(uint32_t seq) const { return ring_[seq & (kRing - 1)]; }
+	bool inRing(uint32_t seq) const { return seq < seq_ && seq_ - seq <= kRing; }
+
+	KeystrokeTimingConfig config_;
+	std::array<Keystroke, kRing> ring_{};
+	uint32_t seq_ = 0;       // keystrokes pushed so far
+	uint32_t sinceBreak_ = 0;// keystrokes since the last pause or reset
+	std::array<Held, kMaxHeld> held_{};
+	unsigned nheld_ = 0;
+	uint16_t lastCode_ = 0;  // previous counted press, only to tell a same-key repeat
+	bool haveLast_ = false;
+	uint64_t lastPressUsec_ = 0;
+	std::array<uint32_t, kRuleCount> runs_{};
+	InjectionEvidence last_;
+};
+
+} // namespace tactus

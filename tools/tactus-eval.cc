@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: MIT
+// tactus-eval: prints error rates and costs of tactus's detectors; figures,
+// not verdicts. See tactus-eval(1).
+
+#include "tactus-eval.h"
+
+#include <array>
+#include <cstdio>
+#include <cstring>
+#include <string_view>
+
+namespace {
+
+struct Verb {
+	std::string_view name;
+	tactus::eval::VerbFn fn;
+	std::string_view help;
+};
+
+constexpr std::array<Verb, 2> kVerbs = {{
+	{"injection", tactus::eval::runInjection,
+	 "--aalto DIR [--runs N] [--seed S] [--json]   false alarms on human typing, keystrokes to detection"},
+	{"bench", tactus::eval::runBench, "[--events N]   per-event cost of the injection detectors"},
+}};
+
+void usage(FILE *out)
+{
+	fprintf(out, "Usage: tactus-eval VERB [OPTIONS]\n\nVerbs:\n");
+	for (const Verb &v : kVerbs)
+		fprintf(out, "  %-10.*s %.*s\n", static_cast<int>(v.name.size()), v.name.data(),
+			static_cast<int>(v.help.size()), v.help.data());
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	std::string_view verb = argv[1];
+	if (verb == "-h" || verb == "--help" || verb == "help") {
+		usage(stdout);
+		return 0;
+	}
+	for (const Verb &v : kVerbs)
+		if (v.name == verb)
+			return v.fn(std::span<char *const>(argv + 2, static_cast<size_t>(argc - 2)));
+	fprintf(stderr, "tactus-eval: unknown verb '%s'\n", argv[1]);
+	usage(stderr);
+	return 2;
+}

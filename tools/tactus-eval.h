@@ -1,0 +1,19 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+// tactus-eval: offline evaluation of tactus's detectors and models on public
+// datasets and generated input. One verb per evaluation, each in its own
+// file (tactus-eval-<verb>.cc), dispatched from the table in tactus-eval.cc.
+
+#include <span>
+#include <string_view>
+
+namespace tactus::eval {
+
+/** A verb's entry point: @p args excludes the program name and the verb. Returns the exit status. */
+using VerbFn = int (*)(std::span<char *const> args);
+
+int runInjection(std::span<char *const> args);
+int runBench(std::span<char *const> args);
+
+} // namespace tactus::eval
