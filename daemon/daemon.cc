@@ -10,6 +10,7 @@
 
 #include <cerrno>
 #include <cinttypes>
+#include <ctime>
 
 namespace tactus {
 
@@ -81,7 +82,15 @@ int Daemon::start(sd_bus *systemBus)
 		return logError(r.error().errnum, "Failed to start input: %s", r.error().message.c_str());
 	if (devices_.empty())
 		log_info("no input devices present yet");
+	started_ = true;
 	return 0;
+}
+
+uint64_t Daemon::nowUsec()
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return static_cast<uint64_t>(ts.tv_sec) * 1000000u + static_cast<uint64_t>(ts.tv_nsec) / 1000u;
 }
 
 bool Daemon::logindAvailable() const
@@ -170,7 +179,7 @@ void Daemon::verdictChanged(SessionRecord &session, const char *why)
 		observer_->sessionChanged(session, true);
 }
 
-void Daemon::injectionEvidence(DeviceRecord &device, const char *reason)
+void Daemon::injectionEvidence(DeviceRecord &device, std::string_view reason, const std::string &detail)
 {
 	if (!tracker_)
 		return;
@@ -183,9 +192,28 @@ void Daemon::injectionEvidence(DeviceRecord &device, const char *reason)
 	if (it == sessions_.end())
 		return;
 	if (it->second.evidence.addInjection(reason)) {
-		const std::string why = "input from " + sanitizeForDisplay(device.info.sysname, 32) + " " +
-					formatDeviceLine(device.info) + " (" + device.allowedWhy + ")";
+		// Logged once per verdict change: the reason, the device and
+		// aggregate timings; never which keys.
+		const std::string why = std::string(reason) + " from " + sanitizeForDisplay(device.info.sysname, 32) +
+					" " + formatDeviceLine(device.info) + ": " + detail;
 		verdictChanged(it->second, why.c_str());
+	}
+}
+
+void Daemon::checkTiming(DeviceRecord &device, Frame events)
+{
+	auto &burst = burst_[device.info.seat];
+	for (const InputEvent &ev : events) {
+		InjectionEvidence evidence;
+		if (ev.type == EV_KEY && !(ev.code >= BTN_MISC && ev.code < KEY_OK)) {
+			evidence = device.keyTiming.keyEvent(ev.timeUsec, ev.code, ev.value);
+			if (!evidence.alarm)
+				evidence = burst.keyEvent(device.id, ev.timeUsec, ev.code, ev.value);
+		} else if (device.info.caps.pointer || device.info.caps.absPointer) {
+			evidence = device.pointerMotion.event(ev.timeUsec, ev.type, ev.code, ev.value);
+		}
+		if (evidence.alarm)
+			injectionEvidence(device, injectionReasonName(evidence.reason), evidence.describe());
 	}
 }
 
@@ -259,6 +287,9 @@ void Daemon::deviceAdded(DeviceId id, const DeviceInfo &info)
 	record.id = id;
 	record.info = info;
 	decideAllowed(record);
+	// A keyboard present at start-up is no new keyboard; one plugged in
+	// later is, from the moment it appears.
+	burst_[info.seat].deviceAdded(id, started_ ? nowUsec() : 0, info.caps.keyboard);
 	auto [it, inserted] = devices_.insert_or_assign(id, std::move(record));
 	devicesSeen_++;
 	log_info("device %s added: %s%s", sanitizeForDisplay(info.sysname, 32).c_str(), formatDeviceLine(info).c_str(),
@@ -293,6 +324,7 @@ void Daemon::deviceRemoved(DeviceId id)
 	if (it == devices_.end())
 		return;
 	logCounters("removed", it->second);
+	burst_[it->second.info.seat].deviceRemoved(id);
 	if (observer_)
 		observer_->deviceRemoved(it->second);
 	devices_.erase(it);
@@ -336,8 +368,14 @@ void Daemon::frame(DeviceId id, Frame events)
 	}
 	// Evidence from the first event, not the fifth: a synthetic device the
 	// policy does not allow has no business typing into a session.
-	if (!device.allowed && carriesInput(events))
-		injectionEvidence(device, isSynthetic(device.info.provenance) ? "synthetic-device" : "denied-device");
+	if (!device.allowed && carriesInput(events)) {
+		injectionEvidence(device, isSynthetic(device.info.provenance) ? "synthetic-device" : "denied-device",
+				  device.allowedWhy);
+		return;
+	}
+	// Timing is checked on every allowed device, hardware included: a USB
+	// stick that enumerates as a keyboard is hardware.
+	checkTiming(device, events);
 }
 
 void Daemon::eventsDropped(DeviceId id)
@@ -346,6 +384,9 @@ void Daemon::eventsDropped(DeviceId id)
 	if (it == devices_.end())
 		return;
 	it->second.counters.resyncs++;
+	// Events were lost: gaps measured across the hole mean nothing.
+	it->second.keyTiming.reset();
+	it->second.pointerMotion.reset();
 	log_warning("device %s: kernel buffer overrun (SYN_DROPPED), state resynced",
 		    sanitizeForDisplay(it->second.info.sysname, 32).c_str());
 }

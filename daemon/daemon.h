@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "injection-burst.h"
+#include "injection-pointer.h"
+#include "injection-timing.h"
 #include "input-source.h"
 #include "session-tracker.h"
 #include "verdict.h"
@@ -37,6 +40,8 @@ struct DeviceRecord {
 	std::string allowedWhy;  ///< "hardware", "udev TACTUS_TRUST=allow", "synthetic, not allow-listed"
 	bool grabbed = false;
 	std::string grabReason;
+	KeystrokeTimingDetector keyTiming;   ///< human limits of typing, on every keyboard, hardware included
+	PointerInjectionDetector pointerMotion;
 };
 
 /** A session as the daemon keeps it: logind's view plus tactus's verdict. */
@@ -117,7 +122,9 @@ private:
 	void onSessionAdded(const SessionInfo &info);
 	void onSessionChanged(const SessionInfo &before, const SessionInfo &after);
 	void onSessionRemoved(const SessionInfo &info);
-	void injectionEvidence(DeviceRecord &device, const char *reason);
+	void injectionEvidence(DeviceRecord &device, std::string_view reason, const std::string &detail);
+	void checkTiming(DeviceRecord &device, Frame events);
+	static uint64_t nowUsec();
 	void verdictChanged(SessionRecord &session, const char *why);
 
 	sd_event *loop_;
@@ -127,6 +134,8 @@ private:
 	DaemonObserver *observer_ = nullptr;
 	std::map<DeviceId, DeviceRecord> devices_;
 	std::map<std::string, SessionRecord> sessions_;
+	std::map<std::string, NewKeyboardBurstDetector> burst_; ///< per seat
+	bool started_ = false; ///< devices added before this were present at start
 	uint64_t totalFrames_ = 0;
 	unsigned devicesSeen_ = 0;
 };

@@ -12,21 +12,28 @@ bad_dir=$(realpath "$4")
 # Run beside the recording so the output names it the same way on every
 # machine.
 run() {
-	(cd "$(dirname "$recording")" && "$tactusd" --no-bus --replay "$(basename "$recording")" 2>&1)
+	(cd "$(dirname "$1")" && "$tactusd" --no-bus --replay "$(basename "$1")" 2>&1)
 }
 
-first=$(run)
-second=$(run)
-if [ "$first" != "$second" ]; then
-	echo "FAIL: two replays of the same recording printed different output"
-	diff <(echo "$first") <(echo "$second") || true
-	exit 1
-fi
-if ! diff -u "$expected" <(echo "$first"); then
-	echo "FAIL: replay output differs from $expected"
-	exit 1
-fi
-echo "ok: replay output stable and as expected ($(echo "$first" | wc -l) lines)"
+# The bundled demo recording, and every other recording beside it that has
+# a reviewed .expected file (e.g. injection-stick: a hardware keyboard
+# typing at machine speed, which must turn the session injected).
+[ -r "$recording" ] && [ -r "$expected" ] || { echo "FAIL: $recording or $expected missing"; exit 1; }
+for exp in "$(dirname "$expected")"/*.expected; do
+	rec=${exp%.expected}.yml
+	first=$(run "$rec")
+	second=$(run "$rec")
+	if [ "$first" != "$second" ]; then
+		echo "FAIL: two replays of $rec printed different output"
+		diff <(echo "$first") <(echo "$second") || true
+		exit 1
+	fi
+	if ! diff -u "$exp" <(echo "$first"); then
+		echo "FAIL: replay output of $rec differs from $exp"
+		exit 1
+	fi
+	echo "ok: replay of $(basename "$rec") stable and as expected ($(echo "$first" | wc -l) lines)"
+done
 
 # Every malformed recording: exit status 1, one error naming file:line, no crash.
 shopt -s nullglob
