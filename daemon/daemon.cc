@@ -10,6 +10,8 @@
 
 #include <cerrno>
 #include <cinttypes>
+#include <cstring>
+#include <systemd/sd-bus.h>
 #include <ctime>
 
 namespace tactus {
@@ -60,6 +62,7 @@ Daemon::~Daemon() = default;
 
 int Daemon::start(sd_bus *systemBus)
 {
+	bus_ = systemBus;
 	SessionTracker::Callbacks callbacks;
 	callbacks.added = [this](const SessionInfo &info) { onSessionAdded(info); };
 	callbacks.changed = [this](const SessionInfo &before, const SessionInfo &after) { onSessionChanged(before, after); };
@@ -126,7 +129,7 @@ Result<std::string> Daemon::sessionOfPid(pid_t pid) const
 
 void Daemon::onSessionAdded(const SessionInfo &info)
 {
-	auto [it, inserted] = sessions_.emplace(info.id, SessionRecord{info, {}, "none", 0.0});
+	auto [it, inserted] = sessions_.emplace(info.id, SessionRecord{info, {}, "none", 0.0, false});
 	if (!inserted)
 		return;
 	log_info("session %s added: user %s (%u) seat %s%s%s%s", sanitizeForDisplay(info.id, 64).c_str(),
@@ -198,6 +201,84 @@ void Daemon::injectionEvidence(DeviceRecord &device, std::string_view reason, co
 					" " + formatDeviceLine(device.info) + ": " + detail;
 		verdictChanged(it->second, why.c_str());
 	}
+	respond(device, it->second, reason);
+}
+
+// Evidence no hand can produce: a synthetic device nobody allowed, or keys
+// held for no time at USB-poll pace. Rhythm that is merely too regular, a
+// new keyboard's burst or robotic pointer motion could, rarely, be a person.
+static bool unequivocal(std::string_view reason)
+{
+	return reason == "synthetic-device" || reason == "denied-device" || reason == "superhuman-rate";
+}
+
+bool Daemon::mayGrab(const DeviceRecord &device, std::string_view reason, std::string &why) const
+{
+	if (unequivocal(reason))
+		return true;
+	// Never take away the only keyboard (or pointer) a seat has on
+	// anything less than unequivocal evidence: the person could not even
+	// type their password into the locker.
+	for (const auto &[id, other] : devices_) {
+		if (id == device.id || other.grabbed || !other.allowed || other.info.seat != device.info.seat)
+			continue;
+		if (device.info.caps.keyboard && other.info.caps.keyboard)
+			return true;
+		if (!device.info.caps.keyboard && (other.info.caps.pointer || other.info.caps.absPointer))
+			return true;
+	}
+	why = "it is the only " + std::string(device.info.caps.keyboard ? "keyboard" : "pointer") + " on " +
+	      sanitizeForDisplay(device.info.seat, 32) + " and " + std::string(reason) + " is not unequivocal";
+	return false;
+}
+
+void Daemon::respond(DeviceRecord &device, SessionRecord &session, std::string_view reason)
+{
+	if (options_.mode != "enforce")
+		return;
+	const Actions &actions = options_.actions.onInjected;
+	if (actions.grab && !device.grabbed && !device.grabRefused) {
+		std::string why;
+		if (!mayGrab(device, reason, why)) {
+			device.grabRefused = true;
+			log_notice("device %s: not grabbing: %s", sanitizeForDisplay(device.info.sysname, 32).c_str(),
+				   why.c_str());
+		} else if (auto r = source_->setGrab(device.id, true); !r) {
+			log_warning("device %s: grab failed: %s, ignoring", sanitizeForDisplay(device.info.sysname, 32).c_str(),
+				    r.error().message.c_str());
+		} else {
+			device.grabbed = true;
+			device.grabReason = std::string(reason);
+			log_notice("device %s grabbed (%s): its input reaches nobody until it is unplugged or released",
+				   sanitizeForDisplay(device.info.sysname, 32).c_str(), device.grabReason.c_str());
+			if (observer_)
+				observer_->deviceChanged(device);
+		}
+	}
+	if (actions.lock && !session.info.locked && !session.lockRequested) {
+		session.lockRequested = true;
+		lockSession(session, reason);
+	}
+}
+
+void Daemon::lockSession(const SessionRecord &session, std::string_view reason)
+{
+	if (session.info.pseudo || !bus_) {
+		log_notice("session %s: cannot lock (%s), publishing only", sanitizeForDisplay(session.info.id, 64).c_str(),
+			   session.info.pseudo ? "pseudo-session without logind" : "no system bus");
+		return;
+	}
+	// Asynchronous: logind answers later, and the Lock signal it sends
+	// comes back to the SessionTracker as the locked state.
+	const int r = sd_bus_call_method_async(bus_, nullptr, "org.freedesktop.login1", "/org/freedesktop/login1",
+					       "org.freedesktop.login1.Manager", "LockSession", nullptr, nullptr, "s",
+					       session.info.id.c_str());
+	if (r < 0)
+		log_warning("session %s: LockSession failed: %s, ignoring", sanitizeForDisplay(session.info.id, 64).c_str(),
+			    std::strerror(-r));
+	else
+		log_notice("session %s: locking (%s)", sanitizeForDisplay(session.info.id, 64).c_str(),
+			   std::string(reason).c_str());
 }
 
 void Daemon::checkTiming(DeviceRecord &device, Frame events)
@@ -223,6 +304,7 @@ Result<void> Daemon::acknowledgeReauthentication(const std::string &sessionId)
 	if (it == sessions_.end())
 		return makeError(-ENOENT, "no session " + sanitizeForDisplay(sessionId, 64));
 	log_info("session %s: re-authentication acknowledged, trust restarts", sanitizeForDisplay(sessionId, 64).c_str());
+	it->second.lockRequested = false;
 	if (it->second.evidence.reset())
 		verdictChanged(it->second, "re-authenticated");
 	return {};
@@ -274,8 +356,13 @@ Result<void> Daemon::releaseDevice(const std::string &sysname)
 			continue;
 		if (!device.grabbed)
 			return makeError(-EALREADY, "device " + sanitizeForDisplay(sysname, 32) + " is not grabbed");
+		if (auto r = source_->setGrab(id, false); !r)
+			return r;
 		device.grabbed = false;
 		device.grabReason.clear();
+		log_notice("device %s released by an administrator", sanitizeForDisplay(sysname, 32).c_str());
+		if (observer_)
+			observer_->deviceChanged(device);
 		return {};
 	}
 	return makeError(-ENOENT, "no device " + sanitizeForDisplay(sysname, 32));

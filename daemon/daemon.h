@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "daemon-config.h"
 #include "injection-burst.h"
 #include "injection-pointer.h"
 #include "injection-timing.h"
@@ -40,6 +41,7 @@ struct DeviceRecord {
 	std::string allowedWhy;  ///< "hardware", "udev TACTUS_TRUST=allow", "synthetic, not allow-listed"
 	bool grabbed = false;
 	std::string grabReason;
+	bool grabRefused = false; ///< the no-lock-out rule said no; logged once
 	KeystrokeTimingDetector keyTiming;   ///< human limits of typing, on every keyboard, hardware included
 	PointerInjectionDetector pointerMotion;
 };
@@ -50,6 +52,7 @@ struct SessionRecord {
 	SessionEvidence evidence;
 	std::string profileState = "none"; ///< none, enrolling, ready
 	double enrollmentProgress = 0.0;
+	bool lockRequested = false; ///< LockSession sent for the current verdict
 };
 
 /** Told about every change the bus (or anyone else) publishes. */
@@ -62,6 +65,8 @@ public:
 	virtual void sessionRemoved(const SessionRecord &session) = 0;
 	virtual void deviceAdded(const DeviceRecord &device) = 0;
 	virtual void deviceRemoved(const DeviceRecord &device) = 0;
+	/** Allowed, Grabbed or GrabReason changed. */
+	virtual void deviceChanged(const DeviceRecord &device) = 0;
 	virtual void modeChanged(const std::string &mode) = 0;
 };
 
@@ -77,6 +82,7 @@ public:
 		bool exitWhenSourceFinishes = true; ///< replay: stop the loop at the end
 		std::string mode = "monitor";
 		bool followLogind = true;           ///< false for replay: recorded seats get pseudo-sessions
+		Config::ActionsSection actions;     ///< responses, carried out in enforce mode only
 	};
 
 	Daemon(sd_event *loop, std::unique_ptr<InputSource> source, Options options);
@@ -124,6 +130,9 @@ private:
 	void onSessionRemoved(const SessionInfo &info);
 	void injectionEvidence(DeviceRecord &device, std::string_view reason, const std::string &detail);
 	void checkTiming(DeviceRecord &device, Frame events);
+	void respond(DeviceRecord &device, SessionRecord &session, std::string_view reason);
+	bool mayGrab(const DeviceRecord &device, std::string_view reason, std::string &why) const;
+	void lockSession(const SessionRecord &session, std::string_view reason);
 	static uint64_t nowUsec();
 	void verdictChanged(SessionRecord &session, const char *why);
 
@@ -132,6 +141,7 @@ private:
 	Options options_;
 	std::unique_ptr<SessionTracker> tracker_;
 	DaemonObserver *observer_ = nullptr;
+	sd_bus *bus_ = nullptr; ///< for logind's LockSession; null without a bus
 	std::map<DeviceId, DeviceRecord> devices_;
 	std::map<std::string, SessionRecord> sessions_;
 	std::map<std::string, NewKeyboardBurstDetector> burst_; ///< per seat

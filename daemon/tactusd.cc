@@ -17,6 +17,7 @@
 #include <systemd/sd-event.h>
 
 #include <cerrno>
+#include <cinttypes>
 #include <csignal>
 #include <cstdio>
 #include <cstring>
@@ -232,6 +233,9 @@ int run(const Arguments &args)
 	options.exitWhenSourceFinishes = !args.replay.empty() && !args.keepRunning;
 	options.followLogind = args.replay.empty();
 	options.mode = std::string(modeName(config->daemon.mode));
+	options.actions = config->actions;
+	// For benchmarks: when a --real-time replay's events are due (tests/bench).
+	const auto *replay = dynamic_cast<const ReplayInputSource *>(source->get());
 	Daemon daemon(loop.get(), std::move(*source), options);
 
 	// Objects first, then sessions and devices, then the name: once a
@@ -247,6 +251,8 @@ int run(const Arguments &args)
 	r = daemon.start(bus.get());
 	if (r < 0)
 		return r;
+	if (replay)
+		log_debug("replay clock: CLOCK_MONOTONIC start %" PRIu64 " us", replay->startMonotonicUsec());
 	if (service) {
 		auto named = service->requestName();
 		if (!named)

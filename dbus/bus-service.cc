@@ -706,6 +706,13 @@ void BusService::deviceRemoved(const DeviceRecord &device)
 			   busString(device.info.sysname).c_str(), path.c_str());
 }
 
+void BusService::deviceChanged(const DeviceRecord &device)
+{
+	const std::string path = devicePath(device.info.sysname);
+	sd_bus_emit_properties_changed(bus_, path.c_str(), "org.tactus.Device1", "Allowed", "Grabbed", "GrabReason",
+				       nullptr);
+}
+
 void BusService::modeChanged(const std::string &)
 {
 	sd_bus_emit_properties_changed(bus_, kManagerPath, "org.tactus.Manager1", "Mode", nullptr);

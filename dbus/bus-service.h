@@ -43,6 +43,7 @@ public:
 	void sessionRemoved(const SessionRecord &session) override;
 	void deviceAdded(const DeviceRecord &device) override;
 	void deviceRemoved(const DeviceRecord &device) override;
+	void deviceChanged(const DeviceRecord &device) override;
 	void modeChanged(const std::string &mode) override;
 
 	/** Object path of session @p id. */

@@ -123,6 +123,14 @@ void DeviceReader::drain()
 	}
 }
 
+Result<void> DeviceReader::setGrab(bool grab)
+{
+	const int r = libevdev_grab(evdev_, grab ? LIBEVDEV_GRAB : LIBEVDEV_UNGRAB);
+	if (r < 0)
+		return makeError(r, std::string(grab ? "EVIOCGRAB" : "EVIOCGRAB release") + ": " + std::strerror(-r));
+	return {};
+}
+
 void DeviceReader::markGone()
 {
 	if (gone_)

@@ -36,6 +36,8 @@ public:
 	DeviceReader &operator=(const DeviceReader &) = delete;
 
 	DeviceId id() const { return id_; }
+	/** EVIOCGRAB: while grabbed, no other reader (the compositor) gets the events. */
+	Result<void> setGrab(bool grab);
 	/** Number of SYN_DROPPED resyncs so far. */
 	unsigned resyncs() const { return resyncs_; }
 

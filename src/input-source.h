@@ -43,6 +43,13 @@ public:
 	virtual Result<void> start(sd_event *loop, InputSink &sink) = 0;
 	/** Human-readable description for the start-up log line. */
 	virtual std::string describe() const = 0;
+
+	/**
+	 * Take (@p grab true) or drop exclusive access to a device: while
+	 * grabbed, its events reach tactusd only, not the session. A replay
+	 * honours it by delivering nothing more from the device.
+	 */
+	virtual Result<void> setGrab(DeviceId id, bool grab) = 0;
 };
 
 } // namespace tactus

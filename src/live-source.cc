@@ -3,6 +3,8 @@
 
 #include <systemd/sd-event.h>
 
+#include <cerrno>
+
 namespace tactus {
 
 LiveInputSource::LiveInputSource(DeviceMonitor::Options monitorOptions, DeviceDescriber describer,
@@ -39,6 +41,14 @@ std::string LiveInputSource::describe() const
 {
 	const auto backend = monitor_ ? monitor_->backend() : monitorOptions_.backend;
 	return "live evdev devices (hotplug via " + std::string(DeviceMonitor::backendName(backend)) + ")";
+}
+
+Result<void> LiveInputSource::setGrab(DeviceId id, bool grab)
+{
+	auto it = devices_.find(id);
+	if (it == devices_.end())
+		return makeError(-ENODEV, "device is gone");
+	return it->second.reader->setGrab(grab);
 }
 
 void LiveInputSource::add(const std::string &sysname)

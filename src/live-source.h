@@ -26,6 +26,7 @@ public:
 
 	Result<void> start(sd_event *loop, InputSink &sink) override;
 	std::string describe() const override;
+	Result<void> setGrab(DeviceId id, bool grab) override;
 
 private:
 	void add(const std::string &sysname);

@@ -4,6 +4,7 @@
 #include <linux/input.h>
 #include <systemd/sd-event.h>
 
+#include <cerrno>
 #include <ctime>
 
 namespace tactus {
@@ -65,7 +66,9 @@ Result<void> ReplayInputSource::start(sd_event *loop, InputSink &sink)
 	sd_event_source_set_description(stepSource_, "replay");
 	if (realTime_) {
 		sd_event_source_set_enabled(stepSource_, SD_EVENT_OFF);
-		r = sd_event_add_time(loop_, &timerSource_, CLOCK_MONOTONIC, startMonotonic_, 0, onTimer, this);
+		// Accuracy 1 us: 0 would mean sd-event's default of 250 ms, far coarser
+		// than the rhythm being replayed.
+		r = sd_event_add_time(loop_, &timerSource_, CLOCK_MONOTONIC, startMonotonic_, 1, onTimer, this);
 		if (r < 0)
 			return makeError(r, "replay timer");
 	}
@@ -84,6 +87,15 @@ int ReplayInputSource::onTimer(sd_event_source *, uint64_t, void *userdata)
 	return 0;
 }
 
+Result<void> ReplayInputSource::setGrab(DeviceId id, bool grab)
+{
+	if (id == 0 || id > recording_.devices.size())
+		return makeError(-ENODEV, "no such device in the recording");
+	grabbed_.resize(recording_.devices.size(), false);
+	grabbed_[id - 1] = grab;
+	return {};
+}
+
 bool ReplayInputSource::deliverFrame()
 {
 	while (next_ < recording_.events.size()) {
@@ -91,7 +103,8 @@ bool ReplayInputSource::deliverFrame()
 		auto &frame = pending_[rec.device];
 		frame.push_back(rec.event);
 		if (rec.event.type == EV_SYN && rec.event.code == SYN_REPORT) {
-			sink_->frame(static_cast<DeviceId>(rec.device + 1), Frame(frame.data(), frame.size()));
+			if (rec.device >= grabbed_.size() || !grabbed_[rec.device])
+				sink_->frame(static_cast<DeviceId>(rec.device + 1), Frame(frame.data(), frame.size()));
 			frame.clear();
 			return true;
 		}

@@ -22,6 +22,10 @@ public:
 
 	Result<void> start(sd_event *loop, InputSink &sink) override;
 	std::string describe() const override;
+	/** CLOCK_MONOTONIC (us) the replay began at; with realTime an event is due at
+	 *  this plus its offset from the recording's first event. 0 before start(). */
+	uint64_t startMonotonicUsec() const { return startMonotonic_; }
+	Result<void> setGrab(DeviceId id, bool grab) override;
 
 private:
 	static int onStep(sd_event_source *source, void *userdata);
@@ -43,6 +47,7 @@ private:
 	uint64_t firstEventUsec_ = 0;
 	std::vector<std::vector<InputEvent>> pending_; ///< per device, partial frames
 	bool finished_ = false;
+	std::vector<bool> grabbed_; ///< per device: frames are dropped, as a grab would
 };
 
 } // namespace tactus

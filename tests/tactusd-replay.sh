@@ -60,3 +60,14 @@ if [ $count -eq 0 ]; then
 	exit 1
 fi
 echo "ok: $count malformed recordings rejected with file:line"
+
+# Enforce mode with the grab response: the stick is grabbed on the
+# keystroke that convicts it, and none of its later keys is delivered.
+out=$(cd "$bad_dir" && "$tactusd" --no-bus --config-dir "$bad_dir/../config-enforce" --replay injection-stick.yml 2>&1)
+if ! grep -q "device event3 grabbed (superhuman-rate)" <<<"$out" ||
+   ! grep -q "device event3 removed: 8 frames, keys 4 down/4 up" <<<"$out"; then
+	echo "FAIL: enforce mode did not grab the injection stick after its 4th key:"
+	echo "$out"
+	exit 1
+fi
+echo "ok: enforce mode grabs the injection stick after 4 keystrokes; its other 26 keys went nowhere"
