@@ -19,10 +19,10 @@ namespace tactus {
 namespace {
 
 // Why a device's input is accepted or not, before any timing is looked at.
-// Synthetic devices are evidence of injection unless the admin allowed them;
-// the udev property is set by rules the admin controls, never by the
-// device's creator.
-void decideAllowed(DeviceRecord &device)
+// Synthetic devices are evidence of injection unless the admin allowed them:
+// first the udev property (set by rules the admin controls, never by the
+// device's creator), then the allow-list files, then the provenance.
+void decideAllowed(DeviceRecord &device, const AllowPolicy &policy)
 {
 	const auto trust = device.info.udevProperties.find("TACTUS_TRUST");
 	const std::string override = trust == device.info.udevProperties.end() ? "" : trust->second;
@@ -32,6 +32,9 @@ void decideAllowed(DeviceRecord &device)
 	} else if (override == "deny") {
 		device.allowed = false;
 		device.allowedWhy = "udev TACTUS_TRUST=deny";
+	} else if (const auto decision = policy.decide(device.info); decision.matched) {
+		device.allowed = decision.allow;
+		device.allowedWhy = std::string(decision.allow ? "allow-listed by " : "denied by ") + decision.rule;
 	} else if (isSynthetic(device.info.provenance)) {
 		device.allowed = false;
 		device.allowedWhy = "synthetic, not allow-listed";
@@ -373,7 +376,7 @@ void Daemon::deviceAdded(DeviceId id, const DeviceInfo &info)
 	DeviceRecord record;
 	record.id = id;
 	record.info = info;
-	decideAllowed(record);
+	decideAllowed(record, options_.allow);
 	// A keyboard present at start-up is no new keyboard; one plugged in
 	// later is, from the moment it appears.
 	burst_[info.seat].deviceAdded(id, started_ ? nowUsec() : 0, info.caps.keyboard);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "allow-policy.h"
 #include "daemon-config.h"
 #include "injection-burst.h"
 #include "injection-pointer.h"
@@ -83,6 +84,7 @@ public:
 		std::string mode = "monitor";
 		bool followLogind = true;           ///< false for replay: recorded seats get pseudo-sessions
 		Config::ActionsSection actions;     ///< responses, carried out in enforce mode only
+		AllowPolicy allow;                  ///< allow-listed synthetic devices, denied ones
 	};
 
 	Daemon(sd_event *loop, std::unique_ptr<InputSource> source, Options options);

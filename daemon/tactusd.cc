@@ -36,6 +36,7 @@ struct Arguments {
 	bool noBus = false;
 	bool keepRunning = false;
 	std::vector<std::string> rulesDirs;
+	std::vector<std::string> allowDirs;
 	DeviceMonitor::Backend backend = DeviceMonitor::Backend::Auto;
 	LogLevel logLevel = LogLevel::Info;
 	bool logLevelGiven = false;
@@ -58,19 +59,21 @@ void usage(FILE *out)
 		     "  --no-bus              do not publish on the system bus (D-Bus)\n"
 		     "  --rules-dir DIR       provenance rules directory (repeatable; default\n"
 		     "                        %s/provenance then %s/provenance)\n"
+		     "  --allow-dir DIR       allow-list directory (repeatable; default\n"
+		     "                        %s/allow.d then %s/allow.d)\n"
 		     "  --monitor-backend B   auto, udev or inotify (default auto)\n"
 		     "  --config-dir DIR      read DIR/tactus.conf and DIR/tactus.conf.d/*.conf\n"
 		     "                        (default %s)\n"
 		     "  --log-level LEVEL     err, warning, notice, info or debug (default info)\n"
 		     "  -h, --help            show this help\n"
 		     "  --version             show the version\n",
-		     TACTUS_DATADIR, TACTUS_SYSCONFDIR, TACTUS_SYSCONFDIR);
+		     TACTUS_DATADIR, TACTUS_SYSCONFDIR, TACTUS_DATADIR, TACTUS_SYSCONFDIR, TACTUS_SYSCONFDIR);
 }
 
 // Returns 1 to continue, 0 to exit successfully, negative on a usage error.
 int parseArguments(int argc, char **argv, Arguments &args)
 {
-	enum { OptReplay = 0x100, OptRealTime, OptKeepRunning, OptNoBus, OptRulesDir, OptBackend, OptLogLevel, OptConfigDir, OptVersion };
+	enum { OptReplay = 0x100, OptRealTime, OptKeepRunning, OptNoBus, OptRulesDir, OptBackend, OptLogLevel, OptConfigDir, OptAllowDir, OptVersion };
 	static const struct option options[] = {
 		{"replay", required_argument, nullptr, OptReplay},
 		{"real-time", no_argument, nullptr, OptRealTime},
@@ -80,6 +83,7 @@ int parseArguments(int argc, char **argv, Arguments &args)
 		{"monitor-backend", required_argument, nullptr, OptBackend},
 		{"log-level", required_argument, nullptr, OptLogLevel},
 		{"config-dir", required_argument, nullptr, OptConfigDir},
+		{"allow-dir", required_argument, nullptr, OptAllowDir},
 		{"help", no_argument, nullptr, 'h'},
 		{"version", no_argument, nullptr, OptVersion},
 		{},
@@ -120,6 +124,9 @@ int parseArguments(int argc, char **argv, Arguments &args)
 			break;
 		case OptConfigDir:
 			args.configDir = optarg;
+			break;
+		case OptAllowDir:
+			args.allowDirs.emplace_back(optarg);
 			break;
 		case 'h':
 			usage(stdout);
@@ -234,6 +241,18 @@ int run(const Arguments &args)
 	options.followLogind = args.replay.empty();
 	options.mode = std::string(modeName(config->daemon.mode));
 	options.actions = config->actions;
+
+	std::vector<std::string> allowDirs = args.allowDirs;
+	if (allowDirs.empty())
+		allowDirs = {std::string(TACTUS_DATADIR) + "/allow.d", std::string(TACTUS_SYSCONFDIR) + "/allow.d"};
+	auto allow = AllowPolicy::loadDirs(allowDirs);
+	if (!allow)
+		return logError(allow.error().errnum, "%s", allow.error().message.c_str());
+	for (const auto &rule : allow->rules())
+		if (rule.spoofable())
+			log_warning("allow-list rule %s matches no creator: any process can make a device that matches it",
+				    rule.describe().c_str());
+	options.allow = std::move(*allow);
 	// For benchmarks: when a --real-time replay's events are due (tests/bench).
 	const auto *replay = dynamic_cast<const ReplayInputSource *>(source->get());
 	Daemon daemon(loop.get(), std::move(*source), options);

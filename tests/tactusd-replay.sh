@@ -71,3 +71,19 @@ if ! grep -q "device event3 grabbed (superhuman-rate)" <<<"$out" ||
 	exit 1
 fi
 echo "ok: enforce mode grabs the injection stick after 4 keystrokes; its other 26 keys went nowhere"
+
+# A synthetic device turns its session injected on its first event, unless
+# the allow-list names its creator.
+out=$(cd "$bad_dir" && "$tactusd" --no-bus --replay uinput-tactus.yml 2>&1)
+if ! grep -q "verdict injected (trust 0.00, reasons synthetic-device)" <<<"$out"; then
+	echo "FAIL: the uinput device did not turn its session injected:"
+	echo "$out"
+	exit 1
+fi
+out=$(cd "$bad_dir" && "$tactusd" --no-bus --allow-dir "$bad_dir/../allow-test" --replay uinput-tactus.yml 2>&1)
+if grep -q "verdict" <<<"$out" || grep -q "allowed=no" <<<"$out"; then
+	echo "FAIL: an allow-listed uinput device raised evidence:"
+	echo "$out"
+	exit 1
+fi
+echo "ok: uinput device injected, unless allow-listed by creator exe and uid"

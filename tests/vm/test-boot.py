@@ -100,7 +100,14 @@ def main():
                   f"system {state}, no important unit failed")
 
             check(vm.run("test -c /dev/uinput", timeout=10)[0] == 0, "/dev/uinput exists")
-            rc, out, _ = vm.run("loginctl list-sessions --no-legend", timeout=20)
+            # getty's autologin runs after multi-user is reached; on a
+            # loaded host it can take a while longer.
+            deadline = time.monotonic() + 90
+            while True:
+                rc, out, _ = vm.run("loginctl list-sessions --no-legend", timeout=20)
+                if (rc == 0 and tactusvm.TEST_USER in out and "seat0" in out) or time.monotonic() > deadline:
+                    break
+                time.sleep(1)
             check(rc == 0 and tactusvm.TEST_USER in out and "seat0" in out,
                   f"{tactusvm.TEST_USER} has a seat0 session (autologin): {out.strip()}")
             rc, out, err = vm.run("busctl call org.freedesktop.PolicyKit1 "

@@ -61,8 +61,9 @@ fi
 # A fresh machine-id is written by the stage; make sure it is not a bind.
 [ -s /newroot/etc/machine-id ] || fail "stage has no machine-id"
 
-# A clean /tmp: the host's /tmp shows through the lower layer otherwise.
-mount -t tmpfs -o mode=1777,nosuid,nodev tmp /newroot/tmp
+# /tmp stays the host's (read-only below, writable in the overlay): a
+# checkout or build tree under /tmp, as CI makes, must be visible in the
+# guest at the same path, like every other host path.
 
 mount --move /proc /newroot/proc
 mount --move /sys /newroot/sys
