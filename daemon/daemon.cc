@@ -324,6 +324,8 @@ Result<void> Daemon::resetProfile(const std::string &sessionId)
 	it->second.enrollmentProgress = 0.0;
 	log_info("session %s: profile of uid %u reset", sanitizeForDisplay(sessionId, 64).c_str(),
 		 static_cast<unsigned>(it->second.info.uid));
+	if (observer_)
+		observer_->sessionChanged(it->second, false);
 	return {};
 }
 
@@ -336,6 +338,8 @@ Result<void> Daemon::forgetProfile(const std::string &sessionId)
 	it->second.enrollmentProgress = 0.0;
 	log_info("session %s: profile of uid %u forgotten", sanitizeForDisplay(sessionId, 64).c_str(),
 		 static_cast<unsigned>(it->second.info.uid));
+	if (observer_)
+		observer_->sessionChanged(it->second, false);
 	return {};
 }
 

@@ -230,8 +230,15 @@ Result<std::string> SessionTracker::sessionOfPid(pid_t pid) const
 
 void SessionTracker::setLockState(const std::string &id, std::optional<bool> hint, std::optional<bool> requested)
 {
-	if (hint)
+	if (hint) {
+		const bool was = lockedHint_[id];
 		lockedHint_[id] = *hint;
+		// Real lockers answer Lock by setting LockedHint and clear it on
+		// unlock; logind sends no Unlock then, so the hint going false
+		// ends the Lock request too.
+		if (was && !*hint)
+			lockRequested_[id] = false;
+	}
 	if (requested)
 		lockRequested_[id] = *requested;
 	auto it = sessions_.find(id);

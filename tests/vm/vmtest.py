@@ -161,10 +161,11 @@ def summary(dev):
     return f"mean {statistics.mean(dev):.2f} ms, median {statistics.median(dev):.2f} ms, max {max(dev):.2f} ms"
 
 
-def main(body, doc):
+def main(body, doc, vm_args=None):
     """Parse the common options, install tactus, boot with tactusd.service
     enabled, run body(vm, args); report, and on failure print the guest
-    journal and tactusd's log. Returns the exit status (0, 1 or 77)."""
+    journal and tactusd's log. Returns the exit status (0, 1 or 77).
+    vm_args: more keyword arguments for tactusvm.Vm (second_user=True...)."""
     p = argparse.ArgumentParser(description=doc)
     build_root = os.environ.get("TACTUS_BUILD_ROOT", os.path.join(SRC, "build"))
     p.add_argument("--build-dir", default=build_root, help="meson build dir to install from")
@@ -180,7 +181,7 @@ def main(body, doc):
         tactusvm.find_kernel()
         dest = tactusvm.install_tree(a.build_dir, os.path.join(a.workdir, f"destdir-{test}"),
                                      rebuild=False)
-        with tactusvm.Vm(a.workdir, install_dir=dest, extra_units=["tactusd.service"]) as vm:
+        with tactusvm.Vm(a.workdir, install_dir=dest, extra_units=["tactusd.service"], **(vm_args or {})) as vm:
             state = vm.wait_running()
             note(f"boot to {state}: {vm.boot_seconds:.1f} s")
             try:
