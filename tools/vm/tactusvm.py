@@ -333,6 +333,10 @@ def build_stage(stage, extra_units=(), second_user=False, session_agents=False):
     _write(f"{etc}/hosts", "127.0.0.1 localhost\n127.0.1.1 tactus-vm\n::1 localhost\n")
     # The host's fstab may name disks the guest has not got.
     _write(f"{etc}/fstab", "# tactus-vm: root is a 9p+tmpfs overlay set up by the initramfs\n")
+    # Debian's tmpfiles.d/tmp.conf empties /tmp at boot ("D"); on the overlay
+    # that whites out the host's /tmp, and with it a checkout or build tree
+    # under /tmp (as CI makes). Keep /tmp, do not clean it.
+    _write(f"{etc}/tmpfiles.d/tmp.conf", "# tactus-vm: the host's /tmp must stay visible\nd /tmp 1777 root root -\n")
 
     # Test users with a home, added to the host's account databases. Neither
     # is in any group but its own: not an admin for polkit.
