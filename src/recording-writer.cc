@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "recording-writer.h"
 
+#include "util-strings.h"
+
 #include <algorithm>
 #include <cerrno>
 #include <cstdarg>
@@ -17,38 +19,6 @@ namespace tactus {
 namespace {
 
 // Code point of the UTF-8 sequence at s[i] and its length, or length 0 if malformed.
-size_t decodeUtf8(std::string_view s, size_t i, uint32_t &cp)
-{
-	auto byte = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
-	const unsigned char c = byte(i);
-	size_t len;
-	if (c < 0x80) {
-		cp = c;
-		return 1;
-	} else if ((c & 0xe0) == 0xc0) {
-		len = 2;
-		cp = c & 0x1f;
-	} else if ((c & 0xf0) == 0xe0) {
-		len = 3;
-		cp = c & 0x0f;
-	} else if ((c & 0xf8) == 0xf0) {
-		len = 4;
-		cp = c & 0x07;
-	} else {
-		return 0;
-	}
-	if (i + len > s.size())
-		return 0;
-	for (size_t k = 1; k < len; k++) {
-		if ((byte(i + k) & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (byte(i + k) & 0x3f);
-	}
-	static constexpr uint32_t minimum[] = {0, 0, 0x80, 0x800, 0x10000};
-	if (cp < minimum[len] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return len;
-}
 
 // Printable in YAML and not a line break, so it can stay as it is inside quotes.
 bool keepAsIs(uint32_t cp)

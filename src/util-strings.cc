@@ -10,14 +10,30 @@ namespace {
 // Length of the UTF-8 sequence starting at s[i], or 0 if it is malformed.
 size_t utf8SequenceLength(std::string_view s, size_t i)
 {
+	uint32_t cp;
+	return decodeUtf8(s, i, cp);
+}
+
+bool isInvisibleControl(std::string_view s, size_t i, size_t len)
+{
+	uint32_t cp = 0;
+	if (len < 2 || decodeUtf8(s, i, cp) != len)
+		return false;
+	return (cp >= 0x80 && cp <= 0x9f) || cp == 0x2028 || cp == 0x2029 || (cp >= 0x202a && cp <= 0x202e) ||
+	       (cp >= 0x2066 && cp <= 0x2069) || cp == 0x200e || cp == 0x200f || cp == 0x061c;
+}
+
+} // namespace
+
+size_t decodeUtf8(std::string_view s, size_t i, uint32_t &cp)
+{
 	auto byte = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
 	const unsigned char c = byte(i);
-	if (c < 0x80)
-		return 1;
-
 	size_t len;
-	unsigned cp;
-	if ((c & 0xe0) == 0xc0) {
+	if (c < 0x80) {
+		cp = c;
+		return 1;
+	} else if ((c & 0xe0) == 0xc0) {
 		len = 2;
 		cp = c & 0x1f;
 	} else if ((c & 0xf0) == 0xe0) {
@@ -36,33 +52,11 @@ size_t utf8SequenceLength(std::string_view s, size_t i)
 			return 0;
 		cp = (cp << 6) | (byte(i + k) & 0x3f);
 	}
-	static constexpr unsigned minimum[] = {0, 0, 0x80, 0x800, 0x10000};
+	static constexpr uint32_t minimum[] = {0, 0, 0x80, 0x800, 0x10000};
 	if (cp < minimum[len] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
 		return 0;
 	return len;
 }
-
-// Code point of the well-formed sequence of @p len bytes at s[i].
-unsigned codePoint(std::string_view s, size_t i, size_t len)
-{
-	const auto byte = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
-	static constexpr unsigned leadMask[] = {0, 0x7f, 0x1f, 0x0f, 0x07};
-	unsigned cp = byte(i) & leadMask[len];
-	for (size_t k = 1; k < len; k++)
-		cp = (cp << 6) | (byte(i + k) & 0x3f);
-	return cp;
-}
-
-bool isInvisibleControl(std::string_view s, size_t i, size_t len)
-{
-	if (len < 2)
-		return false;
-	const unsigned cp = codePoint(s, i, len);
-	return (cp >= 0x80 && cp <= 0x9f) || cp == 0x2028 || cp == 0x2029 || (cp >= 0x202a && cp <= 0x202e) ||
-	       (cp >= 0x2066 && cp <= 0x2069) || cp == 0x200e || cp == 0x200f || cp == 0x061c;
-}
-
-} // namespace
 
 bool isValidUtf8(std::string_view s)
 {

@@ -1,10 +1,18 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
 namespace tactus {
+
+/**
+ * Decode the UTF-8 sequence at @p s[@p i] into @p cp; returns its length in
+ * bytes, or 0 if it is malformed (overlong, surrogate, > U+10FFFF, cut off).
+ */
+size_t decodeUtf8(std::string_view s, size_t i, uint32_t &cp);
 
 /** True if @p s is well-formed UTF-8 (no overlongs, no surrogates). */
 bool isValidUtf8(std::string_view s);
