@@ -148,13 +148,8 @@ Result<ProvenanceRules> ProvenanceRules::parse(std::string_view text, std::strin
 		pos = end + 1;
 		lineNo++;
 
-		if (raw.size() > kMaxLine)
-			return lineError(fileName, lineNo, "line longer than " + std::to_string(kMaxLine) + " bytes");
-		if (!isValidUtf8(raw))
-			return lineError(fileName, lineNo, "line is not valid UTF-8");
-		for (char c : raw)
-			if ((static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\r') || c == 0x7f)
-				return lineError(fileName, lineNo, "control character in line");
+		if (auto problem = textLineProblem(raw, kMaxLine))
+			return lineError(fileName, lineNo, *problem);
 
 		std::string_view line = trim(raw);
 		if (line.empty() || line[0] == '#')

@@ -109,6 +109,18 @@ std::string sanitizeForDisplay(std::string_view s, size_t maxBytes)
 	return out;
 }
 
+std::optional<std::string> textLineProblem(std::string_view line, size_t maxBytes)
+{
+	if (line.size() > maxBytes)
+		return "line longer than " + std::to_string(maxBytes) + " bytes";
+	if (!isValidUtf8(line))
+		return std::string("line is not valid UTF-8");
+	for (char c : line)
+		if ((static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\r') || c == 0x7f)
+			return std::string("control character in line");
+	return std::nullopt;
+}
+
 std::string_view trim(std::string_view s)
 {
 	const auto isSpace = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'; };

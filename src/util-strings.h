@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -24,6 +25,13 @@ bool isValidUtf8(std::string_view s);
  * (on a character boundary, with "…" appended when cut).
  */
 std::string sanitizeForDisplay(std::string_view s, size_t maxBytes = 256);
+
+/**
+ * What is wrong with one line of a text file tactus reads (rules, allow-list,
+ * tactus.conf): longer than @p maxBytes, not UTF-8, or holding a control
+ * character other than tab and CR. nullopt for a good line.
+ */
+std::optional<std::string> textLineProblem(std::string_view line, size_t maxBytes);
 
 /** Remove leading and trailing ASCII whitespace. */
 std::string_view trim(std::string_view s);
