@@ -240,28 +240,61 @@ void Daemon::respond(DeviceRecord &device, SessionRecord &session, std::string_v
 	if (options_.mode != "enforce")
 		return;
 	const Actions &actions = options_.actions.onInjected;
-	if (actions.grab && !device.grabbed && !device.grabRefused) {
+	if (actions.grab && !device.grabbed && !device.grabRefused && device.grabPending.empty()) {
 		std::string why;
 		if (!mayGrab(device, reason, why)) {
 			device.grabRefused = true;
 			log_notice("device %s: not grabbing: %s", sanitizeForDisplay(device.info.sysname, 32).c_str(),
 				   why.c_str());
-		} else if (auto r = source_->setGrab(device.id, true); !r) {
-			log_warning("device %s: grab failed: %s, ignoring", sanitizeForDisplay(device.info.sysname, 32).c_str(),
-				    r.error().message.c_str());
+		} else if (device.keysDown.any()) {
+			// Wait for the keys to come up (frame() grabs then): a
+			// tool lets go within a USB poll or two.
+			device.grabPending = std::string(reason);
+			log_notice("device %s: grab (%s) waits until its %zu held key(s) come up",
+				   sanitizeForDisplay(device.info.sysname, 32).c_str(), device.grabPending.c_str(),
+				   device.keysDown.count());
 		} else {
-			device.grabbed = true;
-			device.grabReason = std::string(reason);
-			log_notice("device %s grabbed (%s): its input reaches nobody until it is unplugged or released",
-				   sanitizeForDisplay(device.info.sysname, 32).c_str(), device.grabReason.c_str());
-			if (observer_)
-				observer_->deviceChanged(device);
+			grab(device, std::string(reason));
 		}
 	}
 	if (actions.lock && !session.info.locked && !session.lockRequested) {
 		session.lockRequested = true;
 		lockSession(session, reason);
 	}
+}
+
+void Daemon::grab(DeviceRecord &device, std::string reason)
+{
+	device.grabPending.clear();
+	if (auto r = source_->setGrab(device.id, true); !r) {
+		log_warning("device %s: grab failed: %s, ignoring", sanitizeForDisplay(device.info.sysname, 32).c_str(),
+			    r.error().message.c_str());
+		return;
+	}
+	device.grabbed = true;
+	device.grabReason = std::move(reason);
+	const size_t held = device.keysDown.count();
+	log_notice("device %s grabbed (%s): its input reaches nobody until it is unplugged or released%s",
+		   sanitizeForDisplay(device.info.sysname, 32).c_str(), device.grabReason.c_str(),
+		   held ? "; keys it held stay down for other readers" : "");
+	if (observer_)
+		observer_->deviceChanged(device);
+}
+
+// Which keys (and buttons) of the device are down after @p events; true if
+// the frame pressed one.
+bool Daemon::trackKeys(DeviceRecord &device, Frame events)
+{
+	bool pressed = false;
+	for (const InputEvent &ev : events) {
+		if (ev.type != EV_KEY || ev.code >= KEY_CNT)
+			continue;
+		if (ev.value == 1)
+			pressed = true;
+		if (ev.value != 2)
+			device.keysDown.set(ev.code, ev.value != 0);
+	}
+	return pressed;
 }
 
 void Daemon::lockSession(const SessionRecord &session, std::string_view reason)
@@ -351,6 +384,11 @@ Result<void> Daemon::setMode(const std::string &mode)
 		return {};
 	options_.mode = mode;
 	log_notice("mode set to %s", mode.c_str());
+	// Monitor mode takes no action: a grab still waiting for keys to come
+	// up is dropped (grabs already made stay until released).
+	if (mode == "monitor")
+		for (auto &[id, device] : devices_)
+			device.grabPending.clear();
 	if (observer_)
 		observer_->modeChanged(mode);
 	return {};
@@ -361,6 +399,12 @@ Result<void> Daemon::releaseDevice(const std::string &sysname)
 	for (auto &[id, device] : devices_) {
 		if (device.info.sysname != sysname)
 			continue;
+		if (!device.grabbed && !device.grabPending.empty()) {
+			device.grabPending.clear();
+			log_notice("device %s: waiting grab cancelled by an administrator",
+				   sanitizeForDisplay(sysname, 32).c_str());
+			return {};
+		}
 		if (!device.grabbed)
 			return makeError(-EALREADY, "device " + sanitizeForDisplay(sysname, 32) + " is not grabbed");
 		if (auto r = source_->setGrab(id, false); !r)
@@ -460,16 +504,21 @@ void Daemon::frame(DeviceId id, Frame events)
 			break;
 		}
 	}
+	const bool waiting = !device.grabPending.empty();
+	const bool pressed = trackKeys(device, events);
 	// Evidence from the first event, not the fifth: a synthetic device the
 	// policy does not allow has no business typing into a session.
-	if (!device.allowed && carriesInput(events)) {
+	if (!device.allowed && carriesInput(events))
 		injectionEvidence(device, isSynthetic(device.info.provenance) ? "synthetic-device" : "denied-device",
 				  device.allowedWhy);
-		return;
-	}
 	// Timing is checked on every allowed device, hardware included: a USB
 	// stick that enumerates as a keyboard is hardware.
-	checkTiming(device, events);
+	else
+		checkTiming(device, events);
+	// A grab waiting for held keys happens once none is down, or at the
+	// next press: holding keys down must not shield a device from it.
+	if (!device.grabPending.empty() && (device.keysDown.none() || (waiting && pressed)))
+		grab(device, device.grabPending);
 }
 
 void Daemon::eventsDropped(DeviceId id)

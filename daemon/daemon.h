@@ -10,6 +10,9 @@
 #include "session-tracker.h"
 #include "verdict.h"
 
+#include <linux/input-event-codes.h>
+
+#include <bitset>
 #include <map>
 #include <memory>
 #include <optional>
@@ -43,6 +46,14 @@ struct DeviceRecord {
 	bool grabbed = false;
 	std::string grabReason;
 	bool grabRefused = false; ///< the no-lock-out rule said no; logged once
+	/**
+	 * A grab decided while keys of the device were down waits for them to
+	 * come up (its reason; empty: none waiting). A grab takes the device
+	 * from every other reader mid-keystroke: the compositor would never see
+	 * those releases and would auto-repeat the key into the session.
+	 */
+	std::string grabPending;
+	std::bitset<KEY_CNT> keysDown; ///< EV_KEY codes down (keys and buttons), for grabPending
 	KeystrokeTimingDetector keyTiming;   ///< human limits of typing, on every keyboard, hardware included
 	PointerInjectionDetector pointerMotion;
 };
@@ -134,6 +145,8 @@ private:
 	void checkTiming(DeviceRecord &device, Frame events);
 	void respond(DeviceRecord &device, SessionRecord &session, std::string_view reason);
 	bool mayGrab(const DeviceRecord &device, std::string_view reason, std::string &why) const;
+	void grab(DeviceRecord &device, std::string reason);
+	static bool trackKeys(DeviceRecord &device, Frame events);
 	void lockSession(const SessionRecord &session, std::string_view reason);
 	static uint64_t nowUsec();
 	void verdictChanged(SessionRecord &session, const char *why);

@@ -17,8 +17,6 @@ constexpr std::array<uint16_t, 27> kKeys = {
 	KEY_O, KEY_P, KEY_Q, KEY_R, KEY_S, KEY_T, KEY_U, KEY_V, KEY_W, KEY_X, KEY_Y, KEY_Z, KEY_SPACE,
 };
 
-constexpr double kPollUs = 1000.0;
-
 uint16_t randomKey(SplitMix64 &rng)
 {
 	return kKeys[rng.next() % kKeys.size()];
@@ -54,19 +52,26 @@ double SplitMix64::normal()
 std::vector<AttackProfile> standardAttackProfiles()
 {
 	std::vector<AttackProfile> out;
-	for (AttackHold hold : {AttackHold::Tool, AttackHold::Fixed}) {
-		const char *h = hold == AttackHold::Tool ? "tool-hold" : "fixed-hold";
-		char name[64];
+	struct Variant {
+		AttackHold hold;
+		double pollMs;
+	};
+	for (Variant v : {Variant{AttackHold::Tool, 1.0}, Variant{AttackHold::Fixed, 1.0}, Variant{AttackHold::Tool, 8.0},
+			  Variant{AttackHold::Tool, 10.0}}) {
+		char h[40];
+		snprintf(h, sizeof(h), "%s%s", v.hold == AttackHold::Tool ? "tool-hold" : "fixed-hold",
+			 v.pollMs == 1.0 ? "" : v.pollMs == 8.0 ? "/poll-8ms" : "/poll-10ms");
+		char name[96];
+		const bool tool = v.hold == AttackHold::Tool;
 		snprintf(name, sizeof(name), "raw/%s", h);
-		const bool tool = hold == AttackHold::Tool;
-		out.push_back({name, AttackPace::Raw, 0.0, 0.0, hold, tool});
+		out.push_back({name, AttackPace::Raw, 0.0, 0.0, v.hold, tool, v.pollMs});
 		for (double d : {10.0, 20.0, 50.0, 100.0}) {
 			snprintf(name, sizeof(name), "fixed-%gms/%s", d, h);
-			out.push_back({name, AttackPace::Fixed, d, 0.0, hold, tool && d <= 20.0});
+			out.push_back({name, AttackPace::Fixed, d, 0.0, v.hold, tool && d <= 20.0, v.pollMs});
 		}
 		for (double d : {10.0, 20.0, 50.0, 100.0}) {
 			snprintf(name, sizeof(name), "fixed-%gms+jitter-20ms/%s", d, h);
-			out.push_back({name, AttackPace::FixedJitter, d, 20.0, hold, false});
+			out.push_back({name, AttackPace::FixedJitter, d, 20.0, v.hold, false, v.pollMs});
 		}
 	}
 	return out;
@@ -77,18 +82,19 @@ std::vector<InputEvent> generateAttack(const AttackProfile &p, uint64_t seed, un
 	SplitMix64 rng(seed);
 	std::vector<InputEvent> ev;
 	ev.reserve(2 * keystrokes);
-	const double phase = rng.uniform(0.0, kPollUs);
+	const double pollUs = p.pollMs * 1000.0;
+	const double phase = rng.uniform(0.0, pollUs);
 	const double holdUs = p.hold == AttackHold::Tool ? 1000.0 : rng.uniform(30'000.0, 120'000.0);
 	// The host sees a report at the first poll after the device queued it,
 	// plus interrupt latency.
 	const uint64_t latencySeed = rng.next();
 	auto host = [&](double deviceUs) {
-		double polls = std::ceil((deviceUs - phase) / kPollUs);
-		return polls * kPollUs + phase;
+		double polls = std::ceil((deviceUs - phase) / pollUs);
+		return polls * pollUs + phase;
 	};
 	// One report, one interrupt: events of the same poll share a timestamp.
-	auto latency = [&](double pollUs) {
-		SplitMix64 l(latencySeed ^ static_cast<uint64_t>(pollUs));
+	auto latency = [&](double atUs) {
+		SplitMix64 l(latencySeed ^ static_cast<uint64_t>(atUs));
 		return l.uniform(0.0, 100.0);
 	};
 	double t = static_cast<double>(startUsec);
@@ -100,7 +106,7 @@ std::vector<InputEvent> generateAttack(const AttackProfile &p, uint64_t seed, un
 				     kKeys.size()];
 		prev = code;
 		double pressPoll = host(t);
-		double releasePoll = std::max(host(t + holdUs), pressPoll + kPollUs);
+		double releasePoll = std::max(host(t + holdUs), pressPoll + pollUs);
 		ev.push_back(keyEvent(static_cast<uint64_t>(pressPoll + latency(pressPoll)), code, 1));
 		ev.push_back(keyEvent(static_cast<uint64_t>(releasePoll + latency(releasePoll)), code, 0));
 		double delayUs = 0.0;

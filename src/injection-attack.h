@@ -37,14 +37,14 @@ private:
 
 /** How the tool spaces keystrokes. */
 enum class AttackPace {
-	Raw,         ///< no delay: one USB poll between keystrokes, 1–8 ms
+	Raw,         ///< no delay: the next keystroke in the next free report
 	Fixed,       ///< DEFAULT_DELAY-style fixed delay after each keystroke
 	FixedJitter, ///< fixed delay plus uniform jitter (DuckyScript 3 $_JITTER_MAX)
 };
 
 /** How long the tool holds each key. */
 enum class AttackHold {
-	Tool,  ///< released in the next report, ~1 ms (DuckyScript, pyautogui, raw HID)
+	Tool,  ///< released in the next report, one poll (DuckyScript, pyautogui, raw HID)
 	Fixed, ///< a constant, human-looking hold, the same for every key (per run: 30–120 ms)
 };
 
@@ -62,16 +62,26 @@ struct AttackProfile {
 	 * (40–140 ms), no longer a ≤ 20 ms pace, so those runs count under 10.
 	 */
 	bool fastTarget = false;
+	/**
+	 * The device's USB poll interval: 1 ms for a full-speed HID stick
+	 * (Rubber Ducky-style), 8 ms for QEMU's usb-kbd, 10 ms for a low-speed
+	 * one (V-USB boards such as the Digispark). A tool's hold is one poll.
+	 */
+	double pollMs = 1.0;
 };
 
-/** Raw; fixed 10/20/50/100 ms; fixed + 0–20 ms jitter for each; each with tool and fixed hold. */
+/**
+ * Raw; fixed 10/20/50/100 ms; fixed + 0–20 ms jitter for each; each with
+ * tool and fixed hold at a 1 ms poll, and with tool hold at 8 and 10 ms polls.
+ */
 std::vector<AttackProfile> standardAttackProfiles();
 
 /**
  * EV_KEY press/release events of @p keystrokes keystrokes typed by @p p,
  * starting at @p startUsec, in time order. Timing model: the tool schedules
  * press i+1 a hold plus a delay after press i; the host sees each report at
- * the next 1 ms USB poll (random phase) plus 0–100 µs interrupt latency.
+ * the next USB poll of the profile's interval (random phase), one report
+ * per poll, plus 0–100 µs interrupt latency.
  * Keys are letters and space drawn at random.
  */
 std::vector<InputEvent> generateAttack(const AttackProfile &p, uint64_t seed, unsigned keystrokes,

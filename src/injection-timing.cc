@@ -15,13 +15,14 @@ void KeystrokeTimingDetector::reset()
 
 std::array<uint32_t, KeystrokeTimingDetector::kRuleCount> KeystrokeTimingDetector::thresholds() const
 {
-	return {config_.instantDwellRun, config_.rolloverRun, config_.rhythmRun, config_.cadenceRun, config_.jitterRun};
+	return {config_.instantDwellRun, config_.shortDwellRun, config_.rolloverRun, config_.rhythmRun, config_.cadenceRun, config_.jitterRun};
 }
 
 const char *KeystrokeTimingDetector::ruleName(Rule rule)
 {
 	switch (rule) {
 	case Rule::InstantDwell: return "instant-dwell";
+	case Rule::ShortDwell: return "short-dwell";
 	case Rule::SustainedRollover: return "sustained-rollover";
 	case Rule::FixedRhythm: return "fixed-rhythm";
 	case Rule::FixedCadence: return "fixed-cadence";
@@ -34,6 +35,7 @@ InjectionReason KeystrokeTimingDetector::ruleReason(Rule rule)
 {
 	switch (rule) {
 	case Rule::InstantDwell:
+	case Rule::ShortDwell:
 	case Rule::SustainedRollover:
 		return InjectionReason::SuperhumanRate;
 	case Rule::FixedRhythm:
@@ -177,10 +179,39 @@ InjectionEvidence KeystrokeTimingDetector::evaluate()
 				res.gaps.add(k.gapUsec);
 		}
 	}
+	// short-dwell: keys let go almost at once, each in its own report before
+	// the next press, at a typing pace. This is a HID device with a slower
+	// poll (8–10 ms: low-speed USB, QEMU's usb-kbd) typing a script: each key
+	// down for one poll, up for at least one. The flight condition keeps
+	// out what browser-stamped data shows when a stalled page hands over
+	// queued events in a batch (release and next press together).
+	{
+		BandRun &res = r[1];
+		uint32_t i = 0;
+		while (i < avail && !at(seq_ - 1 - i).released)
+			i++;
+		for (; i < avail; i++) {
+			const Keystroke &k = at(seq_ - 1 - i);
+			if (!k.released)
+				break;
+			uint64_t dwell = k.releaseUsec - k.pressUsec;
+			if (dwell >= config_.shortDwellUsec || dwell < config_.instantDwellUsec)
+				break;
+			res.run++;
+			res.dwells.add(dwell);
+			if (i + 1 >= avail)
+				break;
+			const Keystroke &prev = at(seq_ - 2 - i);
+			if (!k.gapUsec || k.gapUsec > config_.shortDwellMaxGapUsec || !prev.released ||
+			    prev.releaseUsec + config_.shortDwellMinFlightUsec > k.pressUsec)
+				break;
+			res.gaps.add(k.gapUsec);
+		}
+	}
 	// sustained-rollover: fast presses each landing while the previous key
 	// is still down. One or two is a fast typist; a stream is a machine.
 	{
-		BandRun &res = r[1];
+		BandRun &res = r[2];
 		for (uint32_t i = 0; i < avail; i++) {
 			const Keystroke &k = at(seq_ - 1 - i);
 			if (!k.gapUsec || !k.overlapped || k.gapUsec > config_.rolloverGapUsec)
@@ -190,11 +221,11 @@ InjectionEvidence KeystrokeTimingDetector::evaluate()
 		}
 	}
 	// fixed-cadence: consecutive gaps inside a band no human holds.
-	r[3] = bandRun(config_.cadenceBandUsec, 1e9, UINT64_MAX);
+	r[4] = bandRun(config_.cadenceBandUsec, 1e9, UINT64_MAX);
 	// fixed-rhythm and constant-dwell: gaps inside a band while every dwell
 	// is the same to the millisecond (a tool's fixed hold time).
-	r[2] = bandRun(config_.rhythmBandUsec, config_.rhythmRelBand, config_.dwellBandUsec);
-	r[4] = bandRun(config_.jitterBandUsec, 1e9, config_.dwellBandUsec);
+	r[3] = bandRun(config_.rhythmBandUsec, config_.rhythmRelBand, config_.dwellBandUsec);
+	r[5] = bandRun(config_.jitterBandUsec, 1e9, config_.dwellBandUsec);
 
 	const auto need = thresholds();
 	InjectionEvidence e;

@@ -23,6 +23,19 @@ struct KeystrokeTimingConfig {
 	/** ...on this many keystrokes in a row. */
 	uint32_t instantDwellRun = 4;
 
+	/**
+	 * superhuman-rate / short-dwell: press→release shorter than this, and
+	 * at least instantDwellUsec (a finger's tap on a key switch lasts tens
+	 * of ms; a tool releases in the next report, one USB poll of 1–10 ms)...
+	 */
+	uint64_t shortDwellUsec = 20'000;
+	/** ...each released at least this long before the next press (its own report: see below)... */
+	uint64_t shortDwellMinFlightUsec = 2'000;
+	/** ...with presses at most this far apart (16 keys/s and faster)... */
+	uint64_t shortDwellMaxGapUsec = 60'000;
+	/** ...on this many keystrokes in a row. */
+	uint32_t shortDwellRun = 4;
+
 	/** superhuman-rate / sustained-rollover: presses this close while the previous key is still down... */
 	uint64_t rolloverGapUsec = 45'000;
 	/** ...this many times in a row (a fast typist's rollover burst is one or two). */
@@ -59,8 +72,8 @@ struct KeystrokeTimingConfig {
 class KeystrokeTimingDetector {
 public:
 	/** The rules, in the order of runs(). */
-	enum class Rule : uint8_t { InstantDwell, SustainedRollover, FixedRhythm, FixedCadence, ConstantDwell };
-	static constexpr unsigned kRuleCount = 5;
+	enum class Rule : uint8_t { InstantDwell, ShortDwell, SustainedRollover, FixedRhythm, FixedCadence, ConstantDwell };
+	static constexpr unsigned kRuleCount = 6;
 
 	explicit KeystrokeTimingDetector(const KeystrokeTimingConfig &config = {});
 

@@ -147,9 +147,9 @@ void ReplayInputSource::finish()
 {
 	finished_ = true;
 	// A recording cut off mid-frame still delivers what it has: those
-	// events happened.
+	// events happened (to whoever holds the device, as any frame).
 	for (size_t i = 0; i < pending_.size(); i++) {
-		if (!pending_[i].empty()) {
+		if (!pending_[i].empty() && (i >= grabbed_.size() || !grabbed_[i])) {
 			sink_->frame(static_cast<DeviceId>(i + 1), Frame(pending_[i].data(), pending_[i].size()));
 			pending_[i].clear();
 		}

@@ -72,6 +72,19 @@ if ! grep -q "device event3 grabbed (superhuman-rate)" <<<"$out" ||
 fi
 echo "ok: enforce mode grabs the injection stick after 4 keystrokes; its other 26 keys went nowhere"
 
+# A grab decided while a key is down waits for its release: the uinput
+# device's first key is pressed and released (no key left stuck down for
+# other readers), then grabbed; its motion and next press go nowhere.
+out=$(cd "$bad_dir" && "$tactusd" --no-bus --config-dir "$bad_dir/../config-enforce" --replay uinput-tactus.yml 2>&1)
+if ! grep -q "device event7: grab (synthetic-device) waits until its 1 held key(s) come up" <<<"$out" ||
+   ! grep -q "device event7 grabbed (synthetic-device): its input reaches nobody" <<<"$out" ||
+   ! grep -q "device event7 removed: 2 frames, keys 1 down/1 up/0 repeat, buttons 0, rel 0," <<<"$out"; then
+	echo "FAIL: the grab of the uinput device did not wait for its key to come up, or let more through:"
+	echo "$out"
+	exit 1
+fi
+echo "ok: the grab waits for the held key to come up, then nothing more gets through"
+
 # A synthetic device turns its session injected on its first event, unless
 # the allow-list names its creator.
 out=$(cd "$bad_dir" && "$tactusd" --no-bus --replay uinput-tactus.yml 2>&1)

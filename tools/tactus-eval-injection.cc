@@ -263,7 +263,6 @@ std::string jsonEscape(std::string_view s)
 
 void printText(const Options &o, const HumanResult &h, const std::vector<AttackResult> &attacks)
 {
-	const auto names = std::array{"instant-dwell", "sustained-rollover", "fixed-rhythm", "fixed-cadence", "constant-dwell"};
 	const auto need = KeystrokeTimingDetector().thresholds();
 	printf("tactus-eval injection (runs %u, seed %" PRIu64 ")\n\n", o.runs, o.seed);
 	printf("False alarms on human typing (Aalto, %s)\n", o.aalto.c_str());
@@ -280,8 +279,9 @@ void printText(const Options &o, const HumanResult &h, const std::vector<AttackR
 	printf("  %-34s %12" PRIu64 " %12.2f   (of %" PRIu64 " 5-press windows)\n", "UKIP rule (5 presses, gaps <= 50 ms)",
 	       h.ukipFires, h.ukipWindows ? 1e5 * static_cast<double>(h.ukipFires) / h.ukipWindows : 0.0, h.ukipWindows);
 	printf("  margin: longest human run per rule / run that alarms\n");
-	for (unsigned i = 0; i < names.size(); i++)
-		printf("    %-20s %3u / %u\n", names[i], h.maxRun[i], need[i]);
+	for (unsigned i = 0; i < KeystrokeTimingDetector::kRuleCount; i++)
+		printf("    %-20s %3u / %u\n", KeystrokeTimingDetector::ruleName(static_cast<KeystrokeTimingDetector::Rule>(i)),
+		       h.maxRun[i], need[i]);
 	for (const std::string &e : h.examples)
 		printf("  alarm: %s\n", e.c_str());
 

@@ -269,3 +269,59 @@ TEST(InjectionTiming, SustainedOverlappingStreamIsSuperhuman)
 	EXPECT_EQ(o.first.reason, InjectionReason::SuperhumanRate);
 	EXPECT_LE(o.firstAlarmKeystroke, 7u);
 }
+
+namespace {
+
+// Keystrokes from (hold, flight) pairs in ms: each key held `hold`, the next
+// pressed `flight` after this one's release. Distinct letters in turn.
+std::vector<InputEvent> tapStream(const std::vector<std::pair<double, double>> &taps, uint64_t startMs = 1000)
+{
+	const uint16_t keys[] = {KEY_A, KEY_S, KEY_D, KEY_F, KEY_G, KEY_H, KEY_J, KEY_K, KEY_L, KEY_Q, KEY_W, KEY_E};
+	std::vector<InputEvent> ev;
+	double t = static_cast<double>(startMs) * 1000.0;
+	for (size_t i = 0; i < taps.size(); i++) {
+		const uint16_t code = keys[i % std::size(keys)];
+		ev.push_back(InputEvent{static_cast<uint64_t>(t), EV_KEY, code, 1});
+		t += taps[i].first * 1000.0;
+		ev.push_back(InputEvent{static_cast<uint64_t>(t), EV_KEY, code, 0});
+		t += taps[i].second * 1000.0;
+	}
+	return ev;
+}
+
+} // namespace
+
+TEST(InjectionTiming, SlowPollScriptIsShortDwell)
+{
+	// What the guest kernel stamped for QEMU's usb-kbd typing a script with
+	// no delay (8 ms poll, one report per poll, TCG jitter): each key down
+	// one poll, up one poll. No hold is instant, no band is tight.
+	Outcome o = feed(tapStream({{8.3, 8.0}, {10.3, 5.4}, {7.6, 5.9}, {7.7, 8.2}, {8.8, 8.1}, {7.5, 7.8}}));
+	ASSERT_GT(o.alarms, 0u);
+	EXPECT_EQ(o.first.rule, "short-dwell");
+	EXPECT_EQ(o.first.reason, InjectionReason::SuperhumanRate);
+	EXPECT_EQ(o.firstAlarmKeystroke, 4u);
+
+	// The same at a 10 ms poll with one late report (a 14 ms hold).
+	o = feed(tapStream({{10.1, 10.0}, {14.1, 11.8}, {9.9, 10.2}, {10.0, 9.8}, {10.2, 10.1}}));
+	ASSERT_GT(o.alarms, 0u);
+	EXPECT_EQ(o.first.rule, "short-dwell");
+	EXPECT_EQ(o.firstAlarmKeystroke, 4u);
+}
+
+TEST(InjectionTiming, ShortDwellNeedsEveryConditionInARow)
+{
+	// Three short taps, then one a finger makes (35 ms), then three more:
+	// never four in a row.
+	EXPECT_EQ(feed(tapStream({{8, 8}, {8, 8}, {8, 8}, {35, 8}, {8, 8}, {8, 8}, {8, 8}})).alarms, 0u);
+	// Release and next press together (a browser handing over a stalled
+	// queue shows this; so would a same-report key change): no separate
+	// key-up report, not this rule.
+	EXPECT_EQ(feed(tapStream({{3, 0.5}, {2, 1}, {3, 0}, {2, 1}, {3, 0.5}, {2, 1}, {3, 1}, {2, 0}})).alarms, 0u);
+	// Short holds at a pace of 10 keys/s: not fast enough to be this rule.
+	EXPECT_EQ(feed(tapStream({{8, 92}, {9, 120}, {7, 85}, {10, 140}, {8, 100}, {9, 110}})).alarms, 0u);
+	// Instant holds belong to instant-dwell, not to this rule.
+	Outcome o = feed(tapStream({{0.5, 8}, {0.6, 8}, {0.4, 8}, {0.5, 8}, {0.5, 8}}));
+	ASSERT_GT(o.alarms, 0u);
+	EXPECT_EQ(o.first.rule, "instant-dwell");
+}
