@@ -197,6 +197,10 @@ void Daemon::injectionEvidence(DeviceRecord &device, std::string_view reason, co
 	auto it = sessions_.find(*sessionId);
 	if (it == sessions_.end())
 		return;
+	// The grab before anything else: the device's next report is one USB
+	// poll away (1-10 ms), less than logging and publishing the verdict
+	// take on a slow machine.
+	grabResponse(device, reason);
 	if (it->second.evidence.addInjection(reason)) {
 		// Logged once per verdict change: the reason, the device and
 		// aggregate timings; never which keys.
@@ -204,7 +208,7 @@ void Daemon::injectionEvidence(DeviceRecord &device, std::string_view reason, co
 					" " + formatDeviceLine(device.info) + ": " + detail;
 		verdictChanged(it->second, why.c_str());
 	}
-	respond(device, it->second, reason);
+	lockResponse(it->second, reason);
 }
 
 // Evidence no hand can produce: a synthetic device nobody allowed, or keys
@@ -235,12 +239,11 @@ bool Daemon::mayGrab(const DeviceRecord &device, std::string_view reason, std::s
 	return false;
 }
 
-void Daemon::respond(DeviceRecord &device, SessionRecord &session, std::string_view reason)
+void Daemon::grabResponse(DeviceRecord &device, std::string_view reason)
 {
 	if (options_.mode != "enforce")
 		return;
-	const Actions &actions = options_.actions.onInjected;
-	if (actions.grab && !device.grabbed && !device.grabRefused && device.grabPending.empty()) {
+	if (options_.actions.onInjected.grab && !device.grabbed && !device.grabRefused && device.grabPending.empty()) {
 		std::string why;
 		if (!mayGrab(device, reason, why)) {
 			device.grabRefused = true;
@@ -257,7 +260,13 @@ void Daemon::respond(DeviceRecord &device, SessionRecord &session, std::string_v
 			grab(device, std::string(reason));
 		}
 	}
-	if (actions.lock && !session.info.locked && !session.lockRequested) {
+}
+
+void Daemon::lockResponse(SessionRecord &session, std::string_view reason)
+{
+	if (options_.mode != "enforce")
+		return;
+	if (options_.actions.onInjected.lock && !session.info.locked && !session.lockRequested) {
 		session.lockRequested = true;
 		lockSession(session, reason);
 	}
@@ -273,9 +282,21 @@ void Daemon::grab(DeviceRecord &device, std::string reason)
 	}
 	device.grabbed = true;
 	device.grabReason = std::move(reason);
+	// How long after the event that decided it: what else could slip
+	// through to other readers meanwhile (a tool's next report is one USB
+	// poll, 1-10 ms, away).
+	char delay[64] = "";
+	if (source_->liveClock() && device.lastEventUsec) {
+		struct timespec ts;
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		const uint64_t now = static_cast<uint64_t>(ts.tv_sec) * 1'000'000 + static_cast<uint64_t>(ts.tv_nsec) / 1000;
+		if (now >= device.lastEventUsec)
+			snprintf(delay, sizeof(delay), " %.2f ms after its last event",
+				 static_cast<double>(now - device.lastEventUsec) / 1000.0);
+	}
 	const size_t held = device.keysDown.count();
-	log_notice("device %s grabbed (%s): its input reaches nobody until it is unplugged or released%s",
-		   sanitizeForDisplay(device.info.sysname, 32).c_str(), device.grabReason.c_str(),
+	log_notice("device %s grabbed (%s)%s: its input reaches nobody until it is unplugged or released%s",
+		   sanitizeForDisplay(device.info.sysname, 32).c_str(), device.grabReason.c_str(), delay,
 		   held ? "; keys it held stay down for other readers" : "");
 	if (observer_)
 		observer_->deviceChanged(device);
@@ -320,17 +341,27 @@ void Daemon::lockSession(const SessionRecord &session, std::string_view reason)
 void Daemon::checkTiming(DeviceRecord &device, Frame events)
 {
 	auto &burst = burst_[device.info.seat];
+	// The device's press count at each event (frame() counted the whole
+	// frame already): how many presses it took is the figure that matters
+	// for a stick typing a script. A count, never which keys.
+	uint64_t presses = device.counters.keyPresses;
+	for (const InputEvent &ev : events)
+		if (ev.type == EV_KEY && !(ev.code >= BTN_MISC && ev.code < KEY_OK) && ev.value == 1)
+			presses--;
 	for (const InputEvent &ev : events) {
 		InjectionEvidence evidence;
+		std::string at;
 		if (ev.type == EV_KEY && !(ev.code >= BTN_MISC && ev.code < KEY_OK)) {
+			presses += ev.value == 1;
 			evidence = device.keyTiming.keyEvent(ev.timeUsec, ev.code, ev.value);
 			if (!evidence.alarm)
 				evidence = burst.keyEvent(device.id, ev.timeUsec, ev.code, ev.value);
+			at = ", at key press " + std::to_string(presses) + " of the device";
 		} else if (device.info.caps.pointer || device.info.caps.absPointer) {
 			evidence = device.pointerMotion.event(ev.timeUsec, ev.type, ev.code, ev.value);
 		}
 		if (evidence.alarm)
-			injectionEvidence(device, injectionReasonName(evidence.reason), evidence.describe());
+			injectionEvidence(device, injectionReasonName(evidence.reason), evidence.describe() + at);
 	}
 }
 
@@ -506,6 +537,8 @@ void Daemon::frame(DeviceId id, Frame events)
 	}
 	const bool waiting = !device.grabPending.empty();
 	const bool pressed = trackKeys(device, events);
+	if (!events.empty())
+		device.lastEventUsec = events.back().timeUsec;
 	// Evidence from the first event, not the fifth: a synthetic device the
 	// policy does not allow has no business typing into a session.
 	if (!device.allowed && carriesInput(events))

@@ -54,6 +54,7 @@ struct DeviceRecord {
 	 */
 	std::string grabPending;
 	std::bitset<KEY_CNT> keysDown; ///< EV_KEY codes down (keys and buttons), for grabPending
+	uint64_t lastEventUsec = 0;     ///< kernel time of its latest frame, for the grab's delay
 	KeystrokeTimingDetector keyTiming;   ///< human limits of typing, on every keyboard, hardware included
 	PointerInjectionDetector pointerMotion;
 };
@@ -143,7 +144,8 @@ private:
 	void onSessionRemoved(const SessionInfo &info);
 	void injectionEvidence(DeviceRecord &device, std::string_view reason, const std::string &detail);
 	void checkTiming(DeviceRecord &device, Frame events);
-	void respond(DeviceRecord &device, SessionRecord &session, std::string_view reason);
+	void grabResponse(DeviceRecord &device, std::string_view reason);
+	void lockResponse(SessionRecord &session, std::string_view reason);
 	bool mayGrab(const DeviceRecord &device, std::string_view reason, std::string &why) const;
 	void grab(DeviceRecord &device, std::string reason);
 	static bool trackKeys(DeviceRecord &device, Frame events);

@@ -50,6 +50,12 @@ public:
 	 * honours it by delivering nothing more from the device.
 	 */
 	virtual Result<void> setGrab(DeviceId id, bool grab) = 0;
+	/**
+	 * True if event times are this machine's CLOCK_MONOTONIC, as the
+	 * kernel stamped them (now minus an event's time is how long ago it
+	 * happened); false for recorded times.
+	 */
+	virtual bool liveClock() const { return false; }
 };
 
 } // namespace tactus

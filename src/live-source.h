@@ -27,6 +27,7 @@ public:
 	Result<void> start(sd_event *loop, InputSink &sink) override;
 	std::string describe() const override;
 	Result<void> setGrab(DeviceId id, bool grab) override;
+	bool liveClock() const override { return true; }
 
 private:
 	void add(const std::string &sysname);

@@ -571,6 +571,26 @@ class Qmp:
             t += gap
         return times
 
+    def type_script(self, display, qcodes, per_key=0.016):
+        """Type qcodes as a keyboard running a script with no delay: each
+        key's press and release go to QEMU in one input-send-event, one
+        keystroke every per_key seconds (host monotonic clock). usb-kbd
+        hands the guest one event per 8 ms poll from a 16-entry queue, so at
+        16 ms per keystroke nothing is dropped and the guest sees what a
+        HID device sending one report per poll produces: each key down one
+        poll, up one poll. Returns the host times of the sends."""
+        times = []
+        t = time.monotonic()
+        for q in qcodes:
+            while (now := time.monotonic()) < t:
+                time.sleep(min(t - now, 0.002))
+            times.append(time.monotonic())
+            self.send_events(display, [
+                {"type": "key", "data": {"down": True, "key": {"type": "qcode", "data": q}}},
+                {"type": "key", "data": {"down": False, "key": {"type": "qcode", "data": q}}}])
+            t += per_key
+        return times
+
     def move_mouse(self, display, dx, dy):
         """Relative motion (usb-mouse, virtio-mouse, PS/2 mouse)."""
         return self.send_events(display, [
