@@ -85,6 +85,18 @@ if ! grep -q "device event7: grab (synthetic-device) waits until its 1 held key(
 fi
 echo "ok: the grab waits for the held key to come up, then nothing more gets through"
 
+# ...but holding a key down does not put the grab off: the next press
+# brings it, and the log says keys stay down for other readers.
+out=$(cd "$bad_dir" && "$tactusd" --no-bus --config-dir "$bad_dir/../config-enforce" --replay uinput-chord.yml 2>&1)
+if ! grep -q "device event7: grab (synthetic-device) waits until its 1 held key(s) come up" <<<"$out" ||
+   ! grep -q "device event7 grabbed (synthetic-device): .*; keys it held stay down for other readers" <<<"$out" ||
+   ! grep -q "device event7 removed: 2 frames, keys 2 down/0 up/0 repeat," <<<"$out"; then
+	echo "FAIL: a held key put off the grab past the next press:"
+	echo "$out"
+	exit 1
+fi
+echo "ok: a held key does not put off the grab past the next press"
+
 # A synthetic device turns its session injected on its first event, unless
 # the allow-list names its creator.
 out=$(cd "$bad_dir" && "$tactusd" --no-bus --replay uinput-tactus.yml 2>&1)
