@@ -185,7 +185,8 @@ void Daemon::verdictChanged(SessionRecord &session, const char *why)
 		observer_->sessionChanged(session, true);
 }
 
-void Daemon::injectionEvidence(DeviceRecord &device, std::string_view reason, const std::string &detail)
+void Daemon::injectionEvidence(DeviceRecord &device, std::string_view reason,
+				const std::function<std::string()> &detail)
 {
 	if (!tracker_)
 		return;
@@ -197,15 +198,16 @@ void Daemon::injectionEvidence(DeviceRecord &device, std::string_view reason, co
 	auto it = sessions_.find(*sessionId);
 	if (it == sessions_.end())
 		return;
-	// The grab before anything else: the device's next report is one USB
-	// poll away (1-10 ms), less than logging and publishing the verdict
-	// take on a slow machine.
+	// The grab before anything else, even before the detail is formatted:
+	// the device's next report is one USB poll away (1-10 ms), and code
+	// run for the first time (float formatting, logging, the bus) can
+	// take that long on a slow or cold machine.
 	grabResponse(device, reason);
 	if (it->second.evidence.addInjection(reason)) {
 		// Logged once per verdict change: the reason, the device and
 		// aggregate timings; never which keys.
 		const std::string why = std::string(reason) + " from " + sanitizeForDisplay(device.info.sysname, 32) +
-					" " + formatDeviceLine(device.info) + ": " + detail;
+					" " + formatDeviceLine(device.info) + ": " + detail();
 		verdictChanged(it->second, why.c_str());
 	}
 	lockResponse(it->second, reason);
@@ -275,6 +277,10 @@ void Daemon::lockResponse(SessionRecord &session, std::string_view reason)
 void Daemon::grab(DeviceRecord &device, std::string reason)
 {
 	device.grabPending.clear();
+	// The kernel applies EVIOCGRAB as the ioctl starts, then waits out an
+	// RCU grace period before it returns: the time before the call is when
+	// the grab took effect.
+	const uint64_t at = nowUsec();
 	if (auto r = source_->setGrab(device.id, true); !r) {
 		log_warning("device %s: grab failed: %s, ignoring", sanitizeForDisplay(device.info.sysname, 32).c_str(),
 			    r.error().message.c_str());
@@ -286,14 +292,9 @@ void Daemon::grab(DeviceRecord &device, std::string reason)
 	// through to other readers meanwhile (a tool's next report is one USB
 	// poll, 1-10 ms, away).
 	char delay[64] = "";
-	if (source_->liveClock() && device.lastEventUsec) {
-		struct timespec ts;
-		clock_gettime(CLOCK_MONOTONIC, &ts);
-		const uint64_t now = static_cast<uint64_t>(ts.tv_sec) * 1'000'000 + static_cast<uint64_t>(ts.tv_nsec) / 1000;
-		if (now >= device.lastEventUsec)
-			snprintf(delay, sizeof(delay), " %.2f ms after its last event",
-				 static_cast<double>(now - device.lastEventUsec) / 1000.0);
-	}
+	if (source_->liveClock() && device.lastEventUsec && at >= device.lastEventUsec)
+		snprintf(delay, sizeof(delay), " %.2f ms after its last event",
+			 static_cast<double>(at - device.lastEventUsec) / 1000.0);
 	const size_t held = device.keysDown.count();
 	log_notice("device %s grabbed (%s)%s: its input reaches nobody until it is unplugged or released%s",
 		   sanitizeForDisplay(device.info.sysname, 32).c_str(), device.grabReason.c_str(), delay,
@@ -350,18 +351,21 @@ void Daemon::checkTiming(DeviceRecord &device, Frame events)
 			presses--;
 	for (const InputEvent &ev : events) {
 		InjectionEvidence evidence;
-		std::string at;
+		bool key = false;
 		if (ev.type == EV_KEY && !(ev.code >= BTN_MISC && ev.code < KEY_OK)) {
+			key = true;
 			presses += ev.value == 1;
 			evidence = device.keyTiming.keyEvent(ev.timeUsec, ev.code, ev.value);
 			if (!evidence.alarm)
 				evidence = burst.keyEvent(device.id, ev.timeUsec, ev.code, ev.value);
-			at = ", at key press " + std::to_string(presses) + " of the device";
 		} else if (device.info.caps.pointer || device.info.caps.absPointer) {
 			evidence = device.pointerMotion.event(ev.timeUsec, ev.type, ev.code, ev.value);
 		}
 		if (evidence.alarm)
-			injectionEvidence(device, injectionReasonName(evidence.reason), evidence.describe() + at);
+			injectionEvidence(device, injectionReasonName(evidence.reason), [&evidence, key, presses] {
+				return evidence.describe() +
+				       (key ? ", at key press " + std::to_string(presses) + " of the device" : "");
+			});
 	}
 }
 
@@ -543,7 +547,7 @@ void Daemon::frame(DeviceId id, Frame events)
 	// policy does not allow has no business typing into a session.
 	if (!device.allowed && carriesInput(events))
 		injectionEvidence(device, isSynthetic(device.info.provenance) ? "synthetic-device" : "denied-device",
-				  device.allowedWhy);
+				  [&device] { return device.allowedWhy; });
 	// Timing is checked on every allowed device, hardware included: a USB
 	// stick that enumerates as a keyboard is hardware.
 	else

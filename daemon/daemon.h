@@ -13,6 +13,7 @@
 #include <linux/input-event-codes.h>
 
 #include <bitset>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -142,7 +143,9 @@ private:
 	void onSessionAdded(const SessionInfo &info);
 	void onSessionChanged(const SessionInfo &before, const SessionInfo &after);
 	void onSessionRemoved(const SessionInfo &info);
-	void injectionEvidence(DeviceRecord &device, std::string_view reason, const std::string &detail);
+	/** @p detail is formatted only after the grab response, and only for the log line. */
+	void injectionEvidence(DeviceRecord &device, std::string_view reason,
+			       const std::function<std::string()> &detail);
 	void checkTiming(DeviceRecord &device, Frame events);
 	void grabResponse(DeviceRecord &device, std::string_view reason);
 	void lockResponse(SessionRecord &session, std::string_view reason);
