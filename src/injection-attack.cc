@@ -65,6 +65,13 @@ std::vector<AttackProfile> standardAttackProfiles()
 		const bool tool = v.hold == AttackHold::Tool;
 		snprintf(name, sizeof(name), "raw/%s", h);
 		out.push_back({name, AttackPace::Raw, 0.0, 0.0, v.hold, tool, v.pollMs});
+		// Beyond the list: a tool that lets go of a key and
+		// presses the next in the same report (a rollover report,
+		// flight 0), keys one poll apart.
+		if (tool) {
+			snprintf(name, sizeof(name), "same-report/%s", h);
+			out.push_back({name, AttackPace::Fixed, 0.0, 0.0, v.hold, false, v.pollMs});
+		}
 		for (double d : {10.0, 20.0, 50.0, 100.0}) {
 			snprintf(name, sizeof(name), "fixed-%gms/%s", d, h);
 			out.push_back({name, AttackPace::Fixed, d, 0.0, v.hold, tool && d <= 20.0, v.pollMs});

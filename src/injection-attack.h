@@ -73,6 +73,8 @@ struct AttackProfile {
 /**
  * Raw; fixed 10/20/50/100 ms; fixed + 0–20 ms jitter for each; each with
  * tool and fixed hold at a 1 ms poll, and with tool hold at 8 and 10 ms polls.
+ * With tool hold, also "same-report": the next key pressed in the report
+ * that releases the last (flight 0), a poll apart.
  */
 std::vector<AttackProfile> standardAttackProfiles();
 
