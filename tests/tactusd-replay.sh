@@ -61,40 +61,43 @@ if [ $count -eq 0 ]; then
 fi
 echo "ok: $count malformed recordings rejected with file:line"
 
-# Enforce mode with the grab response: the stick is grabbed on the
-# keystroke that convicts it, and none of its later keys is delivered.
-out=$(cd "$bad_dir" && "$tactusd" --no-bus --config-dir "$bad_dir/../config-enforce" --replay injection-stick.yml 2>&1)
-if ! grep -q "device event3 grabbed (superhuman-rate)" <<<"$out" ||
-   ! grep -q "device event3 removed: 8 frames, keys 4 down/4 up" <<<"$out"; then
-	echo "FAIL: enforce mode did not grab the injection stick after its 4th key:"
-	echo "$out"
-	exit 1
-fi
+# Replays FILE (from the recordings folder) in enforce mode with every
+# response on; fails saying WHY unless each PATTERN matches a line.
+enforce_replay() {
+	local file=$1 why=$2 out pattern
+	shift 2
+	out=$(cd "$bad_dir" && "$tactusd" --no-bus --config-dir "$bad_dir/../config-enforce" --replay "$file" 2>&1)
+	for pattern in "$@"; do
+		if ! grep -q -- "$pattern" <<<"$out"; then
+			echo "FAIL: $why (no line matching '$pattern'):"
+			echo "$out"
+			exit 1
+		fi
+	done
+}
+
+# The stick is grabbed on the keystroke that convicts it, and none of its
+# later keys is delivered.
+enforce_replay injection-stick.yml "enforce mode did not grab the injection stick after its 4th key" \
+	"device event3 grabbed (superhuman-rate)" \
+	"device event3 removed: 8 frames, keys 4 down/4 up"
 echo "ok: enforce mode grabs the injection stick after 4 keystrokes; its other 26 keys went nowhere"
 
 # A grab decided while a key is down waits for its release: the uinput
 # device's first key is pressed and released (no key left stuck down for
 # other readers), then grabbed; its motion and next press go nowhere.
-out=$(cd "$bad_dir" && "$tactusd" --no-bus --config-dir "$bad_dir/../config-enforce" --replay uinput-tactus.yml 2>&1)
-if ! grep -q "device event7: grab (synthetic-device) waits until its 1 held key(s) come up" <<<"$out" ||
-   ! grep -q "device event7 grabbed (synthetic-device): its input reaches nobody" <<<"$out" ||
-   ! grep -q "device event7 removed: 2 frames, keys 1 down/1 up/0 repeat, buttons 0, rel 0," <<<"$out"; then
-	echo "FAIL: the grab of the uinput device did not wait for its key to come up, or let more through:"
-	echo "$out"
-	exit 1
-fi
+enforce_replay uinput-tactus.yml "the grab of the uinput device did not wait for its key, or let more through" \
+	"device event7: grab (synthetic-device) waits until its 1 held key(s) come up" \
+	"device event7 grabbed (synthetic-device): its input reaches nobody" \
+	"device event7 removed: 2 frames, keys 1 down/1 up/0 repeat, buttons 0, rel 0,"
 echo "ok: the grab waits for the held key to come up, then nothing more gets through"
 
 # ...but holding a key down does not put the grab off: the next press
 # brings it, and the log says keys stay down for other readers.
-out=$(cd "$bad_dir" && "$tactusd" --no-bus --config-dir "$bad_dir/../config-enforce" --replay uinput-chord.yml 2>&1)
-if ! grep -q "device event7: grab (synthetic-device) waits until its 1 held key(s) come up" <<<"$out" ||
-   ! grep -q "device event7 grabbed (synthetic-device): .*; keys it held stay down for other readers" <<<"$out" ||
-   ! grep -q "device event7 removed: 2 frames, keys 2 down/0 up/0 repeat," <<<"$out"; then
-	echo "FAIL: a held key put off the grab past the next press:"
-	echo "$out"
-	exit 1
-fi
+enforce_replay uinput-chord.yml "a held key put off the grab past the next press" \
+	"device event7: grab (synthetic-device) waits until its 1 held key(s) come up" \
+	"device event7 grabbed (synthetic-device): .*; keys it held stay down for other readers" \
+	"device event7 removed: 2 frames, keys 2 down/0 up/0 repeat,"
 echo "ok: a held key does not put off the grab past the next press"
 
 # A synthetic device turns its session injected on its first event, unless
