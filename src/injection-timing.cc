@@ -15,7 +15,8 @@ void KeystrokeTimingDetector::reset()
 
 std::array<uint32_t, KeystrokeTimingDetector::kRuleCount> KeystrokeTimingDetector::thresholds() const
 {
-	return {config_.instantDwellRun, config_.shortDwellRun, config_.rolloverRun, config_.rhythmRun, config_.cadenceRun, config_.jitterRun};
+	return {config_.instantDwellRun, config_.shortDwellRun, config_.rolloverRun,
+		config_.rhythmRun,       config_.cadenceRun,    config_.jitterRun};
 }
 
 const char *KeystrokeTimingDetector::ruleName(Rule rule)
@@ -161,11 +162,12 @@ InjectionEvidence KeystrokeTimingDetector::evaluate()
 {
 	const uint32_t avail = std::min({seq_, kRing, sinceBreak_});
 	std::array<BandRun, kRuleCount> r{};
+	auto of = [&r](Rule rule) -> BandRun & { return r[static_cast<unsigned>(rule)]; };
 
 	// instant-dwell: released keystrokes with a dwell no finger makes; keys
 	// still down are skipped, not counted.
 	{
-		BandRun &res = r[0];
+		BandRun &res = of(Rule::InstantDwell);
 		for (uint32_t i = 0; i < avail; i++) {
 			const Keystroke &k = at(seq_ - 1 - i);
 			if (!k.released)
@@ -186,7 +188,7 @@ InjectionEvidence KeystrokeTimingDetector::evaluate()
 	// out what browser-stamped data shows when a stalled page hands over
 	// queued events in a batch (release and next press together).
 	{
-		BandRun &res = r[1];
+		BandRun &res = of(Rule::ShortDwell);
 		uint32_t i = 0;
 		while (i < avail && !at(seq_ - 1 - i).released)
 			i++;
@@ -211,7 +213,7 @@ InjectionEvidence KeystrokeTimingDetector::evaluate()
 	// sustained-rollover: fast presses each landing while the previous key
 	// is still down. One or two is a fast typist; a stream is a machine.
 	{
-		BandRun &res = r[2];
+		BandRun &res = of(Rule::SustainedRollover);
 		for (uint32_t i = 0; i < avail; i++) {
 			const Keystroke &k = at(seq_ - 1 - i);
 			if (!k.gapUsec || !k.overlapped || k.gapUsec > config_.rolloverGapUsec)
@@ -221,11 +223,11 @@ InjectionEvidence KeystrokeTimingDetector::evaluate()
 		}
 	}
 	// fixed-cadence: consecutive gaps inside a band no human holds.
-	r[4] = bandRun(config_.cadenceBandUsec, 1e9, UINT64_MAX);
+	of(Rule::FixedCadence) = bandRun(config_.cadenceBandUsec, 1e9, UINT64_MAX);
 	// fixed-rhythm and constant-dwell: gaps inside a band while every dwell
 	// is the same to the millisecond (a tool's fixed hold time).
-	r[3] = bandRun(config_.rhythmBandUsec, config_.rhythmRelBand, config_.dwellBandUsec);
-	r[5] = bandRun(config_.jitterBandUsec, 1e9, config_.dwellBandUsec);
+	of(Rule::FixedRhythm) = bandRun(config_.rhythmBandUsec, config_.rhythmRelBand, config_.dwellBandUsec);
+	of(Rule::ConstantDwell) = bandRun(config_.jitterBandUsec, 1e9, config_.dwellBandUsec);
 
 	const auto need = thresholds();
 	InjectionEvidence e;
