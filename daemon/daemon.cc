@@ -339,22 +339,15 @@ void Daemon::lockSession(const SessionRecord &session, std::string_view reason)
 			   std::string(reason).c_str());
 }
 
-void Daemon::checkTiming(DeviceRecord &device, Frame events)
+void Daemon::checkTiming(DeviceRecord &device, Frame events, uint64_t presses)
 {
 	auto &burst = burst_[device.info.seat];
-	// The device's press count at each event (frame() counted the whole
-	// frame already): how many presses it took is the figure that matters
-	// for a stick typing a script. A count, never which keys.
-	uint64_t presses = device.counters.keyPresses;
-	for (const InputEvent &ev : events)
-		if (ev.type == EV_KEY && !(ev.code >= BTN_MISC && ev.code < KEY_OK) && ev.value == 1)
-			presses--;
 	for (const InputEvent &ev : events) {
 		InjectionEvidence evidence;
 		bool key = false;
-		if (ev.type == EV_KEY && !(ev.code >= BTN_MISC && ev.code < KEY_OK)) {
+		if (ev.type == EV_KEY && !isButtonCode(ev.code)) {
 			key = true;
-			presses += ev.value == 1;
+			presses += ev.value == 1; // how many presses it took: a count, never which keys
 			evidence = device.keyTiming.keyEvent(ev.timeUsec, ev.code, ev.value);
 			if (!evidence.alarm)
 				evidence = burst.keyEvent(device.id, ev.timeUsec, ev.code, ev.value);
@@ -510,6 +503,7 @@ void Daemon::frame(DeviceId id, Frame events)
 		return;
 	DeviceRecord &device = it->second;
 	DeviceCounters &c = device.counters;
+	const uint64_t pressesBefore = c.keyPresses;
 	c.frames++;
 	totalFrames_++;
 	// Key events are counted, never shown: which key was pressed is exactly
@@ -519,7 +513,7 @@ void Daemon::frame(DeviceId id, Frame events)
 		case EV_SYN:
 			break;
 		case EV_KEY:
-			if (ev.code >= BTN_MISC && ev.code < KEY_OK)
+			if (isButtonCode(ev.code))
 				c.buttonEvents++;
 			else if (ev.value == 1)
 				c.keyPresses++;
@@ -551,7 +545,7 @@ void Daemon::frame(DeviceId id, Frame events)
 	// Timing is checked on every allowed device, hardware included: a USB
 	// stick that enumerates as a keyboard is hardware.
 	else
-		checkTiming(device, events);
+		checkTiming(device, events, pressesBefore);
 	// A grab waiting for held keys happens once none is down, or at the
 	// next press: holding keys down must not shield a device from it.
 	if (!device.grabPending.empty() && (device.keysDown.none() || (waiting && pressed)))

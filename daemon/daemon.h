@@ -146,7 +146,8 @@ private:
 	/** @p detail is formatted only after the grab response, and only for the log line. */
 	void injectionEvidence(DeviceRecord &device, std::string_view reason,
 			       const std::function<std::string()> &detail);
-	void checkTiming(DeviceRecord &device, Frame events);
+	/** @p presses: the device's key presses before this frame, to say at which one evidence came. */
+	void checkTiming(DeviceRecord &device, Frame events, uint64_t presses);
 	void grabResponse(DeviceRecord &device, std::string_view reason);
 	void lockResponse(SessionRecord &session, std::string_view reason);
 	bool mayGrab(const DeviceRecord &device, std::string_view reason, std::string &why) const;

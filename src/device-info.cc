@@ -38,15 +38,10 @@ void EvdevCodes::set(unsigned type, unsigned code)
 Capabilities deriveCapabilities(const EvdevCodes &c)
 {
 	Capabilities caps;
-	// Buttons (BTN_MISC..BTN_GEAR_UP, BTN_TRIGGER_HAPPY*) are not keys: a
-	// mouse has buttons but types nothing.
 	bool hasKeys = false;
-	if (c.types.test(EV_KEY)) {
-		for (unsigned k = 1; k < KEY_CNT && !hasKeys; k++) {
-			const bool button = (k >= BTN_MISC && k < KEY_OK) || (k >= BTN_TRIGGER_HAPPY && k <= BTN_TRIGGER_HAPPY40);
-			hasKeys = !button && c.keys.test(k);
-		}
-	}
+	if (c.types.test(EV_KEY))
+		for (unsigned k = 1; k < KEY_CNT && !hasKeys; k++)
+			hasKeys = !isButtonCode(k) && c.keys.test(k);
 	caps.keys = hasKeys;
 	// As udev's input_id: a keyboard has most of the first 32 keys (Esc, digits, Q..).
 	if (hasKeys) {

@@ -44,6 +44,15 @@ struct Capabilities {
 	bool operator==(const Capabilities &) const = default;
 };
 
+/**
+ * True for EV_KEY codes that are buttons, not keys (BTN_MISC..BTN_GEAR_UP,
+ * BTN_TRIGGER_HAPPY*): a mouse has buttons but types nothing.
+ */
+constexpr bool isButtonCode(unsigned code)
+{
+	return (code >= BTN_MISC && code < KEY_OK) || (code >= BTN_TRIGGER_HAPPY && code <= BTN_TRIGGER_HAPPY40);
+}
+
 /** Derive capabilities from codes; pure, so live and replayed devices agree. */
 Capabilities deriveCapabilities(const EvdevCodes &codes);
 
