@@ -31,41 +31,6 @@ bool isGone(const BusError &error)
 	       error.hasName("org.freedesktop.DBus.Error.UnknownInterface") || error.hasName("org.tactus.Error.NotFound");
 }
 
-/**
- * Walk an a{sv} of properties, calling @p read with each name, its
- * variant's signature and the message positioned inside the variant.
- * @p read returns 1 when it consumed the value, 0 to have it skipped.
- */
-int forEachProperty(sd_bus_message *m,
-		    const std::function<int(std::string_view name, const char *contents, sd_bus_message *m)> &read)
-{
-	int r = sd_bus_message_enter_container(m, 'a', "{sv}");
-	if (r < 0)
-		return r;
-	while ((r = sd_bus_message_enter_container(m, 'e', "sv")) > 0) {
-		const char *name = nullptr;
-		const char *contents = nullptr;
-		r = sd_bus_message_read(m, "s", &name);
-		if (r >= 0)
-			r = sd_bus_message_peek_type(m, nullptr, &contents);
-		if (r >= 0)
-			r = sd_bus_message_enter_container(m, 'v', contents);
-		if (r >= 0)
-			r = read(name, contents, m);
-		if (r == 0)
-			r = sd_bus_message_skip(m, contents);
-		if (r >= 0)
-			r = sd_bus_message_exit_container(m); // variant
-		if (r >= 0)
-			r = sd_bus_message_exit_container(m); // dict entry
-		if (r < 0)
-			return r;
-	}
-	if (r < 0)
-		return r;
-	return sd_bus_message_exit_container(m);
-}
-
 int getAll(sd_bus *bus, const std::string &path, const char *interface, MessagePtr &reply, BusError &error)
 {
 	sd_bus_message *raw = nullptr;
@@ -221,6 +186,36 @@ private:
 };
 
 } // namespace
+
+int forEachProperty(sd_bus_message *m,
+		    const std::function<int(std::string_view name, const char *contents, sd_bus_message *m)> &read)
+{
+	int r = sd_bus_message_enter_container(m, 'a', "{sv}");
+	if (r < 0)
+		return r;
+	while ((r = sd_bus_message_enter_container(m, 'e', "sv")) > 0) {
+		const char *name = nullptr;
+		const char *contents = nullptr;
+		r = sd_bus_message_read(m, "s", &name);
+		if (r >= 0)
+			r = sd_bus_message_peek_type(m, nullptr, &contents);
+		if (r >= 0)
+			r = sd_bus_message_enter_container(m, 'v', contents);
+		if (r >= 0)
+			r = read(name, contents, m);
+		if (r == 0)
+			r = sd_bus_message_skip(m, contents);
+		if (r >= 0)
+			r = sd_bus_message_exit_container(m); // variant
+		if (r >= 0)
+			r = sd_bus_message_exit_container(m); // dict entry
+		if (r < 0)
+			return r;
+	}
+	if (r < 0)
+		return r;
+	return sd_bus_message_exit_container(m);
+}
 
 std::string safeText(std::string_view s, size_t maxBytes)
 {

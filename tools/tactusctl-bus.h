@@ -10,6 +10,7 @@
 #include <systemd/sd-bus.h>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -166,6 +167,14 @@ std::string deviceSysnameFromPath(const char *path);
 std::string joinList(const std::vector<std::string> &items, std::string_view empty = "-");
 /** A JSON array of strings, each through safeText() and jsonQuote(). */
 std::string jsonStringArray(const std::vector<std::string> &items);
+
+/**
+ * Walk an a{sv} of properties, calling @p read with each name, its
+ * variant's signature and the message positioned inside the variant.
+ * @p read returns 1 when it consumed the value, 0 to have it skipped.
+ */
+int forEachProperty(sd_bus_message *m,
+		    const std::function<int(std::string_view name, const char *contents, sd_bus_message *m)> &read);
 
 /** Read one variant's value into @p out if its signature is @p contents; 0 if the type did not fit (skipped). */
 int readVariant(sd_bus_message *m, const char *contents, std::string &out);

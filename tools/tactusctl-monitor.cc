@@ -155,29 +155,15 @@ int onPropertiesChanged(sd_bus_message *m, const Monitor &mon)
 	if (r < 0)
 		return r;
 	std::string human, changed;
-	r = sd_bus_message_enter_container(m, 'a', "{sv}");
-	while (r >= 0 && (r = sd_bus_message_enter_container(m, 'e', "sv")) > 0) {
-		const char *name = nullptr;
-		const char *contents = nullptr;
+	r = forEachProperty(m, [&](std::string_view name, const char *contents, sd_bus_message *v) {
 		std::string h, j;
-		r = sd_bus_message_read(m, "s", &name);
-		if (r >= 0)
-			r = sd_bus_message_peek_type(m, nullptr, &contents);
-		if (r >= 0)
-			r = sd_bus_message_enter_container(m, 'v', contents);
-		if (r >= 0)
-			r = formatVariant(m, contents, h, j);
-		if (r >= 0)
-			r = sd_bus_message_exit_container(m);
-		if (r >= 0)
-			r = sd_bus_message_exit_container(m);
-		if (r < 0)
-			break;
+		const int rr = formatVariant(v, contents, h, j);
+		if (rr < 0)
+			return rr;
 		human += (human.empty() ? "" : " ") + safeText(name, 64) + "=" + h;
 		changed += (changed.empty() ? "" : ",") + jsonQuote(safeText(name, 64)) + ":" + j;
-	}
-	if (r >= 0)
-		r = sd_bus_message_exit_container(m);
+		return 1;
+	});
 	std::vector<std::string> invalidated;
 	if (r >= 0)
 		r = readVariant(m, "as", invalidated);

@@ -163,7 +163,8 @@ class Bus:
         return self.name_owner(BUS_NAME) is not None
 
     def stop(self):
-        for name in ('tactusd', 'fake-polkit', 'monitor', 'dbus-daemon'):
+        fixed = ('tactusd', 'fake-polkit', 'monitor', 'dbus-daemon')
+        for name in fixed[:-1] + tuple(n for n in self.procs if n not in fixed) + fixed[-1:]:
             p = self.procs.get(name)
             if p and p.poll() is None:
                 p.send_signal(signal.SIGTERM)
@@ -701,6 +702,23 @@ def test_tactusctl(opts):
         records = [json.loads(line) for line in out.splitlines() if line.strip()]
         check(any(SESSION_ID in json.dumps(r) and 'injected' in json.dumps(r) for r in records),
               'tactusctl --json sessions: one JSON object per line, with the session')
+
+        # tactusctl monitor decodes PropertiesChanged: a Mode change it sees.
+        bus.spawn('ctl-monitor', [opts.tactusctl, '--json', 'monitor'], stdout='ctl-monitor.json',
+                  stderr='ctl-monitor.log')
+        time.sleep(1)  # let it subscribe
+        bus.set_polkit('org.tactus.set-mode yes\n* no\n')
+        check(bus.call_error(MANAGER, MANAGER_IF, 'SetMode', 'string:enforce') is None, 'SetMode("enforce") allowed')
+
+        def mode_event():
+            for line in bus.read('ctl-monitor.json').splitlines():
+                e = json.loads(line)
+                if e.get('event') == 'properties-changed' and e.get('changed') == {'Mode': 'enforce'}:
+                    return e
+            return None
+        e = wait_for(mode_event, 5, 'tactusctl monitor: properties-changed Mode=enforce')
+        check(e['interface'] == MANAGER_IF and e['invalidated'] == [],
+              f'tactusctl --json monitor: properties-changed {e}')
 
 
 def main():
