@@ -10,32 +10,18 @@ keyboard comes and goes.
 Exits 0 on success, 1 on failure, 77 when this host cannot run the test bed.
 """
 import argparse
-import json
 import os
 import statistics
 import sys
 import time
 
-SRC = os.path.dirname(os.path.dirname(os.path.dirname(os.path.realpath(__file__))))
-sys.dont_write_bytecode = True  # no __pycache__ in the source tree
-sys.path.insert(0, os.path.join(SRC, "tools", "vm"))
-import tactusvm  # noqa: E402
-from tactusvm import VmError  # noqa: E402
+import vmtest
+from vmtest import EVREAD, VmError, check, failures, tactusvm
 
-EVREAD = os.path.join(SRC, "tools", "vm", "guest-evread")  # same path in the guest (9p)
 IMPORTANT_UNITS = ["dbus.service", "systemd-logind.service", "systemd-udevd.service",
                    "systemd-journald.service", "tactus-vm-agent.service"]
 KEYS = 20
 GAP = 0.050
-
-failures = []
-
-
-def check(ok, what):
-    print(("ok   " if ok else "FAIL ") + what, flush=True)
-    if not ok:
-        failures.append(what)
-    return ok
 
 
 def input_devices(vm):
@@ -45,36 +31,14 @@ def input_devices(vm):
     return dict(l.split(" ", 1) for l in out.splitlines() if " " in l)
 
 
-def read_while(vm, name, action, count, timeout=30, types="key"):
-    """Start guest-evread on the device named *name*, run action() once it is
-    open, and return the events it printed."""
-    ready = f"/tmp/evread-ready-{time.monotonic_ns()}"
-    job = vm.start(f"{EVREAD} --name '{name}' --count {count} --timeout {timeout} "
-                   f"--ready {ready} --types {types}", timeout=timeout + 10)
-    deadline = time.monotonic() + timeout
-    while vm.run(f"test -e {ready}", timeout=10)[0] != 0:
-        if time.monotonic() > deadline:
-            raise VmError(f"guest-evread on {name!r} never got ready: {job.wait(5)}")
-        time.sleep(0.1)
-    host_times = action()
-    rc, out, err = job.wait()
-    events = [json.loads(l) for l in out.splitlines() if l.startswith("{")]
-    if rc != 0:
-        print(f"     guest-evread rc={rc} {err.strip()}")
-    return host_times, [e for e in events if "t" in e]
-
-
 def key_timing(vm, label, name, display):
-    host, events = read_while(
-        vm, name, lambda: vm.qmp.type_keys(display, ["shift"] * KEYS, gap=GAP, hold=0.02),
-        count=KEYS)
-    presses = [e["t"] for e in events if e["type"] == 1 and e["value"] == 1]
+    host, events = vmtest.read_while(
+        vm, lambda: vm.qmp.type_keys(display, ["shift"] * KEYS, gap=GAP, hold=0.02), count=KEYS, name=name)
+    presses, dev = vmtest.interval_deviation(host, events)
     releases = [e for e in events if e["type"] == 1 and e["value"] == 0]
     if not check(len(presses) == KEYS and len(releases) >= KEYS - 1,
                  f"{label}: {len(presses)}/{KEYS} presses, {len(releases)} releases arrived"):
         return
-    dev = [abs((g1 - g0) - (h1 - h0)) * 1000
-           for g0, g1, h0, h1 in zip(presses, presses[1:], host, host[1:])]
     mean, worst = statistics.mean(dev), max(dev)
     print(f"     {label}: interval deviation guest vs host over {len(dev)} gaps of "
           f"{GAP * 1000:.0f} ms: mean {mean:.2f} ms, max {worst:.2f} ms")
@@ -132,14 +96,12 @@ def main():
             key_timing(vm, "virtio-keyboard", "Virtio Keyboard", D["virtio-keyboard"])
             key_timing(vm, "i8042", "AT Translated Set 2 keyboard", D["i8042"])
 
-            _, ev = read_while(vm, "Virtio Mouse",
-                               lambda: [vm.qmp.move_mouse(D["virtio-mouse"], 5, -3) for _ in range(3)],
-                               count=4, types="rel", timeout=20)
+            _, ev = vmtest.read_while(vm, lambda: [vm.qmp.move_mouse(D["virtio-mouse"], 5, -3) for _ in range(3)],
+                                      count=4, name="Virtio Mouse", types="rel", timeout=20)
             check(any(e["type"] == 2 for e in ev), f"virtio-mouse: {len(ev)} rel events arrived")
-            _, ev = read_while(vm, "USB Tablet",
-                               lambda: [vm.qmp.move_abs(D["usb-tablet"], 1000 * i, 2000 + i)
-                                        for i in range(1, 4)],
-                               count=2, types="abs", timeout=20)
+            _, ev = vmtest.read_while(vm, lambda: [vm.qmp.move_abs(D["usb-tablet"], 1000 * i, 2000 + i)
+                                                   for i in range(1, 4)],
+                                      count=2, name="USB Tablet", types="abs", timeout=20)
             check(any(e["type"] == 3 for e in ev), f"usb-tablet: {len(ev)} abs events arrived")
 
             # Hot-plug: a keystroke-injection stick is a usb-kbd appearing late.

@@ -184,32 +184,6 @@ def reader_events(job):
     return rc, [e for e in (json.loads(l) for l in out.splitlines() if l.startswith("{")) if "t" in e]
 
 
-def start_monitor(vm, matches):
-    job = vm.start("dbus-monitor --system " + " ".join(shlex.quote(m) for m in matches)
-                   + " & echo $! >/tmp/resp-monitor.pid; wait", timeout=400)
-    deadline = time.monotonic() + 20
-    while vm.run("test -s /tmp/resp-monitor.pid", timeout=10)[0] != 0:
-        if time.monotonic() > deadline:
-            raise VmError("dbus-monitor did not start")
-        time.sleep(0.2)
-    time.sleep(1)  # let it register its matches
-    return job
-
-
-def stop_monitor(vm, job):
-    """[(member, path, first string argument)] the monitor saw, in order."""
-    time.sleep(1)
-    vm.run("kill $(cat /tmp/resp-monitor.pid); rm -f /tmp/resp-monitor.pid", timeout=10)
-    out = job.wait()[1]
-    seen = []
-    for block in re.split(r"\n(?=signal )", out):
-        m = re.search(r"path=(\S+); interface=\S+; member=(\w+)", block)
-        if m and m.group(2) not in ("NameAcquired", "NameLost"):
-            arg = re.search(r'^\s+string "([^"]*)"', block, re.M)
-            seen.append((m.group(2), m.group(1), arg.group(1) if arg else None))
-    return seen
-
-
 def timeline(events):
     """Print what the reader got from the stick: per keystroke the gap from
     the previous press and its dwell, in ms (codes are not printed)."""
@@ -403,9 +377,9 @@ def enforce(vm, sid, confdir):
     dp = object_path(vm, "GetDevice", stick)
     logind_path = vm.check(f"busctl --system call org.freedesktop.login1 /org/freedesktop/login1 "
                            f"org.freedesktop.login1.Manager GetSession s {sid}", timeout=20).split('"')[1]
-    monitor = start_monitor(vm, ["type='signal',interface='org.freedesktop.login1.Session',member='Lock'",
-                                 f"type='signal',sender='{BUS}',interface='org.tactus.Session1',"
-                                 "member='VerdictChanged'"])
+    monitor = vmtest.start_signal_monitor(vm, [
+        "type='signal',interface='org.freedesktop.login1.Session',member='Lock'",
+        f"type='signal',sender='{BUS}',interface='org.tactus.Session1',member='VerdictChanged'"])
     reader = start_reader(vm, f"/dev/input/{stick}", 100000, 40)
     rng = random.Random(4242)
     keys = [rng.choice(LETTERS) for _ in range(BURST_KEYS)]
@@ -424,7 +398,7 @@ def enforce(vm, sid, confdir):
     time.sleep(1)
     s_locked = wait_get(vm, sp, "org.tactus.Session1", {"Locked": True}, timeout=10)
     rc, events = reader_events(reader)
-    signals = stop_monitor(vm, monitor)
+    signals = vmtest.stop_signal_monitor(vm, monitor)
     timeline(events)
 
     check(s["Verdict"] == "injected" and s["Reasons"][:1] and s["Reasons"][0] in TIMING_REASONS,
@@ -554,9 +528,9 @@ def enforce_uinput(vm, sid, kbd0):
     unit = "tactus-test-enforce"
     mark = len(vmtest.tactusd_log(vm))
     node, pid = run_injector(vm, unit, kbd0, mark)
-    monitor = start_monitor(vm, ["type='signal',interface='org.freedesktop.login1.Session',member='Lock'",
-                                 f"type='signal',sender='{BUS}',interface='org.tactus.Session1',"
-                                 "member='VerdictChanged'"])
+    monitor = vmtest.start_signal_monitor(vm, [
+        "type='signal',interface='org.freedesktop.login1.Session',member='Lock'",
+        f"type='signal',sender='{BUS}',interface='org.tactus.Session1',member='VerdictChanged'"])
     reader = start_reader(vm, f"/dev/input/{node}", 100000, 25)
     dp = object_path(vm, "GetDevice", node)
     vm.check(f"touch /tmp/{unit}.go", timeout=10)
@@ -567,7 +541,7 @@ def enforce_uinput(vm, sid, kbd0):
     lines = wait_since(vm, mark, lambda L: vmtest.removals(L, node), timeout=60, what=f"'removed' line for {node}")
     counted = vmtest.removals(lines, node)[-1]["down"]
     rc, events = reader_events(reader)
-    signals = stop_monitor(vm, monitor)
+    signals = vmtest.stop_signal_monitor(vm, monitor)
     s = session_props(vm, sp, "Verdict", "Reasons")
     check(s == {"Verdict": "injected", "Reasons": ["synthetic-device"]}, f"uinput keyboard in enforce mode: {s}")
     presses = [e["t"] for e in events if e["type"] == 1 and e["value"] == 1]

@@ -285,37 +285,9 @@ def lock_unlock(vm, s1):
 # -- 5. re-authentication
 
 
-def start_monitor(vm, path):
-    """dbus-monitor on tactusd's signals for path, in the background; its pid
-    is in /tmp/monitor.pid once it listens. Returns the job."""
-    job = vm.start(f"dbus-monitor --system \"type='signal',sender='{BUS}',path='{path}'\" & "
-                   "echo $! >/tmp/monitor.pid; wait", timeout=240)
-    deadline = time.monotonic() + 20
-    while vm.run("test -s /tmp/monitor.pid", timeout=10)[0] != 0:
-        if time.monotonic() > deadline:
-            raise VmError("dbus-monitor did not start")
-        time.sleep(0.2)
-    time.sleep(1)  # let it register its match
-    return job
-
-
-def stop_monitor(vm, job):
-    """Stop the monitor; returns [(member, first string argument)] in order."""
-    time.sleep(1)
-    vm.run("kill $(cat /tmp/monitor.pid); rm -f /tmp/monitor.pid", timeout=10)
-    out = job.wait()[1]
-    signals = []
-    for block in re.split(r"\n(?=signal )", out):
-        m = re.search(r"member=(\w+)", block)
-        if m and m.group(1) != "NameAcquired" and m.group(1) != "NameLost":
-            arg = re.search(r'^\s+string "([^"]*)"', block, re.M)
-            signals.append((m.group(1), arg.group(1) if arg else None))
-    return signals
-
-
 def reauthenticate(vm, s1, s2, usb):
     p1, p2 = session_path(s1), session_path(s2)
-    monitor = start_monitor(vm, p1)
+    monitor = vmtest.start_signal_monitor(vm, [f"type='signal',sender='{BUS}',path='{p1}'"], timeout=240)
     node = inject(vm, usb, "vt1")
     a = wait_props(vm, p1, {"Verdict": "injected", "Reasons": ["synthetic-device"]})
     check(a == {"Verdict": "injected", "Reasons": ["synthetic-device"]},
@@ -326,7 +298,7 @@ def reauthenticate(vm, s1, s2, usb):
     a = wait_props(vm, p1, {"Verdict": "learning", "Reasons": []})
     check(a == {"Verdict": "learning", "Reasons": []}, f"then session {s1} is {a}")
     check(log_has(vm, f"session {s1}: re-authentication acknowledged"), "tactusd logged the acknowledgement")
-    signals = stop_monitor(vm, monitor)
+    signals = [(m, a) for m, _, a in vmtest.stop_signal_monitor(vm, monitor)]
     verdicts = [a for m, a in signals if m == "VerdictChanged"]
     changed = [a for m, a in signals if m == "PropertiesChanged"]
     check(verdicts == ["injected", "learning"] and changed.count(SESSION_IFACE) >= 2,

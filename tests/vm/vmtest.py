@@ -7,6 +7,7 @@ import argparse
 import json
 import os
 import re
+import shlex
 import statistics
 import sys
 import time
@@ -148,6 +149,37 @@ def read_while(vm, action, count, name=None, device=None, timeout=30, types="key
     if rc != 0:
         note(f"guest-evread rc={rc} {err.strip()}")
     return result, [e for e in (json.loads(l) for l in out.splitlines() if l.startswith("{")) if "t" in e]
+
+
+MONITOR_PID = "/tmp/vmtest-monitor.pid"
+
+
+def start_signal_monitor(vm, matches, timeout=400):
+    """dbus-monitor on the system bus for the match rules in @matches, in the
+    background, listening once this returns. Returns the job."""
+    job = vm.start("dbus-monitor --system " + " ".join(shlex.quote(m) for m in matches)
+                   + f" & echo $! >{MONITOR_PID}; wait", timeout=timeout)
+    deadline = time.monotonic() + 20
+    while vm.run(f"test -s {MONITOR_PID}", timeout=10)[0] != 0:
+        if time.monotonic() > deadline:
+            raise VmError("dbus-monitor did not start")
+        time.sleep(0.2)
+    time.sleep(1)  # let it register its matches
+    return job
+
+
+def stop_signal_monitor(vm, job):
+    """Stop the monitor; [(member, path, first string argument)] it saw, in order."""
+    time.sleep(1)
+    vm.run(f"kill $(cat {MONITOR_PID}); rm -f {MONITOR_PID}", timeout=10)
+    out = job.wait()[1]
+    seen = []
+    for block in re.split(r"\n(?=signal )", out):
+        m = re.search(r"path=(\S+); interface=\S+; member=(\w+)", block)
+        if m and m.group(2) not in ("NameAcquired", "NameLost"):
+            arg = re.search(r'^\s+string "([^"]*)"', block, re.M)
+            seen.append((m.group(2), m.group(1), arg.group(1) if arg else None))
+    return seen
 
 
 def interval_deviation(host_times, events):
