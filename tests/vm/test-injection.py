@@ -18,12 +18,11 @@ removal line must count every key, and its device list must equal
   python3 tests/vm/test-injection.py [--build-dir BUILD] [--workdir BUILD/vm]
 Exits 0 on success, 1 on failure, 77 when this host cannot run the test bed.
 """
-import shlex
 import sys
 import time
 
 import vmtest
-from vmtest import INJECT, VmError, check, note
+from vmtest import VmError, check, note
 
 KEYS = 40
 
@@ -31,18 +30,8 @@ KEYS = 40
 def run_injector(vm, unit, args):
     """Start guest-inject as the transient unit `unit`; returns once tactusd
     logged the device: (sysname, added-dict, tactusctl-dict, MainPID)."""
-    ready, go = f"/tmp/{unit}.ready", f"/tmp/{unit}.go"
-    cmd = (f"systemd-run --quiet --collect --unit={unit} --service-type=exec /usr/bin/python3 {INJECT} "
-           + " ".join(shlex.quote(a) for a in args)
-           + f" --ready {ready} --go {go} --keys {KEYS} --gap-min 0.002 --gap-max 0.012 --linger 1")
-    vm.check(cmd, timeout=30)
-    deadline = time.monotonic() + 30
-    while (rc_out := vm.run(f"cat {ready}", timeout=10))[0] != 0:
-        if time.monotonic() > deadline:
-            raise VmError(f"{unit} never created its device: "
-                          + vm.run(f"journalctl -b --no-pager -u {unit}", timeout=20)[1])
-        time.sleep(0.2)
-    node = rc_out[1].strip()
+    node = vmtest.start_injector_unit(vm, unit, list(args) + ["--keys", str(KEYS), "--gap-min", "0.002",
+                                                              "--gap-max", "0.012", "--linger", "1"])
     lines = vmtest.wait_log(vm, lambda L: vmtest.daemon_devices(L).get(node), timeout=30,
                             what=f"'added' line for {node}")
     added = vmtest.daemon_devices(lines)[node]

@@ -49,7 +49,7 @@ import sys
 import time
 
 import vmtest
-from vmtest import EVREAD, INJECT, VmError, check, note
+from vmtest import EVREAD, VmError, check, note
 
 USER = vmtest.tactusvm.TEST_USER
 BUS = "org.tactus.Tactus1"
@@ -247,17 +247,9 @@ def human_pace(vm, sp, kbd0):
 def run_injector(vm, unit, like, mark):
     """Start guest-inject as transient unit `unit`; returns (node, MainPID)
     once tactusd has added the device (it waits for /tmp/UNIT.go to type)."""
-    ready = f"/tmp/{unit}.ready"
-    vm.check(f"systemd-run --quiet --collect --unit={unit} --service-type=exec /usr/bin/python3 {INJECT} "
-             f"uinput-clone --like /dev/input/{like} --ready {ready} --go /tmp/{unit}.go --keys {INJECT_KEYS} "
-             f"--gap-min 0.15 --gap-max 0.35 --hold 0.08 --seed 5 --linger 1", timeout=30)
-    deadline = time.monotonic() + 30
-    while (r := vm.run(f"cat {ready}", timeout=10))[0] != 0:
-        if time.monotonic() > deadline:
-            raise VmError(f"{unit} never created its device: "
-                          + vm.run(f"journalctl -b --no-pager -u {unit}", timeout=20)[1])
-        time.sleep(0.2)
-    node = r[1].strip()
+    node = vmtest.start_injector_unit(vm, unit, ["uinput-clone", "--like", f"/dev/input/{like}", "--keys",
+                                                 str(INJECT_KEYS), "--gap-min", "0.15", "--gap-max", "0.35",
+                                                 "--hold", "0.08", "--seed", "5", "--linger", "1"])
     wait_since(vm, mark, lambda L: any(l.startswith(f"device {node} added:") for l in L),
                what=f"'added' line for {node}")
     pid = int(vmtest.unit_property(vm, f"{unit}.service", "MainPID")["MainPID"])
