@@ -4,7 +4,7 @@
 
 #include "tactus-eval.h"
 
-#include "injection-attack.h"
+#include "injection-attacks.h"
 #include "injection-burst.h"
 #include "injection-pointer.h"
 #include "injection-timing.h"

@@ -5,8 +5,8 @@
 
 #include "tactus-eval.h"
 
-#include "injection-aalto.h"
-#include "injection-attack.h"
+#include "aalto-dataset.h"
+#include "injection-attacks.h"
 #include "injection-timing.h"
 
 #include <linux/input-event-codes.h>

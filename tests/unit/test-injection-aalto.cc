@@ -2,8 +2,8 @@
 // The Aalto keystroke reader: well-formed rows, the malformed rows the real
 // files hold, and garbage. It must count and skip, never crash.
 
-#include "injection-aalto.h"
-#include "injection-attack.h"
+#include "aalto-dataset.h"
+#include "injection-attacks.h"
 
 #include <linux/input-event-codes.h>
 

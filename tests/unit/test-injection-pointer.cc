@@ -2,7 +2,7 @@
 // PointerInjectionDetector: generated human-like strokes (curved, with
 // acceleration, braking and jitter) against robotic ones.
 
-#include "injection-attack.h"
+#include "injection-attacks.h"
 #include "injection-pointer.h"
 
 #include <linux/input-event-codes.h>

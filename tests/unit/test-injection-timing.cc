@@ -2,7 +2,7 @@
 // KeystrokeTimingDetector: scripts of EV_KEY events, generated human typing
 // and every standard attack profile.
 
-#include "injection-attack.h"
+#include "injection-attacks.h"
 #include "injection-timing.h"
 #include "key-classes.h"
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "injection-aalto.h"
+#include "aalto-dataset.h"
 
 #include <linux/input-event-codes.h>
 

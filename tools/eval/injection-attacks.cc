@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "injection-attack.h"
+#include "injection-attacks.h"
 
 #include <linux/input-event-codes.h>
 
