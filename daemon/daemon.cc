@@ -18,46 +18,23 @@ namespace tactus {
 
 namespace {
 
-// Why a device's input is accepted or not, before any timing is looked at.
-// Synthetic devices are evidence of injection unless the admin allowed them:
-// first the udev property (set by rules the admin controls, never by the
-// device's creator), then the allow-list files, then the provenance.
-void decideAllowed(DeviceRecord &device, const AllowPolicy &policy)
+PolicySettings policySettings(const Daemon::Options &options)
 {
-	const auto trust = device.info.udevProperties.find("TACTUS_TRUST");
-	const std::string override = trust == device.info.udevProperties.end() ? "" : trust->second;
-	if (override == "allow") {
-		device.allowed = true;
-		device.allowedWhy = "udev TACTUS_TRUST=allow";
-	} else if (override == "deny") {
-		device.allowed = false;
-		device.allowedWhy = "udev TACTUS_TRUST=deny";
-	} else if (const auto decision = policy.decide(device.info); decision.matched) {
-		device.allowed = decision.allow;
-		device.allowedWhy = std::string(decision.allow ? "allow-listed by " : "denied by ") + decision.rule;
-	} else if (isSynthetic(device.info.provenance)) {
-		device.allowed = false;
-		device.allowedWhy = "synthetic, not allow-listed";
-	} else {
-		device.allowed = true;
-		device.allowedWhy = std::string(provenanceName(device.info.provenance));
-	}
-}
-
-// A frame that a hand (or a script) produced, as opposed to a bare SYN or
-// an LED/MSC echo.
-bool carriesInput(Frame events)
-{
-	for (const InputEvent &ev : events)
-		if (ev.type == EV_KEY || ev.type == EV_REL || ev.type == EV_ABS)
-			return true;
-	return false;
+	PolicySettings settings;
+	settings.enforce = options.mode == "enforce";
+	settings.grabOnInjected = options.actions.onInjected.grab;
+	settings.lockOnInjected = options.actions.onInjected.lock;
+	return settings;
 }
 
 } // namespace
 
 Daemon::Daemon(sd_event *loop, std::unique_ptr<InputSource> source, Options options)
-	: loop_(loop), source_(std::move(source)), options_(std::move(options))
+	: loop_(loop), source_(std::move(source)), options_(std::move(options)),
+	  policy_(policySettings(options_), [this](const std::function<void(const PolicyDevice &)> &visit) {
+		  for (const auto &[id, device] : devices_)
+			  visit(device);
+	  })
 {
 }
 
@@ -132,7 +109,9 @@ Result<std::string> Daemon::sessionOfPid(pid_t pid) const
 
 void Daemon::onSessionAdded(const SessionInfo &info)
 {
-	auto [it, inserted] = sessions_.emplace(info.id, SessionRecord{info, {}, "none", 0.0, false});
+	SessionRecord record;
+	record.info = info;
+	auto [it, inserted] = sessions_.emplace(info.id, std::move(record));
 	if (!inserted)
 		return;
 	log_info("session %s added: user %s (%u) seat %s%s%s%s", sanitizeForDisplay(info.id, 64).c_str(),
@@ -185,98 +164,41 @@ void Daemon::verdictChanged(SessionRecord &session, const char *why)
 		observer_->sessionChanged(session, true);
 }
 
-void Daemon::injectionEvidence(DeviceRecord &device, std::string_view reason,
-				const std::function<std::string()> &detail)
+void Daemon::carryOut(DeviceRecord &device, SessionRecord *session, const std::vector<PolicyAction> &actions)
 {
-	if (!tracker_)
-		return;
-	// Input on a seat counts for that seat's active session only, so a
-	// switch to another user's session never carries this evidence along.
-	auto sessionId = tracker_->activeSessionOf(device.info.seat);
-	if (!sessionId)
-		return;
-	auto it = sessions_.find(*sessionId);
-	if (it == sessions_.end())
-		return;
-	// The grab before anything else, even before the detail is formatted:
-	// the device's next report is one USB poll away (1-10 ms), and code
-	// run for the first time (float formatting, logging, the bus) can
-	// take that long on a slow or cold machine.
-	grabResponse(device, reason);
-	if (it->second.evidence.addInjection(reason)) {
-		// Logged once per verdict change: the reason, the device and
-		// aggregate timings; never which keys.
-		const std::string why = std::string(reason) + " from " + sanitizeForDisplay(device.info.sysname, 32) +
-					" " + formatDeviceLine(device.info) + ": " + detail();
-		verdictChanged(it->second, why.c_str());
-	}
-	lockResponse(it->second, reason);
-}
-
-// Evidence no hand can produce: a synthetic device nobody allowed, or keys
-// held for no time at USB-poll pace. Rhythm that is merely too regular, a
-// new keyboard's burst or robotic pointer motion could, rarely, be a person.
-static bool unequivocal(std::string_view reason)
-{
-	return reason == "synthetic-device" || reason == "denied-device" || reason == "superhuman-rate";
-}
-
-bool Daemon::mayGrab(const DeviceRecord &device, std::string_view reason, std::string &why) const
-{
-	if (unequivocal(reason))
-		return true;
-	// Never take away the only keyboard (or pointer) a seat has on
-	// anything less than unequivocal evidence: the person could not even
-	// type their password into the locker.
-	for (const auto &[id, other] : devices_) {
-		if (id == device.id || other.grabbed || !other.allowed || other.info.seat != device.info.seat)
-			continue;
-		if (device.info.caps.keyboard && other.info.caps.keyboard)
-			return true;
-		if (!device.info.caps.keyboard && (other.info.caps.pointer || other.info.caps.absPointer))
-			return true;
-	}
-	why = "it is the only " + std::string(device.info.caps.keyboard ? "keyboard" : "pointer") + " on " +
-	      sanitizeForDisplay(device.info.seat, 32) + " and " + std::string(reason) + " is not unequivocal";
-	return false;
-}
-
-void Daemon::grabResponse(DeviceRecord &device, std::string_view reason)
-{
-	if (options_.mode != "enforce")
-		return;
-	if (options_.actions.onInjected.grab && !device.grabbed && !device.grabRefused && device.grabPending.empty()) {
-		std::string why;
-		if (!mayGrab(device, reason, why)) {
-			device.grabRefused = true;
-			log_notice("device %s: not grabbing: %s", sanitizeForDisplay(device.info.sysname, 32).c_str(),
-				   why.c_str());
-		} else if (device.keysDown.any()) {
-			// Wait for the keys to come up (frame() grabs then): a
-			// tool lets go within a USB poll or two.
-			device.grabPending = std::string(reason);
-			log_notice("device %s: grab (%s) waits until its %zu held key(s) come up",
-				   sanitizeForDisplay(device.info.sysname, 32).c_str(), device.grabPending.c_str(),
-				   device.keysDown.count());
-		} else {
-			grab(device, std::string(reason));
+	const std::string sysname = sanitizeForDisplay(device.info.sysname, 32);
+	for (const PolicyAction &action : actions) {
+		switch (action.kind) {
+		case PolicyAction::Kind::Grab:
+			grab(device, action.reason);
+			break;
+		case PolicyAction::Kind::GrabWaits:
+			log_notice("device %s: grab (%s) waits until its %zu held key(s) come up", sysname.c_str(),
+				   action.reason.c_str(), device.keysDown.count());
+			break;
+		case PolicyAction::Kind::GrabRefused:
+			log_notice("device %s: not grabbing: %s", sysname.c_str(), action.detail.c_str());
+			break;
+		case PolicyAction::Kind::VerdictChanged: {
+			if (!session)
+				break;
+			// Logged once per verdict change: the reason, the device and
+			// aggregate timings; never which keys.
+			const std::string why =
+				action.reason + " from " + sysname + " " + formatDeviceLine(device.info) + ": " + action.describe();
+			verdictChanged(*session, why.c_str());
+			break;
 		}
-	}
-}
-
-void Daemon::lockResponse(SessionRecord &session, std::string_view reason)
-{
-	if (options_.mode != "enforce")
-		return;
-	if (options_.actions.onInjected.lock && !session.info.locked && !session.lockRequested) {
-		session.lockRequested = true;
-		lockSession(session, reason);
+		case PolicyAction::Kind::LockSession:
+			if (session)
+				lockSession(*session, action.reason);
+			break;
+		}
 	}
 }
 
 void Daemon::grab(DeviceRecord &device, std::string reason)
 {
-	device.grabPending.clear();
 	// The kernel applies EVIOCGRAB as the ioctl starts, then waits out an
 	// RCU grace period before it returns: the time before the call is when
 	// the grab took effect.
@@ -286,8 +208,7 @@ void Daemon::grab(DeviceRecord &device, std::string reason)
 			    r.error().message.c_str());
 		return;
 	}
-	device.grabbed = true;
-	device.grabReason = std::move(reason);
+	PolicyDecider::grabbed(device, std::move(reason));
 	// How long after the event that decided it: what else could slip
 	// through to other readers meanwhile (a tool's next report is one USB
 	// poll, 1-10 ms, away).
@@ -301,22 +222,6 @@ void Daemon::grab(DeviceRecord &device, std::string reason)
 		   held ? "; keys it held stay down for other readers" : "");
 	if (observer_)
 		observer_->deviceChanged(device);
-}
-
-// Which keys (and buttons) of the device are down after @p events; true if
-// the frame pressed one.
-bool Daemon::trackKeys(DeviceRecord &device, Frame events)
-{
-	bool pressed = false;
-	for (const InputEvent &ev : events) {
-		if (ev.type != EV_KEY || ev.code >= KEY_CNT)
-			continue;
-		if (ev.value == 1)
-			pressed = true;
-		if (ev.value != 2)
-			device.keysDown.set(ev.code, ev.value != 0);
-	}
-	return pressed;
 }
 
 void Daemon::lockSession(const SessionRecord &session, std::string_view reason)
@@ -339,37 +244,13 @@ void Daemon::lockSession(const SessionRecord &session, std::string_view reason)
 			   std::string(reason).c_str());
 }
 
-void Daemon::checkTiming(DeviceRecord &device, Frame events, uint64_t presses)
-{
-	auto &burst = burst_[device.info.seat];
-	for (const InputEvent &ev : events) {
-		InjectionEvidence evidence;
-		bool key = false;
-		if (ev.type == EV_KEY && !isButtonCode(ev.code)) {
-			key = true;
-			presses += ev.value == 1; // how many presses it took: a count, never which keys
-			evidence = device.keyTiming.keyEvent(ev.timeUsec, ev.code, ev.value);
-			if (!evidence.alarm)
-				evidence = burst.keyEvent(device.id, ev.timeUsec, ev.code, ev.value);
-		} else if (device.info.caps.pointer || device.info.caps.absPointer) {
-			evidence = device.pointerMotion.event(ev.timeUsec, ev.type, ev.code, ev.value);
-		}
-		if (evidence.alarm)
-			injectionEvidence(device, injectionReasonName(evidence.reason), [&evidence, key, presses] {
-				return evidence.describe() +
-				       (key ? ", at key press " + std::to_string(presses) + " of the device" : "");
-			});
-	}
-}
-
 Result<void> Daemon::acknowledgeReauthentication(const std::string &sessionId)
 {
 	auto it = sessions_.find(sessionId);
 	if (it == sessions_.end())
 		return makeError(-ENOENT, "no session " + sanitizeForDisplay(sessionId, 64));
 	log_info("session %s: re-authentication acknowledged, trust restarts", sanitizeForDisplay(sessionId, 64).c_str());
-	it->second.lockRequested = false;
-	if (it->second.evidence.reset())
+	if (PolicyDecider::reauthenticated(it->second))
 		verdictChanged(it->second, "re-authenticated");
 	return {};
 }
@@ -412,11 +293,10 @@ Result<void> Daemon::setMode(const std::string &mode)
 		return {};
 	options_.mode = mode;
 	log_notice("mode set to %s", mode.c_str());
-	// Monitor mode takes no action: a grab still waiting for keys to come
-	// up is dropped (grabs already made stay until released).
-	if (mode == "monitor")
+	policy_.setEnforce(mode == "enforce", [this](const std::function<void(PolicyDevice &)> &visit) {
 		for (auto &[id, device] : devices_)
-			device.grabPending.clear();
+			visit(device);
+	});
 	if (observer_)
 		observer_->modeChanged(mode);
 	return {};
@@ -428,7 +308,7 @@ Result<void> Daemon::releaseDevice(const std::string &sysname)
 		if (device.info.sysname != sysname)
 			continue;
 		if (!device.grabbed && !device.grabPending.empty()) {
-			device.grabPending.clear();
+			PolicyDecider::released(device);
 			log_notice("device %s: waiting grab cancelled by an administrator",
 				   sanitizeForDisplay(sysname, 32).c_str());
 			return {};
@@ -437,8 +317,7 @@ Result<void> Daemon::releaseDevice(const std::string &sysname)
 			return makeError(-EALREADY, "device " + sanitizeForDisplay(sysname, 32) + " is not grabbed");
 		if (auto r = source_->setGrab(id, false); !r)
 			return r;
-		device.grabbed = false;
-		device.grabReason.clear();
+		PolicyDecider::released(device);
 		log_notice("device %s released by an administrator", sanitizeForDisplay(sysname, 32).c_str());
 		if (observer_)
 			observer_->deviceChanged(device);
@@ -452,10 +331,9 @@ void Daemon::deviceAdded(DeviceId id, const DeviceInfo &info)
 	DeviceRecord record;
 	record.id = id;
 	record.info = info;
-	decideAllowed(record, options_.allow);
 	// A keyboard present at start-up is no new keyboard; one plugged in
 	// later is, from the moment it appears.
-	burst_[info.seat].deviceAdded(id, started_ ? nowUsec() : 0, info.caps.keyboard);
+	policy_.deviceAdded(record, options_.allow, started_ ? nowUsec() : 0);
 	auto [it, inserted] = devices_.insert_or_assign(id, std::move(record));
 	devicesSeen_++;
 	log_info("device %s added: %s%s", sanitizeForDisplay(info.sysname, 32).c_str(), formatDeviceLine(info).c_str(),
@@ -490,7 +368,7 @@ void Daemon::deviceRemoved(DeviceId id)
 	if (it == devices_.end())
 		return;
 	logCounters("removed", it->second);
-	burst_[it->second.info.seat].deviceRemoved(id);
+	policy_.deviceRemoved(it->second);
 	if (observer_)
 		observer_->deviceRemoved(it->second);
 	devices_.erase(it);
@@ -503,7 +381,6 @@ void Daemon::frame(DeviceId id, Frame events)
 		return;
 	DeviceRecord &device = it->second;
 	DeviceCounters &c = device.counters;
-	const uint64_t pressesBefore = c.keyPresses;
 	c.frames++;
 	totalFrames_++;
 	// Key events are counted, never shown: which key was pressed is exactly
@@ -533,23 +410,29 @@ void Daemon::frame(DeviceId id, Frame events)
 			break;
 		}
 	}
-	const bool waiting = !device.grabPending.empty();
-	const bool pressed = trackKeys(device, events);
-	if (!events.empty())
-		device.lastEventUsec = events.back().timeUsec;
-	// Evidence from the first event, not the fifth: a synthetic device the
-	// policy does not allow has no business typing into a session.
-	if (!device.allowed && carriesInput(events))
-		injectionEvidence(device, isSynthetic(device.info.provenance) ? "synthetic-device" : "denied-device",
-				  [&device] { return device.allowedWhy; });
-	// Timing is checked on every allowed device, hardware included: a USB
-	// stick that enumerates as a keyboard is hardware.
-	else
-		checkTiming(device, events, pressesBefore);
-	// A grab waiting for held keys happens once none is down, or at the
-	// next press: holding keys down must not shield a device from it.
-	if (!device.grabPending.empty() && (device.keysDown.none() || (waiting && pressed)))
-		grab(device, device.grabPending);
+	// The session is looked up only if the frame raises evidence; one
+	// captured pointer keeps std::function from allocating per frame.
+	struct {
+		Daemon *self;
+		DeviceRecord *device;
+		SessionRecord *session = nullptr;
+	} lookup{this, &device};
+	const auto actions = policy_.frame(device, events, [&lookup] {
+		SessionContext context;
+		if (!lookup.self->tracker_)
+			return context;
+		auto sessionId = lookup.self->tracker_->activeSessionOf(lookup.device->info.seat);
+		if (!sessionId)
+			return context;
+		if (auto found = lookup.self->sessions_.find(*sessionId); found != lookup.self->sessions_.end()) {
+			lookup.session = &found->second;
+			context.state = lookup.session;
+			context.locked = lookup.session->info.locked;
+		}
+		return context;
+	});
+	if (!actions.empty())
+		carryOut(device, lookup.session, actions);
 }
 
 void Daemon::eventsDropped(DeviceId id)
@@ -558,9 +441,7 @@ void Daemon::eventsDropped(DeviceId id)
 	if (it == devices_.end())
 		return;
 	it->second.counters.resyncs++;
-	// Events were lost: gaps measured across the hole mean nothing.
-	it->second.keyTiming.reset();
-	it->second.pointerMotion.reset();
+	policy_.eventsDropped(it->second);
 	log_warning("device %s: kernel buffer overrun (SYN_DROPPED), state resynced",
 		    sanitizeForDisplay(it->second.info.sysname, 32).c_str());
 }

@@ -3,17 +3,10 @@
 
 #include "allow-policy.h"
 #include "daemon-config.h"
-#include "injection-burst.h"
-#include "injection-pointer.h"
-#include "injection-timing.h"
+#include "decider.h"
 #include "input-source.h"
 #include "session-tracker.h"
-#include "verdict.h"
 
-#include <linux/input-event-codes.h>
-
-#include <bitset>
-#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -37,36 +30,16 @@ struct DeviceCounters {
 	uint64_t resyncs = 0;      ///< SYN_DROPPED recoveries
 };
 
-/** A device as the daemon keeps it. */
-struct DeviceRecord {
-	DeviceId id = 0;
-	DeviceInfo info;
+/** A device as the daemon keeps it: the policy's view of it plus what tactusd counts. */
+struct DeviceRecord : PolicyDevice {
 	DeviceCounters counters;
-	bool allowed = true;     ///< its input is accepted (synthetic devices only when allow-listed)
-	std::string allowedWhy;  ///< "hardware", "udev TACTUS_TRUST=allow", "synthetic, not allow-listed"
-	bool grabbed = false;
-	std::string grabReason;
-	bool grabRefused = false; ///< the no-lock-out rule said no; logged once
-	/**
-	 * A grab decided while keys of the device were down waits for them to
-	 * come up (its reason; empty: none waiting). A grab takes the device
-	 * from every other reader mid-keystroke: the compositor would never see
-	 * those releases and would auto-repeat the key into the session.
-	 */
-	std::string grabPending;
-	std::bitset<KEY_CNT> keysDown; ///< EV_KEY codes down (keys and buttons), for grabPending
-	uint64_t lastEventUsec = 0;     ///< kernel time of its latest frame, for the grab's delay
-	KeystrokeTimingDetector keyTiming;   ///< human limits of typing, on every keyboard, hardware included
-	PointerInjectionDetector pointerMotion;
 };
 
-/** A session as the daemon keeps it: logind's view plus tactus's verdict. */
-struct SessionRecord {
+/** A session as the daemon keeps it: logind's view plus the policy's evidence and verdict. */
+struct SessionRecord : PolicySession {
 	SessionInfo info;
-	SessionEvidence evidence;
 	std::string profileState = "none"; ///< none, enrolling, ready
 	double enrollmentProgress = 0.0;
-	bool lockRequested = false; ///< LockSession sent for the current verdict
 };
 
 /** Told about every change the bus (or anyone else) publishes. */
@@ -143,16 +116,9 @@ private:
 	void onSessionAdded(const SessionInfo &info);
 	void onSessionChanged(const SessionInfo &before, const SessionInfo &after);
 	void onSessionRemoved(const SessionInfo &info);
-	/** @p detail is formatted only after the grab response, and only for the log line. */
-	void injectionEvidence(DeviceRecord &device, std::string_view reason,
-			       const std::function<std::string()> &detail);
-	/** @p presses: the device's key presses before this frame, to say at which one evidence came. */
-	void checkTiming(DeviceRecord &device, Frame events, uint64_t presses);
-	void grabResponse(DeviceRecord &device, std::string_view reason);
-	void lockResponse(SessionRecord &session, std::string_view reason);
-	bool mayGrab(const DeviceRecord &device, std::string_view reason, std::string &why) const;
+	/** Carries out what the policy decided for a frame of @p device, in order. */
+	void carryOut(DeviceRecord &device, SessionRecord *session, const std::vector<PolicyAction> &actions);
 	void grab(DeviceRecord &device, std::string reason);
-	static bool trackKeys(DeviceRecord &device, Frame events);
 	void lockSession(const SessionRecord &session, std::string_view reason);
 	static uint64_t nowUsec();
 	void verdictChanged(SessionRecord &session, const char *why);
@@ -165,7 +131,7 @@ private:
 	sd_bus *bus_ = nullptr; ///< for logind's LockSession; null without a bus
 	std::map<DeviceId, DeviceRecord> devices_;
 	std::map<std::string, SessionRecord> sessions_;
-	std::map<std::string, NewKeyboardBurstDetector> burst_; ///< per seat
+	PolicyDecider policy_;
 	bool started_ = false; ///< devices added before this were present at start
 	uint64_t totalFrames_ = 0;
 	unsigned devicesSeen_ = 0;

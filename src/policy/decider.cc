@@ -1,0 +1,253 @@
+// SPDX-License-Identifier: MIT
+#include "decider.h"
+
+#include "util-strings.h"
+
+#include <linux/input.h>
+
+#include <algorithm>
+#include <utility>
+
+namespace tactus {
+
+namespace {
+
+// A frame that a hand (or a script) produced, as opposed to a bare SYN or
+// an LED/MSC echo.
+bool carriesInput(Frame events)
+{
+	for (const InputEvent &ev : events)
+		if (ev.type == EV_KEY || ev.type == EV_REL || ev.type == EV_ABS)
+			return true;
+	return false;
+}
+
+// Which keys (and buttons) of the device are down after @p events; true if
+// the frame pressed one.
+bool trackKeys(PolicyDevice &device, Frame events)
+{
+	bool pressed = false;
+	for (const InputEvent &ev : events) {
+		if (ev.type != EV_KEY || ev.code >= KEY_CNT)
+			continue;
+		if (ev.value == 1)
+			pressed = true;
+		if (ev.value != 2)
+			device.keysDown.set(ev.code, ev.value != 0);
+	}
+	return pressed;
+}
+
+PolicyAction makeAction(PolicyAction::Kind kind, std::string reason, std::string detail = {})
+{
+	PolicyAction action;
+	action.kind = kind;
+	action.reason = std::move(reason);
+	action.detail = std::move(detail);
+	return action;
+}
+
+} // namespace
+
+std::string PolicyAction::describe() const
+{
+	if (!evidence.alarm)
+		return detail;
+	std::string text = evidence.describe();
+	if (atKeyPress)
+		text += ", at key press " + std::to_string(atKeyPress) + " of the device";
+	return text;
+}
+
+void decideAllowed(PolicyDevice &device, const AllowPolicy &policy)
+{
+	const auto trust = device.info.udevProperties.find("TACTUS_TRUST");
+	const std::string override = trust == device.info.udevProperties.end() ? "" : trust->second;
+	if (override == "allow") {
+		device.allowed = true;
+		device.allowedWhy = "udev TACTUS_TRUST=allow";
+	} else if (override == "deny") {
+		device.allowed = false;
+		device.allowedWhy = "udev TACTUS_TRUST=deny";
+	} else if (const auto decision = policy.decide(device.info); decision.matched) {
+		device.allowed = decision.allow;
+		device.allowedWhy = std::string(decision.allow ? "allow-listed by " : "denied by ") + decision.rule;
+	} else if (isSynthetic(device.info.provenance)) {
+		device.allowed = false;
+		device.allowedWhy = "synthetic, not allow-listed";
+	} else {
+		device.allowed = true;
+		device.allowedWhy = std::string(provenanceName(device.info.provenance));
+	}
+}
+
+bool isUnequivocal(std::string_view reason)
+{
+	return reason == "synthetic-device" || reason == "denied-device" || reason == "superhuman-rate";
+}
+
+bool mayGrab(const PolicyDevice &device, std::string_view reason, const ForEachPolicyDevice &devices,
+	     std::string &why)
+{
+	if (isUnequivocal(reason))
+		return true;
+	bool other = false;
+	devices([&](const PolicyDevice &peer) {
+		if (other || peer.id == device.id || peer.grabbed || !peer.allowed || peer.info.seat != device.info.seat)
+			return;
+		if (device.info.caps.keyboard && peer.info.caps.keyboard)
+			other = true;
+		else if (!device.info.caps.keyboard && (peer.info.caps.pointer || peer.info.caps.absPointer))
+			other = true;
+	});
+	if (other)
+		return true;
+	why = "it is the only " + std::string(device.info.caps.keyboard ? "keyboard" : "pointer") + " on " +
+	      sanitizeForDisplay(device.info.seat, 32) + " and " + std::string(reason) + " is not unequivocal";
+	return false;
+}
+
+PolicyDecider::PolicyDecider(PolicySettings settings, ForEachPolicyDevice devices)
+	: settings_(settings), devices_(std::move(devices))
+{
+}
+
+void PolicyDecider::setEnforce(bool enforce,
+			       const std::function<void(const std::function<void(PolicyDevice &)> &)> &devices)
+{
+	settings_.enforce = enforce;
+	if (!enforce)
+		devices([](PolicyDevice &device) { device.grabPending.clear(); });
+}
+
+void PolicyDecider::deviceAdded(PolicyDevice &device, const AllowPolicy &allow, uint64_t nowUsec)
+{
+	decideAllowed(device, allow);
+	burst_[device.info.seat].deviceAdded(device.id, nowUsec, device.info.caps.keyboard);
+}
+
+void PolicyDecider::deviceRemoved(const PolicyDevice &device)
+{
+	burst_[device.info.seat].deviceRemoved(device.id);
+}
+
+void PolicyDecider::eventsDropped(PolicyDevice &device)
+{
+	device.keyTiming.reset();
+	device.pointerMotion.reset();
+}
+
+void PolicyDecider::grabbed(PolicyDevice &device, std::string reason)
+{
+	device.grabPending.clear();
+	device.grabbed = true;
+	device.grabReason = std::move(reason);
+}
+
+void PolicyDecider::released(PolicyDevice &device)
+{
+	device.grabPending.clear();
+	device.grabbed = false;
+	device.grabReason.clear();
+}
+
+bool PolicyDecider::reauthenticated(PolicySession &session)
+{
+	session.lockRequested = false;
+	return session.evidence.reset();
+}
+
+void PolicyDecider::evidence(PolicyDevice &device, const SessionResolver &resolve, PolicyAction verdict,
+			     std::vector<PolicyAction> &actions)
+{
+	// Input on a seat counts for that seat's active session only, so a
+	// switch to another user's session never carries this evidence along.
+	const SessionContext session = resolve();
+	if (!session.state)
+		return;
+	const std::string &reason = verdict.reason;
+	// The grab before anything else: the device's next report is one USB
+	// poll away (1-10 ms).
+	const bool grabDecided = std::any_of(actions.begin(), actions.end(), [](const PolicyAction &a) {
+		return a.kind == PolicyAction::Kind::Grab;
+	});
+	if (settings_.enforce && settings_.grabOnInjected && !device.grabbed && !grabDecided && !device.grabRefused &&
+	    device.grabPending.empty()) {
+		std::string why;
+		if (!mayGrab(device, reason, devices_, why)) {
+			device.grabRefused = true;
+			actions.push_back(makeAction(PolicyAction::Kind::GrabRefused, reason, std::move(why)));
+		} else if (device.keysDown.any()) {
+			// Wait for the keys to come up (frame() grabs then): a
+			// tool lets go within a USB poll or two.
+			device.grabPending = reason;
+			actions.push_back(makeAction(PolicyAction::Kind::GrabWaits, reason));
+		} else {
+			actions.push_back(makeAction(PolicyAction::Kind::Grab, reason));
+		}
+	}
+	if (session.state->evidence.addInjection(reason))
+		actions.push_back(verdict);
+	if (settings_.enforce && settings_.lockOnInjected && !session.locked && !session.state->lockRequested) {
+		session.state->lockRequested = true;
+		actions.push_back(makeAction(PolicyAction::Kind::LockSession, reason));
+	}
+}
+
+void PolicyDecider::checkTiming(PolicyDevice &device, Frame events, uint64_t presses,
+				const SessionResolver &session, std::vector<PolicyAction> &actions)
+{
+	auto &burst = burst_[device.info.seat];
+	for (const InputEvent &ev : events) {
+		InjectionEvidence found;
+		bool key = false;
+		if (ev.type == EV_KEY && !isButtonCode(ev.code)) {
+			key = true;
+			presses += ev.value == 1; // how many presses it took: a count, never which keys
+			found = device.keyTiming.keyEvent(ev.timeUsec, ev.code, ev.value);
+			if (!found.alarm)
+				found = burst.keyEvent(device.id, ev.timeUsec, ev.code, ev.value);
+		} else if (device.info.caps.pointer || device.info.caps.absPointer) {
+			found = device.pointerMotion.event(ev.timeUsec, ev.type, ev.code, ev.value);
+		}
+		if (!found.alarm)
+			continue;
+		PolicyAction verdict = makeAction(PolicyAction::Kind::VerdictChanged,
+						  std::string(injectionReasonName(found.reason)));
+		verdict.evidence = found;
+		verdict.atKeyPress = key ? presses : 0;
+		evidence(device, session, std::move(verdict), actions);
+	}
+}
+
+std::vector<PolicyAction> PolicyDecider::frame(PolicyDevice &device, Frame events, const SessionResolver &session)
+{
+	std::vector<PolicyAction> actions;
+	const uint64_t pressesBefore = device.keyPresses;
+	for (const InputEvent &ev : events)
+		if (ev.type == EV_KEY && !isButtonCode(ev.code) && ev.value == 1)
+			device.keyPresses++;
+	const bool waiting = !device.grabPending.empty();
+	const bool pressed = trackKeys(device, events);
+	if (!events.empty())
+		device.lastEventUsec = events.back().timeUsec;
+	// Evidence from the first event, not the fifth: a synthetic device the
+	// policy does not allow has no business typing into a session.
+	if (!device.allowed && carriesInput(events))
+		evidence(device, session,
+			 makeAction(PolicyAction::Kind::VerdictChanged,
+				    isSynthetic(device.info.provenance) ? "synthetic-device" : "denied-device",
+				    device.allowedWhy),
+			 actions);
+	// Timing is checked on every allowed device, hardware included: a USB
+	// stick that enumerates as a keyboard is hardware.
+	else
+		checkTiming(device, events, pressesBefore, session, actions);
+	// A grab waiting for held keys happens once none is down, or at the
+	// next press: holding keys down must not shield a device from it.
+	if (!device.grabPending.empty() && (device.keysDown.none() || (waiting && pressed)))
+		actions.push_back(makeAction(PolicyAction::Kind::Grab, std::exchange(device.grabPending, {})));
+	return actions;
+}
+
+} // namespace tactus

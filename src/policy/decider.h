@@ -1,0 +1,184 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+// The decisions about input, in one unit (DESIGN.md, "Data flow": decisions
+// in the library, actions in the daemon). It takes a device's frames and the
+// state of the session they count for, runs the injection detectors, and
+// returns what should happen, in the order it should happen: grab the
+// device, publish a new verdict, lock the session. The daemon carries the
+// actions out (EVIOCGRAB, logind, log, bus) and reports back whether a grab
+// took effect; it decides nothing itself. The behaviour models plug in here.
+
+#include "allow-policy.h"
+#include "device-info.h"
+#include "injection-burst.h"
+#include "injection-evidence.h"
+#include "injection-pointer.h"
+#include "injection-timing.h"
+#include "input-event.h"
+#include "verdict.h"
+
+#include <linux/input-event-codes.h>
+
+#include <bitset>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace tactus {
+
+/** What the policy keeps of one device: whether its input counts, its grab, its detectors. */
+struct PolicyDevice {
+	DeviceId id = 0;
+	DeviceInfo info;
+	bool allowed = true;     ///< its input is accepted (synthetic devices only when allow-listed)
+	std::string allowedWhy;  ///< "hardware", "udev TACTUS_TRUST=allow", "synthetic, not allow-listed"
+	bool grabbed = false;    ///< set by PolicyDecider::grabbed() once the daemon's grab took effect
+	std::string grabReason;
+	bool grabRefused = false; ///< the no-lock-out rule said no; logged once
+	/**
+	 * A grab decided while keys of the device were down waits for them to
+	 * come up (its reason; empty: none waiting). A grab takes the device
+	 * from every other reader mid-keystroke: the compositor would never see
+	 * those releases and would auto-repeat the key into the session.
+	 */
+	std::string grabPending;
+	std::bitset<KEY_CNT> keysDown; ///< EV_KEY codes down (keys and buttons), for grabPending
+	uint64_t lastEventUsec = 0;    ///< kernel time of its latest frame, for the grab's delay
+	uint64_t keyPresses = 0;       ///< key presses so far (a count, never which keys)
+	KeystrokeTimingDetector keyTiming; ///< human limits of typing, on every keyboard, hardware included
+	PointerInjectionDetector pointerMotion;
+};
+
+/** What the policy keeps of one session besides logind's view of it. */
+struct PolicySession {
+	SessionEvidence evidence;
+	bool lockRequested = false; ///< LockSession asked for the current verdict
+};
+
+/** The session a frame counts for: the active session of the device's seat. */
+struct SessionContext {
+	PolicySession *state = nullptr; ///< null: the seat has no active session; evidence is dropped
+	bool locked = false;            ///< logind's LockedHint
+};
+
+/**
+ * Finds the session a frame counts for. Called only when a frame raises
+ * evidence, so the common frame costs no session lookup.
+ */
+using SessionResolver = std::function<SessionContext()>;
+
+/** One thing the daemon should do, in the order returned. */
+struct PolicyAction {
+	enum class Kind : uint8_t {
+		Grab,           ///< EVIOCGRAB the device now, then call PolicyDecider::grabbed()
+		GrabWaits,      ///< a grab waits for the device's held keys to come up (log it)
+		GrabRefused,    ///< the no-lock-out rule refused a grab (log `detail`)
+		VerdictChanged, ///< the session's verdict changed: log `reason` + describe(), publish
+		LockSession,    ///< ask logind to lock the session
+	};
+	Kind kind = Kind::Grab;
+	std::string reason; ///< reason code, e.g. "superhuman-rate"
+	std::string detail; ///< GrabRefused: why; VerdictChanged for a denied/synthetic device: allowedWhy
+	/** The detector's evidence behind a VerdictChanged from timing (alarm false otherwise). */
+	InjectionEvidence evidence;
+	/** For key evidence, the device's key press at which it was decided (0: not key evidence). */
+	uint64_t atKeyPress = 0;
+
+	/**
+	 * The detail of a VerdictChanged for the log: aggregate timings and the
+	 * key press count, never a key. Formatted only when asked for: the
+	 * daemon grabs first and formats after.
+	 */
+	std::string describe() const;
+};
+
+/** Settings of the responses (tactus.conf(5) [Actions], and the mode). */
+struct PolicySettings {
+	bool enforce = false;        ///< Mode=enforce: carry responses out; monitor only publishes
+	bool grabOnInjected = false; ///< OnInjected= includes grab
+	bool lockOnInjected = false; ///< OnInjected= includes lock
+};
+
+/** Calls @p visit for every device the daemon keeps, for the no-lock-out rule. */
+using ForEachPolicyDevice = std::function<void(const std::function<void(const PolicyDevice &)> &visit)>;
+
+/**
+ * Whether a device's input is accepted, before any timing is looked at.
+ * Synthetic devices are evidence of injection unless the admin allowed
+ * them: first the udev property TACTUS_TRUST (set by rules the admin
+ * controls, never by the device's creator), then the allow-list files,
+ * then the provenance. Sets device.allowed and device.allowedWhy.
+ */
+void decideAllowed(PolicyDevice &device, const AllowPolicy &policy);
+
+/**
+ * Evidence no hand can produce: a synthetic device nobody allowed, or keys
+ * held for no time at USB-poll pace. Rhythm that is merely too regular, a
+ * new keyboard's burst or robotic pointer motion could, rarely, be a person.
+ */
+bool isUnequivocal(std::string_view reason);
+
+/**
+ * The no-lock-out rule: never take away the only keyboard (or pointer) of a
+ * seat on anything less than unequivocal evidence, or the person could not
+ * even type their password into the locker. False with @p why if refused.
+ */
+bool mayGrab(const PolicyDevice &device, std::string_view reason, const ForEachPolicyDevice &devices,
+	     std::string &why);
+
+/** The decisions about input for all devices and sessions of the daemon. */
+class PolicyDecider {
+public:
+	PolicyDecider(PolicySettings settings, ForEachPolicyDevice devices);
+
+	const PolicySettings &settings() const { return settings_; }
+	/**
+	 * Mode change. Monitor mode takes no action: a grab still waiting for
+	 * keys to come up is dropped (grabs made stay until released); the
+	 * caller passes every device to @p devices for that.
+	 */
+	void setEnforce(bool enforce, const std::function<void(const std::function<void(PolicyDevice &)> &)> &devices);
+
+	/**
+	 * A device appeared: decides whether its input is allowed.
+	 * @p nowUsec CLOCK_MONOTONIC µs when it appeared, 0 if it was present
+	 * when tactusd started (a keyboard present at start-up is no new keyboard).
+	 */
+	void deviceAdded(PolicyDevice &device, const AllowPolicy &allow, uint64_t nowUsec);
+	void deviceRemoved(const PolicyDevice &device);
+
+	/**
+	 * One frame of @p device (kernel timestamps in µs). Returns the actions
+	 * for the daemon, in order (usually none). Updates the device's key
+	 * state and detectors, and the evidence of the session @p session
+	 * resolves to.
+	 */
+	std::vector<PolicyAction> frame(PolicyDevice &device, Frame events, const SessionResolver &session);
+
+	/** Events were lost (SYN_DROPPED): gaps measured across the hole mean nothing. */
+	void eventsDropped(PolicyDevice &device);
+
+	/** The daemon's grab of @p device for @p reason took effect. */
+	static void grabbed(PolicyDevice &device, std::string reason);
+	/** An administrator released the grab (or cancelled a waiting one). */
+	static void released(PolicyDevice &device);
+
+	/** The user re-authenticated: trust restarts from a clean state; true if the verdict changed. */
+	static bool reauthenticated(PolicySession &session);
+
+private:
+	void evidence(PolicyDevice &device, const SessionResolver &session, PolicyAction verdict,
+		      std::vector<PolicyAction> &actions);
+	void checkTiming(PolicyDevice &device, Frame events, uint64_t presses, const SessionResolver &session,
+			 std::vector<PolicyAction> &actions);
+
+	PolicySettings settings_;
+	ForEachPolicyDevice devices_;
+	std::map<std::string, NewKeyboardBurstDetector> burst_; ///< per seat
+};
+
+} // namespace tactus
