@@ -36,6 +36,20 @@ public:
 		return 0;
 	}
 
+	/**
+	 * Deliver a partial frame (events without their SYN_REPORT), e.g. at
+	 * the end of a recording cut off mid-frame. Returns frames emitted.
+	 */
+	template<typename Emit>
+	int flush(Emit &&emit)
+	{
+		if (!count_)
+			return 0;
+		emit(Frame(events_.data(), count_));
+		count_ = 0;
+		return 1;
+	}
+
 	/** Forget a partial frame, e.g. after SYN_DROPPED: its events are stale. */
 	void discard() { count_ = 0; }
 

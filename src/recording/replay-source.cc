@@ -48,9 +48,7 @@ Result<void> ReplayInputSource::start(sd_event *loop, InputSink &sink)
 {
 	loop_ = loop;
 	sink_ = &sink;
-	pending_.assign(recording_.devices.size(), {});
-	for (auto &p : pending_)
-		p.reserve(256);
+	assemblers_.assign(recording_.devices.size(), FrameAssembler());
 	if (!recording_.events.empty())
 		firstEventUsec_ = recording_.events.front().event.timeUsec;
 	startMonotonic_ = nowMonotonicUsec();
@@ -100,16 +98,17 @@ bool ReplayInputSource::deliverFrame()
 {
 	while (next_ < recording_.events.size()) {
 		const RecordedEvent &rec = recording_.events[next_++];
-		auto &frame = pending_[rec.device];
-		frame.push_back(rec.event);
-		if (rec.event.type == EV_SYN && rec.event.code == SYN_REPORT) {
-			if (rec.device >= grabbed_.size() || !grabbed_[rec.device])
-				sink_->frame(static_cast<DeviceId>(rec.device + 1), Frame(frame.data(), frame.size()));
-			frame.clear();
+		if (assemblers_[rec.device].push(rec.event, [this, &rec](Frame frame) { emit(rec.device, frame); }))
 			return true;
-		}
 	}
 	return false;
+}
+
+void ReplayInputSource::emit(size_t device, Frame frame)
+{
+	// A grabbed device's input reaches nobody, tactusd's pipeline included.
+	if (device >= grabbed_.size() || !grabbed_[device])
+		sink_->frame(static_cast<DeviceId>(device + 1), frame);
 }
 
 void ReplayInputSource::step()
@@ -148,12 +147,8 @@ void ReplayInputSource::finish()
 	finished_ = true;
 	// A recording cut off mid-frame still delivers what it has: those
 	// events happened (to whoever holds the device, as any frame).
-	for (size_t i = 0; i < pending_.size(); i++) {
-		if (!pending_[i].empty() && (i >= grabbed_.size() || !grabbed_[i])) {
-			sink_->frame(static_cast<DeviceId>(i + 1), Frame(pending_[i].data(), pending_[i].size()));
-			pending_[i].clear();
-		}
-	}
+	for (size_t i = 0; i < assemblers_.size(); i++)
+		assemblers_[i].flush([this, i](Frame frame) { emit(i, frame); });
 	for (size_t i = 0; i < recording_.devices.size(); i++)
 		sink_->deviceRemoved(static_cast<DeviceId>(i + 1));
 	sink_->sourceFinished();

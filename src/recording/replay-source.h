@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "frame-assembler.h"
 #include "input-source.h"
 #include "recording.h"
 
@@ -34,6 +35,7 @@ private:
 	void finish();
 	/** Deliver events until the next frame boundary; false at end of recording. */
 	bool deliverFrame();
+	void emit(size_t device, Frame frame);
 	void scheduleNext();
 
 	Recording recording_;
@@ -45,7 +47,8 @@ private:
 	size_t next_ = 0;
 	uint64_t startMonotonic_ = 0; ///< CLOCK_MONOTONIC when replay began (realTime)
 	uint64_t firstEventUsec_ = 0;
-	std::vector<std::vector<InputEvent>> pending_; ///< per device, partial frames
+	/** Per device: frames are cut exactly as a live device's are (long frames in pieces). */
+	std::vector<FrameAssembler> assemblers_;
 	bool finished_ = false;
 	std::vector<bool> grabbed_; ///< per device: frames are dropped, as a grab would
 };

@@ -256,6 +256,41 @@ TEST(ReplaySource, DeliversFramesInRecordedOrder)
 			      }));
 }
 
+// Replay cuts frames exactly as a live device's FrameAssembler does: a
+// multitouch frame longer than its buffer arrives in pieces, the last one
+// ending in SYN_REPORT.
+TEST(ReplaySource, SplitsOverlongFramesLikeLiveInput)
+{
+	Recording rec;
+	rec.path = "generated";
+	RecordedDevice touch;
+	touch.info.name = "touch";
+	rec.devices = {touch};
+	const size_t n = FrameAssembler::kCapacity + 44;
+	for (size_t i = 0; i < n; i++)
+		rec.events.push_back({0, ev(1000 + i, EV_ABS, ABS_MT_POSITION_X, static_cast<int32_t>(i))});
+	rec.events.push_back({0, ev(5000, EV_SYN, SYN_REPORT, 0)});
+
+	// What the live path's assembler makes of the same events.
+	FrameAssembler live;
+	std::vector<size_t> liveSizes;
+	for (const auto &e : rec.events)
+		live.push(e.event, [&liveSizes](Frame f) { liveSizes.push_back(f.size()); });
+
+	Loop loop;
+	TraceSink sink;
+	ReplayInputSource source(std::move(rec));
+	ASSERT_TRUE(source.start(loop.loop, sink).ok());
+	loop.drain();
+	ASSERT_EQ(liveSizes, (std::vector<size_t>{FrameAssembler::kCapacity, 45}));
+	EXPECT_EQ(sink.trace, (std::vector<std::string>{
+				      "add 1 touch",
+				      "frame 1 @1000 n=" + std::to_string(FrameAssembler::kCapacity),
+				      "frame 1 @" + std::to_string(1000 + FrameAssembler::kCapacity) + " n=45",
+				      "remove 1",
+			      }));
+}
+
 TEST(ReplaySource, RealTimeKeepsThePace)
 {
 	Loop loop;
