@@ -95,10 +95,8 @@ bool mayGrab(const PolicyDevice &device, std::string_view reason, const ForEachP
 	devices([&](const PolicyDevice &peer) {
 		if (other || peer.id == device.id || peer.grabbed || !peer.allowed || peer.info.seat != device.info.seat)
 			return;
-		if (device.info.caps.keyboard && peer.info.caps.keyboard)
-			other = true;
-		else if (!device.info.caps.keyboard && (peer.info.caps.pointer || peer.info.caps.absPointer))
-			other = true;
+		const bool peerPointer = peer.info.caps.pointer || peer.info.caps.absPointer;
+		other = device.info.caps.keyboard ? peer.info.caps.keyboard : peerPointer;
 	});
 	if (other)
 		return true;
@@ -165,7 +163,7 @@ void PolicyDecider::evidence(PolicyDevice &device, const SessionResolver &resolv
 	const SessionContext session = resolve();
 	if (!session.state)
 		return;
-	const std::string &reason = verdict.reason;
+	const std::string reason = verdict.reason;
 	// The grab before anything else: the device's next report is one USB
 	// poll away (1-10 ms).
 	const bool grabDecided = std::any_of(actions.begin(), actions.end(), [](const PolicyAction &a) {
@@ -187,7 +185,7 @@ void PolicyDecider::evidence(PolicyDevice &device, const SessionResolver &resolv
 		}
 	}
 	if (session.state->evidence.addInjection(reason))
-		actions.push_back(verdict);
+		actions.push_back(std::move(verdict));
 	if (settings_.enforce && settings_.lockOnInjected && !session.locked && !session.state->lockRequested) {
 		session.state->lockRequested = true;
 		actions.push_back(makeAction(PolicyAction::Kind::LockSession, reason));
