@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "allow-policy.h"
 #include "sysfs-read.h"
+#include "util-lines.h"
 
 #include <gtest/gtest.h>
 
@@ -431,13 +432,8 @@ TEST(AllowPolicy, ShippedFileParses)
 	auto text = readFileLimited(dir + "/50-default.rules", 1024 * 1024);
 	ASSERT_TRUE(text) << text.error().message;
 	std::string uncommented;
-	size_t pos = 0;
-	while (pos < text->size()) {
-		size_t end = text->find('\n', pos);
-		if (end == std::string::npos)
-			end = text->size();
-		std::string line = text->substr(pos, end - pos);
-		pos = end + 1;
+	for (const TextLine &l : TextLines(*text)) {
+		std::string line(l.text);
 		if (line.rfind("#[", 0) == 0 || line.rfind("#Match", 0) == 0 || line.rfind("#Allow", 0) == 0)
 			line.erase(0, 1);
 		uncommented += line + "\n";

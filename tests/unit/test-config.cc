@@ -2,6 +2,7 @@
 #include "config.h"
 #include "daemon-config.h"
 #include "sysfs-read.h"
+#include "util-lines.h"
 
 #include <gtest/gtest.h>
 
@@ -343,13 +344,8 @@ TEST(Config, ShippedExampleIsTheDefaults)
 	// Uncommenting every "#Key=value" line must give the built-in
 	// defaults too, and must mention every key: the example documents them.
 	std::string uncommented;
-	size_t pos = 0;
-	while (pos < text->size()) {
-		size_t end = text->find('\n', pos);
-		if (end == std::string::npos)
-			end = text->size();
-		std::string line = text->substr(pos, end - pos);
-		pos = end + 1;
+	for (const TextLine &l : TextLines(*text)) {
+		std::string line(l.text);
 		if (line.size() > 1 && line[0] == '#' && std::isupper(static_cast<unsigned char>(line[1])) &&
 		    line.find('=') != std::string::npos)
 			line.erase(0, 1);
