@@ -5,6 +5,7 @@
 // kernel driver without a parent lives in data files (data/provenance/*.rules),
 // like libinput's quirks: adding a VM or a laptop vendor is a data change.
 
+#include "device-bus.h"
 #include "provenance.h"
 #include "util-result.h"
 
@@ -65,8 +66,5 @@ public:
 private:
 	std::vector<ProvenanceRule> rules_;
 };
-
-/** Bus type for a MatchBus value: a BUS_* name ("usb", "i8042", "host", ...) or a hex number "0x19". */
-std::optional<uint16_t> busFromName(std::string_view name);
 
 } // namespace tactus
