@@ -188,22 +188,12 @@ constexpr auto kModeNames = makeNameTable<Mode>({
 });
 static_assert(kModeNames.oneToOne());
 
-// syslog's names, as journalctl -p takes them.
-constexpr auto kLogLevelNames = makeNameTable<LogLevel>({
-	{LogLevel::Error, "err"},
-	{LogLevel::Warning, "warning"},
-	{LogLevel::Notice, "notice"},
-	{LogLevel::Info, "info"},
-	{LogLevel::Debug, "debug"},
-});
-static_assert(kLogLevelNames.oneToOne());
-
 const std::vector<KeySpec> &keyTable()
 {
 	static const std::vector<KeySpec> table = {
 		enumKey<Mode>("Daemon", "Mode", [](Config &c) -> Mode & { return c.daemon.mode; }, kModeNames),
 		enumKey<LogLevel>("Daemon", "LogLevel", [](Config &c) -> LogLevel & { return c.daemon.logLevel; },
-				  kLogLevelNames),
+				  logLevelNames()),
 		numberKey("Verdict", "TrustedAbove", [](Config &c) -> double & { return c.verdict.trustedAbove; }, 0.0, 1.0),
 		numberKey("Verdict", "UntrustedBelow", [](Config &c) -> double & { return c.verdict.untrustedBelow; }, 0.0, 1.0),
 		numberKey("Verdict", "Hysteresis", [](Config &c) -> double & { return c.verdict.hysteresis; }, 0.0, 0.5),
