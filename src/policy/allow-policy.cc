@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "allow-policy.h"
 
-#include "conf-files.h"
-#include "conf-parser.h"
+#include "conf-rules.h"
 #include "provenance-rules.h"
 #include "sysfs-read.h"
 #include "util-strings.h"
@@ -16,14 +15,6 @@
 namespace tactus {
 
 namespace {
-
-/** Glob match that never matches a value with an embedded NUL (fnmatch would see a prefix). */
-bool globMatch(const std::string &pattern, std::string_view value, int flags = 0)
-{
-	if (value.find('\0') != std::string_view::npos)
-		return false;
-	return ::fnmatch(pattern.c_str(), std::string(value).c_str(), flags) == 0;
-}
 
 /** A decimal uid, or a user name looked up now (so a rule does not follow a later renumbering). */
 Result<uid_t> parseUid(std::string_view value)
@@ -59,8 +50,7 @@ Result<uid_t> parseUid(std::string_view value)
 
 bool hasMatchKey(const AllowRule &r)
 {
-	return r.matchName || r.matchVendor || r.matchProduct || r.matchBus || r.matchProvenance || r.matchSeat ||
-	       r.hasCreatorKey();
+	return r.hasIdentityKey() || r.matchProvenance || r.matchSeat || r.hasCreatorKey();
 }
 
 bool creatorMatches(const AllowRule &r, const CreatorProcess &c)
@@ -76,56 +66,68 @@ bool creatorMatches(const AllowRule &r, const CreatorProcess &c)
 	return true;
 }
 
-/** Set one key of @p r from a non-empty @p value; the error is the message without FILE:LINE. */
-Result<void> setKey(AllowRule &r, std::string_view key, std::string_view value)
+Result<void> setCreatorExe(AllowRule &r, std::string_view, std::string_view value)
 {
-	auto fail = [](const std::string &message) -> Result<void> { return makeError(-EINVAL, message); };
-	const std::string k(key);
-	if (key == "MatchName") {
-		r.matchName = std::string(value);
-	} else if (key == "MatchSeat") {
-		r.matchSeat = std::string(value);
-	} else if (key == "MatchCreatorUnit") {
-		r.matchCreatorUnit = std::string(value);
-	} else if (key == "MatchCreatorExe") {
-		// /proc/PID/exe is always absolute; a relative pattern is a
-		// mistake that would silently never match.
-		if (value[0] != '/' && value[0] != '*')
-			return fail("MatchCreatorExe needs an absolute path, not '" + std::string(value) + "'");
-		r.matchCreatorExe = std::string(value);
-	} else if (key == "MatchCreatorUid") {
-		auto uid = parseUid(value);
-		if (!uid)
-			return fail("MatchCreatorUid: " + uid.error().message);
-		r.matchCreatorUid = *uid;
-	} else if (key == "MatchBus") {
-		auto bus = busFromName(value);
-		if (!bus)
-			return fail("unknown bus '" + std::string(value) + "'");
-		r.matchBus = *bus;
-	} else if (key == "MatchVendor" || key == "MatchProduct") {
-		if (value.size() < 3 || value.substr(0, 2) != "0x")
-			return fail(k + " needs a hex value like 0x046d");
-		auto id = parseHex16(value);
-		if (!id)
-			return fail(k + ": " + id.error().message);
-		(key == "MatchVendor" ? r.matchVendor : r.matchProduct) = *id;
-	} else if (key == "MatchProvenance") {
-		auto p = provenanceFromName(value);
-		if (!p)
-			return fail("unknown provenance '" + std::string(value) + "'");
-		r.matchProvenance = *p;
-	} else if (key == "Allow") {
-		if (value == "yes")
-			r.allow = true;
-		else if (value == "no")
-			r.allow = false;
-		else
-			return fail("Allow must be yes or no, not '" + std::string(value) + "'");
-	} else {
-		return fail("unknown key " + k);
-	}
+	// /proc/PID/exe is always absolute; a relative pattern is a mistake
+	// that would silently never match.
+	if (value[0] != '/' && value[0] != '*')
+		return ruleError("MatchCreatorExe needs an absolute path, not '" + std::string(value) + "'");
+	r.matchCreatorExe = std::string(value);
 	return {};
+}
+
+Result<void> setCreatorUid(AllowRule &r, std::string_view, std::string_view value)
+{
+	auto uid = parseUid(value);
+	if (!uid)
+		return ruleError("MatchCreatorUid: " + uid.error().message);
+	r.matchCreatorUid = *uid;
+	return {};
+}
+
+Result<void> setProvenance(AllowRule &r, std::string_view, std::string_view value)
+{
+	auto p = provenanceFromName(value);
+	if (!p)
+		return ruleError("unknown provenance '" + std::string(value) + "'");
+	r.matchProvenance = *p;
+	return {};
+}
+
+Result<void> setAllow(AllowRule &r, std::string_view, std::string_view value)
+{
+	if (value != "yes" && value != "no")
+		return ruleError("Allow must be yes or no, not '" + std::string(value) + "'");
+	r.allow = value == "yes";
+	return {};
+}
+
+Result<void> finishRule(const AllowRule &r, const std::vector<std::string_view> &keys)
+{
+	if (keys.empty())
+		return ruleError("empty section '" + r.name + "'");
+	// A rule without Match keys would decide for every device.
+	if (!hasMatchKey(r))
+		return ruleError("section '" + r.name + "' has no Match key");
+	if (std::find(keys.begin(), keys.end(), "Allow") == keys.end())
+		return ruleError("section '" + r.name + "' has no Allow=");
+	return {};
+}
+
+const RuleFileFormat<AllowRule> &format()
+{
+	static const RuleFileFormat<AllowRule> f{
+		.keys = withIdentityKeys<AllowRule>({
+			{"MatchProvenance", setProvenance},
+			{"MatchSeat", setVerbatim<AllowRule, &AllowRule::matchSeat>},
+			{"MatchCreatorExe", setCreatorExe},
+			{"MatchCreatorUnit", setVerbatim<AllowRule, &AllowRule::matchCreatorUnit>},
+			{"MatchCreatorUid", setCreatorUid},
+			{"Allow", setAllow},
+		}),
+		.finish = finishRule,
+	};
+	return f;
 }
 
 } // namespace
@@ -137,13 +139,7 @@ bool AllowRule::hasCreatorKey() const
 
 bool AllowRule::matches(const DeviceInfo &info) const
 {
-	if (matchName && !globMatch(*matchName, info.name))
-		return false;
-	if (matchVendor && *matchVendor != info.vendor)
-		return false;
-	if (matchProduct && *matchProduct != info.product)
-		return false;
-	if (matchBus && *matchBus != info.bustype)
+	if (!matchesIdentity(info.name, info.bustype, info.vendor, info.product))
 		return false;
 	if (matchProvenance && *matchProvenance != info.provenance)
 		return false;
@@ -173,67 +169,12 @@ std::string AllowRule::describe() const
 
 Result<AllowPolicy> AllowPolicy::parse(std::string_view text, std::string_view fileName)
 {
-	AllowPolicy out;
-	std::optional<AllowRule> current;
-	bool haveAllow = false;
-	bool haveKeys = false;
-
-	const ConfSyntax syntax{.emptyValues = false, .uniqueKeysPerSection = true};
-	ConfHandler handler;
-	handler.sectionStart = [&](std::string_view title, unsigned line) -> Result<void> {
-		current.emplace();
-		current->name = std::string(title);
-		current->fileName = std::string(fileName);
-		current->line = line;
-		haveAllow = false;
-		haveKeys = false;
-		return {};
-	};
-	handler.sectionEnd = [&]() -> Result<void> {
-		const AllowRule &r = *current;
-		if (!haveKeys)
-			return confError(fileName, r.line, "empty section '" + r.name + "'");
-		// A rule without Match keys would decide for every device.
-		if (!hasMatchKey(r))
-			return confError(fileName, r.line, "section '" + r.name + "' has no Match key");
-		if (!haveAllow)
-			return confError(fileName, r.line, "section '" + r.name + "' has no Allow=");
-		out.rules_.push_back(std::move(*current));
-		current.reset();
-		return {};
-	};
-	handler.assignment = [&](const ConfAssignment &a) -> Result<void> {
-		haveKeys = true;
-		auto set = setKey(*current, a.key, a.value);
-		if (!set)
-			return confError(fileName, a.line, set.error().message);
-		if (a.key == "Allow")
-			haveAllow = true;
-		return {};
-	};
-	auto parsed = parseConf(text, fileName, syntax, handler);
-	if (!parsed)
-		return parsed.error();
-	return out;
+	return makeRuleSet<AllowPolicy>(parseRuleFile(text, fileName, format()));
 }
 
 Result<AllowPolicy> AllowPolicy::loadDirs(const std::vector<std::string> &dirs)
 {
-	auto files = listConfFiles(dirs, ".rules");
-	if (!files)
-		return files.error();
-	AllowPolicy out;
-	for (const ConfFile &f : *files) {
-		auto text = readFileLimited(f.path, size_t{1024} * 1024);
-		if (!text)
-			return text.error();
-		auto parsed = parse(*text, f.name);
-		if (!parsed)
-			return parsed.error();
-		for (AllowRule &r : parsed->rules_)
-			out.rules_.push_back(std::move(r));
-	}
-	return out;
+	return makeRuleSet<AllowPolicy>(loadRuleFiles(dirs, format()));
 }
 
 AllowPolicy::Decision AllowPolicy::decide(const DeviceInfo &info) const
