@@ -5,6 +5,7 @@
 // the tokens is tested with each of them.
 #include "conf-files.h"
 #include "conf-parser.h"
+#include "sysfs-fixture.h"
 
 #include <gtest/gtest.h>
 
@@ -63,27 +64,16 @@ std::string parseError(std::string_view text, const ConfSyntax &syntax = {})
 
 using Events = std::vector<std::string>;
 
-/** A scratch directory, removed with everything in it. */
+/** A scratch directory (a SysfsFixture, for its temporary tree), removed with everything in it. */
 class ScratchDir {
 public:
-	ScratchDir()
-	{
-		std::string tmpl = (std::filesystem::temp_directory_path() / "tactus-conf-XXXXXX").string();
-		path_ = ::mkdtemp(tmpl.data());
-	}
-	~ScratchDir() { std::filesystem::remove_all(path_); }
-	ScratchDir(const ScratchDir &) = delete;
-	ScratchDir &operator=(const ScratchDir &) = delete;
+	ScratchDir() : tree_(test::SysfsFixture::create().value()) {}
 
-	std::string path(const std::string &name = "") const { return name.empty() ? path_ : path_ + "/" + name; }
-	void write(const std::string &name, std::string_view text) const
-	{
-		std::filesystem::create_directories(std::filesystem::path(path(name)).parent_path());
-		std::ofstream(path(name), std::ios::binary) << text;
-	}
+	std::string path(const std::string &name) const { return tree_.path(name); }
+	void write(const std::string &name, std::string_view text) const { ASSERT_TRUE(tree_.writeFile(name, text)); }
 
 private:
-	std::string path_;
+	test::SysfsFixture tree_;
 };
 
 std::vector<std::string> names(const std::vector<ConfFile> &files)
