@@ -33,17 +33,17 @@ bool isMask(const std::string &path)
 
 bool isHiddenOrBackupFile(std::string_view name)
 {
-	if (name.empty() || name[0] == '.' || name == "lost+found" || name == "aquota.user" ||
-	    name == "aquota.group" || name.back() == '~')
+	if (name.empty() || name[0] == '.' || name == "lost+found" || name == "aquota.user" || name == "aquota.group" ||
+	    name.back() == '~')
 		return true;
 	size_t dot = name.rfind('.');
 	if (dot == std::string_view::npos)
 		return false;
 	// systemd's list, which it means to keep closed.
 	static constexpr std::array<std::string_view, 18> kBackupExtensions = {
-		"ignore",      "rpmnew",      "rpmsave", "rpmorig", "dpkg-old", "dpkg-new",
-		"dpkg-tmp",    "dpkg-dist",   "dpkg-bak", "dpkg-backup", "dpkg-remove", "ucf-new",
-		"ucf-old",     "ucf-dist",    "swp",     "bak",     "old",      "new",
+		"ignore",   "rpmnew",    "rpmsave",  "rpmorig",     "dpkg-old",    "dpkg-new",
+		"dpkg-tmp", "dpkg-dist", "dpkg-bak", "dpkg-backup", "dpkg-remove", "ucf-new",
+		"ucf-old",  "ucf-dist",  "swp",      "bak",         "old",         "new",
 	};
 	std::string_view ext = name.substr(dot + 1);
 	for (std::string_view b : kBackupExtensions)

@@ -20,8 +20,8 @@ Result<void> parseConf(std::string_view text, std::string_view fileName, const C
 		       const ConfHandler &handler)
 {
 	if (syntax.maxFileBytes && text.size() > *syntax.maxFileBytes)
-		return makeError(-EFBIG,
-				 std::string(fileName) + ": larger than " + std::to_string(*syntax.maxFileBytes) + " bytes");
+		return makeError(-EFBIG, std::string(fileName) + ": larger than " +
+						 std::to_string(*syntax.maxFileBytes) + " bytes");
 	// Editors on other systems write a byte-order mark; systemd skips it too.
 	constexpr std::string_view kBom = "\xef\xbb\xbf";
 	if (text.substr(0, kBom.size()) == kBom)

@@ -15,8 +15,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <utility>
 #include <sys/types.h>
+#include <utility>
 #include <vector>
 
 namespace tactus {

@@ -19,7 +19,7 @@
 
 namespace tactus {
 
-/** fnmatch(3) of @p value against @p pattern, but never for a value with an embedded NUL (fnmatch would see a prefix). */
+/** fnmatch(3) of @p value against @p pattern; never matches a value with a NUL (fnmatch would see a prefix). */
 bool globMatch(const std::string &pattern, std::string_view value, int flags = 0);
 
 /** The reported-identity Match keys of a rule. Unset optionals match anything. */
@@ -50,7 +50,8 @@ std::vector<RuleKey<Rule>> withIdentityKeys(std::initializer_list<RuleKey<Rule>>
 		assert(done);
 		return *done;
 	};
-	std::vector<RuleKey<Rule>> keys{{"MatchName", set}, {"MatchVendor", set}, {"MatchProduct", set}, {"MatchBus", set}};
+	std::vector<RuleKey<Rule>> keys{
+		{"MatchName", set}, {"MatchVendor", set}, {"MatchProduct", set}, {"MatchBus", set}};
 	keys.insert(keys.end(), more);
 	return keys;
 }

@@ -55,7 +55,8 @@ public:
 
 	/** Parse one rules file; errors are "FILE:LINE: message". */
 	static Result<ProvenanceRules> parse(std::string_view text, std::string_view fileName);
-	/** Load every *.rules file of @p dirs in order; a file in a later dir replaces the same-named file of an earlier dir (data dir, then /etc/tactus/provenance). Missing dirs are fine. Files sorted by name. */
+	/** Load every *.rules file of @p dirs in order; a file in a later dir replaces the same-named file of an
+	 * earlier dir (data dir, then /etc/tactus/provenance). Missing dirs are fine. Files sorted by name. */
 	static Result<ProvenanceRules> loadDirs(const std::vector<std::string> &dirs);
 
 	/** Number of rules. */

@@ -39,8 +39,8 @@ struct Recorder {
 			return {};
 		};
 		h.assignment = [this](const ConfAssignment &a) -> Result<void> {
-			events.push_back(std::string(a.key) + "=" + std::string(a.value) + "@" + std::to_string(a.line) +
-					 " in " + std::string(a.section));
+			events.push_back(std::string(a.key) + "=" + std::string(a.value) + "@" +
+					 std::to_string(a.line) + " in " + std::string(a.section));
 			return {};
 		};
 		return h;
@@ -232,8 +232,7 @@ TEST(ConfParser, HandlerErrorsStopTheParse)
 	// An unknown section, refused by the caller, with the caller's message.
 	Recorder r;
 	r.rejectSection = "Nope";
-	EXPECT_EQ(parse("[A]\nK=1\n[Nope]\nL=2\n", {}, r),
-		  (Events{"error: t.conf:3: unknown section [Nope]"}));
+	EXPECT_EQ(parse("[A]\nK=1\n[Nope]\nL=2\n", {}, r), (Events{"error: t.conf:3: unknown section [Nope]"}));
 
 	// The section before is ended before the next one starts; an error at
 	// its end names the line the handler chose and stops there.
@@ -288,14 +287,15 @@ TEST(ConfParser, GarbageNeverCrashes)
 			Recorder r;
 			auto result = parseConf(text, "garbage.conf", syntax, r.handler("garbage.conf"));
 			if (!result) {
-				EXPECT_EQ(result.error().message.rfind("garbage.conf:", 0), 0u) << result.error().message;
+				EXPECT_EQ(result.error().message.rfind("garbage.conf:", 0), 0u)
+					<< result.error().message;
 			}
 		}
 	}
 
 	// The format's own characters, to reach past the byte checks.
-	const char *const pieces[] = {"[", "]", "=", "\n", "\r\n", "#", ";", " ", "\t", "\\", "A", "Key", "value",
-				      "\xef\xbb\xbf", "\xc3\xa9", "\xc3", "[A]\n", "K=v\n"};
+	const char *const pieces[] = {"[",  "]", "=",   "\n",    "\r\n",         "#",        ";",    " ",     "\t",
+				      "\\", "A", "Key", "value", "\xef\xbb\xbf", "\xc3\xa9", "\xc3", "[A]\n", "K=v\n"};
 	std::uniform_int_distribution<size_t> pick(0, std::size(pieces) - 1);
 	int parsed = 0;
 	for (int i = 0; i < 3000; i++) {
@@ -317,11 +317,34 @@ TEST(ConfParser, GarbageNeverCrashes)
 
 TEST(ConfFiles, HiddenAndBackupNames)
 {
-	for (const char *name : {".hidden.rules", ".rules", ".", "..", "a.rules~", "a.rules.rpmnew", "a.rules.rpmsave",
-				 "a.rules.rpmorig", "a.rules.dpkg-old", "a.rules.dpkg-new", "a.rules.dpkg-tmp",
-				 "a.rules.dpkg-dist", "a.rules.dpkg-bak", "a.rules.dpkg-backup", "a.rules.dpkg-remove",
-				 "a.rules.ucf-new", "a.rules.ucf-old", "a.rules.ucf-dist", "a.rules.swp", "a.bak", "a.old",
-				 "a.new", "a.ignore", "lost+found", "aquota.user", "aquota.group", ""})
+	const char *const skipped[] = {".hidden.rules",
+				       ".rules",
+				       ".",
+				       "..",
+				       "a.rules~",
+				       "a.rules.rpmnew",
+				       "a.rules.rpmsave",
+				       "a.rules.rpmorig",
+				       "a.rules.dpkg-old",
+				       "a.rules.dpkg-new",
+				       "a.rules.dpkg-tmp",
+				       "a.rules.dpkg-dist",
+				       "a.rules.dpkg-bak",
+				       "a.rules.dpkg-backup",
+				       "a.rules.dpkg-remove",
+				       "a.rules.ucf-new",
+				       "a.rules.ucf-old",
+				       "a.rules.ucf-dist",
+				       "a.rules.swp",
+				       "a.bak",
+				       "a.old",
+				       "a.new",
+				       "a.ignore",
+				       "lost+found",
+				       "aquota.user",
+				       "aquota.group",
+				       ""};
+	for (const char *name : skipped)
 		EXPECT_TRUE(isHiddenOrBackupFile(name)) << name;
 	for (const char *name : {"50-default.rules", "tactus.conf", "README", "a.rules.d", "new", "bak", "a.swp.rules",
 				 "a~b.rules", "a.dpkg-new.rules"})

@@ -63,7 +63,8 @@ TEST(NameTable, VerdictsRoundTrip)
 
 TEST(NameTable, ProvenanceRoundTrips)
 {
-	for (const char *name : {"unknown", "hardware", "hypervisor", "bluetooth", "uhid", "uinput", "kernel-virtual"}) {
+	for (const char *name :
+	     {"unknown", "hardware", "hypervisor", "bluetooth", "uhid", "uinput", "kernel-virtual"}) {
 		auto p = provenanceFromName(name);
 		ASSERT_TRUE(p) << name;
 		EXPECT_EQ(provenanceName(*p), name);
