@@ -406,3 +406,23 @@ TEST(Config, GarbageNeverCrashes)
 	}
 	RecordProperty("parsed", parsed);
 }
+
+// Issue 9 (one drop-in walker for the three kinds of files): an empty
+// drop-in or one that is a symlink to /dev/null is a mask and is no longer
+// listed by configFiles(). It changed nothing before either (an empty file
+// sets no key), so the configuration read is the same.
+TEST(Config, MaskedDropInsAreNotListed)
+{
+	ScratchDir dir;
+	dir.write("tactus.conf.d/10-mode.conf", "[Daemon]\nMode=enforce\n");
+	dir.write("tactus.conf.d/20-empty.conf", "");
+	ASSERT_EQ(::symlink("/dev/null", (dir.path() + "/tactus.conf.d/30-null.conf").c_str()), 0);
+	dir.write("tactus.conf.d/40-level.conf.dpkg-old", "[Nope]\n");
+	auto files = configFiles(dir.path());
+	ASSERT_TRUE(files) << files.error().message;
+	const std::vector<std::string> want{dir.path() + "/tactus.conf", dir.path() + "/tactus.conf.d/10-mode.conf"};
+	EXPECT_EQ(*files, want);
+	auto c = loadConfig(*files);
+	ASSERT_TRUE(c) << c.error().message;
+	EXPECT_EQ(c->daemon.mode, Mode::Enforce);
+}
