@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: MIT
 #include "daemon-config.h"
 
+#include "conf-files.h"
+#include "conf-parser.h"
 #include "sysfs-read.h"
+#include "util-name-table.h"
 #include "util-strings.h"
 
 #include <algorithm>
@@ -105,36 +108,25 @@ KeySpec integerKey(std::string_view section, std::string_view key, Field<unsigne
 	};
 }
 
-template<typename E>
-KeySpec enumKey(std::string_view section, std::string_view key, Field<E> field,
-		std::vector<std::pair<std::string_view, E>> names)
+template<typename E, size_t N>
+KeySpec enumKey(std::string_view section, std::string_view key, Field<E> field, const NameTable<E, N> &names)
 {
-	std::string choices;
-	for (const auto &[n, e] : names)
-		choices += (choices.empty() ? "" : "|") + std::string(n);
+	std::string choices = names.joinedNames("|");
 	return KeySpec{
 		section,
 		key,
 		[=](Config &c, std::string_view v) -> Result<void> {
-			for (const auto &[n, e] : names) {
-				if (n == v) {
-					field(c) = e;
-					return {};
-				}
-			}
-			return valueError(key, v, "expected " + choices);
+			auto e = names.fromName(v);
+			if (!e)
+				return valueError(key, v, "expected " + choices);
+			field(c) = *e;
+			return {};
 		},
 		[=](Config &c) {
 			Config defaults;
 			field(c) = field(defaults);
 		},
-		[=](Config copy) {
-			E e = field(copy);
-			for (const auto &[n, v] : names)
-				if (v == e)
-					return std::string(n);
-			return std::string("?");
-		},
+		[=](Config copy) { return std::string(names.name(field(copy), "?")); },
 	};
 }
 
@@ -190,17 +182,18 @@ KeySpec actionsKey(std::string_view section, std::string_view key, Field<Actions
 	};
 }
 
+constexpr auto kModeNames = makeNameTable<Mode>({
+	{Mode::Monitor, "monitor"},
+	{Mode::Enforce, "enforce"},
+});
+static_assert(kModeNames.oneToOne());
+
 const std::vector<KeySpec> &keyTable()
 {
 	static const std::vector<KeySpec> table = {
-		enumKey<Mode>("Daemon", "Mode", [](Config &c) -> Mode & { return c.daemon.mode; },
-			      {{"monitor", Mode::Monitor}, {"enforce", Mode::Enforce}}),
+		enumKey<Mode>("Daemon", "Mode", [](Config &c) -> Mode & { return c.daemon.mode; }, kModeNames),
 		enumKey<LogLevel>("Daemon", "LogLevel", [](Config &c) -> LogLevel & { return c.daemon.logLevel; },
-				  {{"err", LogLevel::Error},
-				   {"warning", LogLevel::Warning},
-				   {"notice", LogLevel::Notice},
-				   {"info", LogLevel::Info},
-				   {"debug", LogLevel::Debug}}),
+				  logLevelNames()),
 		numberKey("Verdict", "TrustedAbove", [](Config &c) -> double & { return c.verdict.trustedAbove; }, 0.0, 1.0),
 		numberKey("Verdict", "UntrustedBelow", [](Config &c) -> double & { return c.verdict.untrustedBelow; }, 0.0, 1.0),
 		numberKey("Verdict", "Hysteresis", [](Config &c) -> double & { return c.verdict.hysteresis; }, 0.0, 0.5),
@@ -227,16 +220,11 @@ bool knownSection(std::string_view section)
 	return std::any_of(t.begin(), t.end(), [&](const KeySpec &k) { return k.section == section; });
 }
 
-Error lineError(std::string_view fileName, unsigned line, const std::string &message)
-{
-	return makeError(-EINVAL, std::string(fileName) + ":" + std::to_string(line) + ": " + message);
-}
-
 } // namespace
 
 std::string_view modeName(Mode mode)
 {
-	return mode == Mode::Enforce ? "enforce" : "monitor";
+	return kModeNames.name(mode, "monitor");
 }
 
 std::vector<ConfigKeyName> configKeys()
@@ -249,84 +237,53 @@ std::vector<ConfigKeyName> configKeys()
 
 Result<Config> parseConfig(std::string_view text, std::string_view fileName, Config base)
 {
-	if (text.size() > kMaxFile)
-		return makeError(-EFBIG, std::string(fileName) + ": larger than " + std::to_string(kMaxFile) + " bytes");
-	// Editors on other systems write a byte-order mark; systemd skips it too.
-	constexpr std::string_view kBom = "\xef\xbb\xbf";
-	if (text.substr(0, kBom.size()) == kBom)
-		text.remove_prefix(kBom.size());
-
 	Config out = std::move(base);
-	std::string section; // "" until the first header
+	// A key may be set once per file, even if its section comes twice.
 	std::set<std::pair<std::string, std::string>> seen;
 	// Where this file set a threshold, so a cross-key error points at it.
 	unsigned trustedLine = 0;
 	unsigned untrustedLine = 0;
-	unsigned lineNo = 0;
 
-	size_t pos = 0;
-	while (pos < text.size()) {
-		size_t end = text.find('\n', pos);
-		if (end == std::string_view::npos)
-			end = text.size();
-		std::string_view raw = text.substr(pos, end - pos);
-		pos = end + 1;
-		lineNo++;
-
-		if (auto problem = textLineProblem(raw, kMaxLine))
-			return lineError(fileName, lineNo, *problem);
-
-		std::string_view line = trim(raw);
-		if (line.empty() || line[0] == '#' || line[0] == ';')
-			continue;
-
-		if (line[0] == '[') {
-			if (line.back() != ']')
-				return lineError(fileName, lineNo, "unterminated section header");
-			std::string_view title = trim(line.substr(1, line.size() - 2));
-			if (title.empty())
-				return lineError(fileName, lineNo, "empty section name");
-			if (!knownSection(title))
-				return lineError(fileName, lineNo, "unknown section [" + sanitizeForDisplay(title, 64) + "]");
-			section = std::string(title);
-			continue;
-		}
-
-		size_t eq = line.find('=');
-		if (eq == std::string_view::npos)
-			return lineError(fileName, lineNo, "expected Key=value, missing '='");
-		if (section.empty())
-			return lineError(fileName, lineNo, "key outside of a [section]");
-		std::string_view key = trim(line.substr(0, eq));
-		std::string_view value = trim(line.substr(eq + 1));
-		if (key.empty())
-			return lineError(fileName, lineNo, "empty key");
-		const KeySpec *spec = findKey(section, key);
+	const ConfSyntax syntax{.maxLineBytes = kMaxLine, .maxFileBytes = kMaxFile, .assignmentForm = "Key=value"};
+	ConfHandler handler;
+	handler.sectionStart = [&](std::string_view title, unsigned line) -> Result<void> {
+		if (!knownSection(title))
+			return confError(fileName, line, "unknown section [" + sanitizeForDisplay(title, 64) + "]");
+		return {};
+	};
+	handler.assignment = [&](const ConfAssignment &a) -> Result<void> {
+		const std::string section(a.section);
+		const KeySpec *spec = findKey(a.section, a.key);
 		if (!spec)
-			return lineError(fileName, lineNo,
-					 "unknown key " + sanitizeForDisplay(key, 64) + " in section [" + section + "]");
-		if (!seen.emplace(section, std::string(key)).second)
-			return lineError(fileName, lineNo, "duplicate key " + std::string(key) + " in section [" + section + "]");
+			return confError(fileName, a.line,
+					 "unknown key " + sanitizeForDisplay(a.key, 64) + " in section [" + section + "]");
+		if (!seen.emplace(section, std::string(a.key)).second)
+			return confError(fileName, a.line,
+					 "duplicate key " + std::string(a.key) + " in section [" + section + "]");
 
 		// An empty assignment resets to the default, as in systemd, so a
 		// drop-in can undo what the main file set.
-		if (value.empty()) {
+		if (a.value.empty()) {
 			spec->reset(out);
 		} else {
-			auto set = spec->set(out, value);
+			auto set = spec->set(out, a.value);
 			if (!set)
-				return lineError(fileName, lineNo, sanitizeForDisplay(set.error().message, 256));
+				return confError(fileName, a.line, sanitizeForDisplay(set.error().message, 256));
 		}
-		if (key == "TrustedAbove")
-			trustedLine = lineNo;
-		else if (key == "UntrustedBelow")
-			untrustedLine = lineNo;
-	}
+		if (a.key == "TrustedAbove")
+			trustedLine = a.line;
+		else if (a.key == "UntrustedBelow")
+			untrustedLine = a.line;
+		return {};
+	};
+	auto parsed = parseConf(text, fileName, syntax, handler);
+	if (!parsed)
+		return parsed.error();
 
 	// Checked per file on the merged result: a drop-in may move both
 	// thresholds, and the error should name the file that broke the order.
 	if (out.verdict.untrustedBelow >= out.verdict.trustedAbove)
-		return lineError(fileName, std::max(trustedLine, untrustedLine),
+		return confError(fileName, std::max(trustedLine, untrustedLine),
 				 "UntrustedBelow=" + formatDouble(out.verdict.untrustedBelow) +
 					 " must be below TrustedAbove=" + formatDouble(out.verdict.trustedAbove));
 	return out;
@@ -335,21 +292,11 @@ Result<Config> parseConfig(std::string_view text, std::string_view fileName, Con
 Result<std::vector<std::string>> configFiles(const std::string &dir)
 {
 	std::vector<std::string> files{dir + "/tactus.conf"};
-	const std::string dropIns = dir + "/tactus.conf.d";
-	auto names = listDirectory(dropIns);
-	if (!names) {
-		if (names.error().errnum == -ENOENT || names.error().errnum == -ENOTDIR)
-			return files;
-		return names.error();
-	}
-	constexpr std::string_view kSuffix = ".conf";
-	for (const std::string &n : *names) {
-		// Hidden files are editor backups and half-written copies.
-		if (n.size() <= kSuffix.size() || n[0] == '.' ||
-		    n.compare(n.size() - kSuffix.size(), kSuffix.size(), kSuffix) != 0)
-			continue;
-		files.push_back(dropIns + "/" + n);
-	}
+	auto dropIns = listConfFiles({dir + "/tactus.conf.d"}, ".conf");
+	if (!dropIns)
+		return dropIns.error();
+	for (ConfFile &f : *dropIns)
+		files.push_back(std::move(f.path));
 	return files;
 }
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "log.h"
 
+#include "util-name-table.h"
+
 #include <cstdarg>
 #include <cstdio>
 #include <cstdlib>
@@ -68,22 +70,27 @@ void logSetMaxLevel(LogLevel level)
 	state().maxLevel = level;
 }
 
+const NameTable<LogLevel, 5> &logLevelNames()
+{
+	static constexpr auto kNames = makeNameTable<LogLevel>({
+		{LogLevel::Error, "err"},
+		{LogLevel::Warning, "warning"},
+		{LogLevel::Notice, "notice"},
+		{LogLevel::Info, "info"},
+		{LogLevel::Debug, "debug"},
+	});
+	static_assert(kNames.oneToOne());
+	return kNames;
+}
+
 bool logParseLevel(const std::string &text, LogLevel &level)
 {
-	static const struct {
-		const char *name;
-		LogLevel level;
-	} names[] = {
-		{"err", LogLevel::Error},   {"error", LogLevel::Error}, {"warning", LogLevel::Warning},
-		{"notice", LogLevel::Notice}, {"info", LogLevel::Info},  {"debug", LogLevel::Debug},
-	};
-	for (const auto &n : names) {
-		if (text == n.name) {
-			level = n.level;
-			return true;
-		}
-	}
-	return false;
+	// --log-level also takes "error", which people type for "err".
+	auto parsed = text == "error" ? LogLevel::Error : logLevelNames().fromName(text);
+	if (!parsed)
+		return false;
+	level = *parsed;
+	return true;
 }
 
 void logMessage(LogLevel level, const char *format, ...)

@@ -5,17 +5,24 @@
 // stderr; under systemd, whose journal reads stderr, each line carries a
 // "<N>" priority prefix the journal understands (sd-daemon(3)).
 
+#include <cstddef>
 #include <string>
 
 namespace tactus {
 
 enum class LogLevel { Error = 3, Warning = 4, Notice = 5, Info = 6, Debug = 7 };
 
+template<typename E, size_t N>
+class NameTable;
+
+/** syslog's level names, as journalctl -p takes them: "err", "warning", "notice", "info", "debug". */
+const NameTable<LogLevel, 5> &logLevelNames();
+
 /** Decide the output style: priority prefixes if stderr is the journal. */
 void logInit(const char *programName);
 /** Messages above @p level are dropped. */
 void logSetMaxLevel(LogLevel level);
-/** Parse "err", "warning", "notice", "info", "debug"; false if unknown. */
+/** Parse a logLevelNames() name, or "error" for "err"; false if unknown. */
 bool logParseLevel(const std::string &text, LogLevel &level);
 
 /** Log one line at @p level. */

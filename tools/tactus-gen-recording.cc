@@ -6,10 +6,11 @@
 // fixed-seed PRNG, never real text; the timing is human-like. The output is
 // the bundled demo recording tests/data/recordings/keyboard-mouse.yml.
 //
-// Our own PRNG and distributions (not std::*_distribution, whose output
-// differs between standard libraries) keep the file identical everywhere.
+// SplitMix64 and its own distributions (tools/common/splitmix64.h) keep the
+// file identical everywhere.
 
 #include "recording-writer.h"
+#include "splitmix64.h"
 
 #include <algorithm>
 #include <initializer_list>
@@ -29,38 +30,15 @@ namespace {
 constexpr uint64_t kDefaultSeed = 0x7ac75eedull;
 constexpr uint64_t kDurationUsec = 60'000'000;
 
-class SplitMix64 {
-public:
-	explicit SplitMix64(uint64_t seed) : state_(seed) {}
-
-	uint64_t next()
-	{
-		uint64_t z = (state_ += 0x9e3779b97f4a7c15ull);
-		z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-		z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-		return z ^ (z >> 31);
-	}
-
-	/** Uniform in [0, 1). */
-	double uniform() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
-
-	/** Uniform in [lo, hi). */
-	double uniform(double lo, double hi) { return lo + (hi - lo) * uniform(); }
-
-	/** Uniform integer in [0, n). */
-	uint64_t below(uint64_t n) { return next() % n; }
-
-	/** Standard normal, Box-Muller. */
-	double normal()
-	{
-		const double u1 = 1.0 - uniform(); // (0, 1]
-		const double u2 = uniform();
-		return std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * M_PI * u2);
-	}
-
-private:
-	uint64_t state_;
-};
+// Box-Muller as this generator always drew it: u1 = 1 - uniform(), in (0, 1]
+// without a clamp. SplitMix64::normal() draws u1 differently; keeping this
+// keeps the bundled recording byte-identical.
+double normal(SplitMix64 &rng)
+{
+	const double u1 = 1.0 - rng.uniform();
+	const double u2 = rng.uniform();
+	return boxMuller(u1, u2);
+}
 
 struct KeyDef {
 	uint16_t code;
@@ -182,14 +160,14 @@ struct Generator {
 			}
 			// A key cannot go down again before it came up.
 			t = std::max(t, releasedAt[key.code] + 10'000);
-			const double dwellMs = std::clamp(100.0 + 18.0 * rng.normal(), 60.0, 140.0);
+			const double dwellMs = std::clamp(100.0 + 18.0 * normal(rng), 60.0, 140.0);
 			const uint64_t up = t + static_cast<uint64_t>(dwellMs * 1000.0);
 			actions.push_back({t, key, 1});
 			actions.push_back({up, key, 0});
 			lastUp = std::max(lastUp, up);
 			releasedAt[key.code] = up;
 			// Log-normal flight (press to press), median ~170 ms, clamped to 80..400 ms.
-			const double flightMs = std::clamp(std::exp(std::log(170.0) + 0.35 * rng.normal()), 80.0, 400.0);
+			const double flightMs = std::clamp(std::exp(std::log(170.0) + 0.35 * normal(rng)), 80.0, 400.0);
 			t += static_cast<uint64_t>(flightMs * 1000.0);
 		}
 		std::stable_sort(actions.begin(), actions.end(),

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "key-classes.h"
 
+#include "util-name-table.h"
+
 #include <linux/input-event-codes.h>
 
 #include <array>
@@ -119,15 +121,16 @@ unsigned keyClassIndex(const KeyClass &cls)
 
 std::string_view keyKindName(KeyKind kind)
 {
-	switch (kind) {
-	case KeyKind::Character: return "character";
-	case KeyKind::Modifier: return "modifier";
-	case KeyKind::Space: return "space";
-	case KeyKind::Backspace: return "backspace";
-	case KeyKind::Enter: return "enter";
-	case KeyKind::Other: break;
-	}
-	return "other";
+	static constexpr auto kNames = makeNameTable<KeyKind>({
+		{KeyKind::Other, "other"},
+		{KeyKind::Character, "character"},
+		{KeyKind::Modifier, "modifier"},
+		{KeyKind::Space, "space"},
+		{KeyKind::Backspace, "backspace"},
+		{KeyKind::Enter, "enter"},
+	});
+	static_assert(kNames.oneToOne());
+	return kNames.name(kind, "other");
 }
 
 } // namespace tactus

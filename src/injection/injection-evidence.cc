@@ -1,19 +1,22 @@
 // SPDX-License-Identifier: MIT
 #include "injection-evidence.h"
 
+#include "util-name-table.h"
+
 #include <cstdio>
 
 namespace tactus {
 
 std::string_view injectionReasonName(InjectionReason reason)
 {
-	switch (reason) {
-	case InjectionReason::SuperhumanRate: return "superhuman-rate";
-	case InjectionReason::TooRegular: return "too-regular";
-	case InjectionReason::NewKeyboardBurst: return "new-keyboard-burst";
-	case InjectionReason::RoboticPointer: return "robotic-pointer";
-	}
-	return "unknown";
+	static constexpr auto kNames = makeNameTable<InjectionReason>({
+		{InjectionReason::SuperhumanRate, "superhuman-rate"},
+		{InjectionReason::TooRegular, "too-regular"},
+		{InjectionReason::NewKeyboardBurst, "new-keyboard-burst"},
+		{InjectionReason::RoboticPointer, "robotic-pointer"},
+	});
+	static_assert(kNames.oneToOne());
+	return kNames.name(reason, "unknown");
 }
 
 std::string InjectionEvidence::describe() const

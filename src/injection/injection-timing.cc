@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "injection-timing.h"
 
+#include "util-name-table.h"
+
 #include <algorithm>
 
 namespace tactus {
@@ -21,15 +23,17 @@ std::array<uint32_t, KeystrokeTimingDetector::kRuleCount> KeystrokeTimingDetecto
 
 const char *KeystrokeTimingDetector::ruleName(Rule rule)
 {
-	switch (rule) {
-	case Rule::InstantDwell: return "instant-dwell";
-	case Rule::ShortDwell: return "short-dwell";
-	case Rule::SustainedRollover: return "sustained-rollover";
-	case Rule::FixedRhythm: return "fixed-rhythm";
-	case Rule::FixedCadence: return "fixed-cadence";
-	case Rule::ConstantDwell: return "constant-dwell";
-	}
-	return "unknown";
+	static constexpr auto kNames = makeNameTable<Rule>({
+		{Rule::InstantDwell, "instant-dwell"},
+		{Rule::ShortDwell, "short-dwell"},
+		{Rule::SustainedRollover, "sustained-rollover"},
+		{Rule::FixedRhythm, "fixed-rhythm"},
+		{Rule::FixedCadence, "fixed-cadence"},
+		{Rule::ConstantDwell, "constant-dwell"},
+	});
+	static_assert(kNames.oneToOne() && kNames.size() == kRuleCount);
+	// Every name is a string literal, so its data() is NUL-terminated.
+	return kNames.name(rule, "unknown").data();
 }
 
 InjectionReason KeystrokeTimingDetector::ruleReason(Rule rule)

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "device-monitor.h"
 
+#include "util-name-table.h"
+
 #include <systemd/sd-device.h>
 #include <systemd/sd-event.h>
 
@@ -78,12 +80,13 @@ Result<std::unique_ptr<DeviceMonitor>> DeviceMonitor::create(sd_event *loop, con
 
 std::string_view DeviceMonitor::backendName(Backend backend)
 {
-	switch (backend) {
-	case Backend::Udev: return "udev";
-	case Backend::Inotify: return "inotify";
-	case Backend::Auto: break;
-	}
-	return "auto";
+	static constexpr auto kNames = makeNameTable<Backend>({
+		{Backend::Auto, "auto"},
+		{Backend::Udev, "udev"},
+		{Backend::Inotify, "inotify"},
+	});
+	static_assert(kNames.oneToOne());
+	return kNames.name(backend, "auto");
 }
 
 Result<std::vector<std::string>> DeviceMonitor::enumerate() const

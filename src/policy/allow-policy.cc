@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "allow-policy.h"
 
+#include "conf-rules.h"
 #include "provenance-rules.h"
 #include "sysfs-read.h"
 #include "util-strings.h"
@@ -8,26 +9,12 @@
 #include <algorithm>
 #include <cerrno>
 #include <fnmatch.h>
-#include <map>
 #include <pwd.h>
 #include <utility>
 
 namespace tactus {
 
 namespace {
-
-/** Glob match that never matches a value with an embedded NUL (fnmatch would see a prefix). */
-bool globMatch(const std::string &pattern, std::string_view value, int flags = 0)
-{
-	if (value.find('\0') != std::string_view::npos)
-		return false;
-	return ::fnmatch(pattern.c_str(), std::string(value).c_str(), flags) == 0;
-}
-
-Error lineError(std::string_view fileName, unsigned line, const std::string &message)
-{
-	return makeError(-EINVAL, std::string(fileName) + ":" + std::to_string(line) + ": " + message);
-}
 
 /** A decimal uid, or a user name looked up now (so a rule does not follow a later renumbering). */
 Result<uid_t> parseUid(std::string_view value)
@@ -63,8 +50,7 @@ Result<uid_t> parseUid(std::string_view value)
 
 bool hasMatchKey(const AllowRule &r)
 {
-	return r.matchName || r.matchVendor || r.matchProduct || r.matchBus || r.matchProvenance || r.matchSeat ||
-	       r.hasCreatorKey();
+	return r.hasIdentityKey() || r.matchProvenance || r.matchSeat || r.hasCreatorKey();
 }
 
 bool creatorMatches(const AllowRule &r, const CreatorProcess &c)
@@ -80,6 +66,70 @@ bool creatorMatches(const AllowRule &r, const CreatorProcess &c)
 	return true;
 }
 
+Result<void> setCreatorExe(AllowRule &r, std::string_view, std::string_view value)
+{
+	// /proc/PID/exe is always absolute; a relative pattern is a mistake
+	// that would silently never match.
+	if (value[0] != '/' && value[0] != '*')
+		return ruleError("MatchCreatorExe needs an absolute path, not '" + std::string(value) + "'");
+	r.matchCreatorExe = std::string(value);
+	return {};
+}
+
+Result<void> setCreatorUid(AllowRule &r, std::string_view, std::string_view value)
+{
+	auto uid = parseUid(value);
+	if (!uid)
+		return ruleError("MatchCreatorUid: " + uid.error().message);
+	r.matchCreatorUid = *uid;
+	return {};
+}
+
+Result<void> setProvenance(AllowRule &r, std::string_view, std::string_view value)
+{
+	auto p = provenanceFromName(value);
+	if (!p)
+		return ruleError("unknown provenance '" + std::string(value) + "'");
+	r.matchProvenance = *p;
+	return {};
+}
+
+Result<void> setAllow(AllowRule &r, std::string_view, std::string_view value)
+{
+	if (value != "yes" && value != "no")
+		return ruleError("Allow must be yes or no, not '" + std::string(value) + "'");
+	r.allow = value == "yes";
+	return {};
+}
+
+Result<void> finishRule(const AllowRule &r, const std::vector<std::string_view> &keys)
+{
+	if (keys.empty())
+		return ruleError("empty section '" + r.name + "'");
+	// A rule without Match keys would decide for every device.
+	if (!hasMatchKey(r))
+		return ruleError("section '" + r.name + "' has no Match key");
+	if (std::find(keys.begin(), keys.end(), "Allow") == keys.end())
+		return ruleError("section '" + r.name + "' has no Allow=");
+	return {};
+}
+
+const RuleFileFormat<AllowRule> &format()
+{
+	static const RuleFileFormat<AllowRule> f{
+		.keys = withIdentityKeys<AllowRule>({
+			{"MatchProvenance", setProvenance},
+			{"MatchSeat", setVerbatim<AllowRule, &AllowRule::matchSeat>},
+			{"MatchCreatorExe", setCreatorExe},
+			{"MatchCreatorUnit", setVerbatim<AllowRule, &AllowRule::matchCreatorUnit>},
+			{"MatchCreatorUid", setCreatorUid},
+			{"Allow", setAllow},
+		}),
+		.finish = finishRule,
+	};
+	return f;
+}
+
 } // namespace
 
 bool AllowRule::hasCreatorKey() const
@@ -89,13 +139,7 @@ bool AllowRule::hasCreatorKey() const
 
 bool AllowRule::matches(const DeviceInfo &info) const
 {
-	if (matchName && !globMatch(*matchName, info.name))
-		return false;
-	if (matchVendor && *matchVendor != info.vendor)
-		return false;
-	if (matchProduct && *matchProduct != info.product)
-		return false;
-	if (matchBus && *matchBus != info.bustype)
+	if (!matchesIdentity(info.name, info.bustype, info.vendor, info.product))
 		return false;
 	if (matchProvenance && *matchProvenance != info.provenance)
 		return false;
@@ -125,171 +169,12 @@ std::string AllowRule::describe() const
 
 Result<AllowPolicy> AllowPolicy::parse(std::string_view text, std::string_view fileName)
 {
-	// Longer lines are not hand-written rules; refuse rather than guess.
-	constexpr size_t kMaxLine = 4096;
-
-	AllowPolicy out;
-	std::optional<AllowRule> current;
-	bool haveAllow = false;
-	std::vector<std::string> seenKeys;
-	unsigned lineNo = 0;
-
-	auto closeSection = [&]() -> Result<void> {
-		if (!current)
-			return {};
-		const AllowRule &r = *current;
-		if (seenKeys.empty())
-			return lineError(fileName, r.line, "empty section '" + r.name + "'");
-		// A rule without Match keys would decide for every device.
-		if (!hasMatchKey(r))
-			return lineError(fileName, r.line, "section '" + r.name + "' has no Match key");
-		if (!haveAllow)
-			return lineError(fileName, r.line, "section '" + r.name + "' has no Allow=");
-		out.rules_.push_back(std::move(*current));
-		current.reset();
-		return {};
-	};
-
-	size_t pos = 0;
-	while (pos < text.size()) {
-		size_t end = text.find('\n', pos);
-		if (end == std::string_view::npos)
-			end = text.size();
-		std::string_view raw = text.substr(pos, end - pos);
-		pos = end + 1;
-		lineNo++;
-
-		if (auto problem = textLineProblem(raw, kMaxLine))
-			return lineError(fileName, lineNo, *problem);
-
-		std::string_view line = trim(raw);
-		if (line.empty() || line[0] == '#')
-			continue;
-
-		if (line[0] == '[') {
-			if (line.back() != ']')
-				return lineError(fileName, lineNo, "unterminated section header");
-			std::string_view title = trim(line.substr(1, line.size() - 2));
-			if (title.empty())
-				return lineError(fileName, lineNo, "empty section name");
-			auto closed = closeSection();
-			if (!closed)
-				return closed.error();
-			current.emplace();
-			current->name = std::string(title);
-			current->fileName = std::string(fileName);
-			current->line = lineNo;
-			haveAllow = false;
-			seenKeys.clear();
-			continue;
-		}
-
-		size_t eq = line.find('=');
-		if (eq == std::string_view::npos)
-			return lineError(fileName, lineNo, "expected KEY=VALUE, missing '='");
-		if (!current)
-			return lineError(fileName, lineNo, "key outside of a [section]");
-		std::string key(trim(line.substr(0, eq)));
-		std::string_view value = trim(line.substr(eq + 1));
-		if (key.empty())
-			return lineError(fileName, lineNo, "empty key");
-		if (value.empty())
-			return lineError(fileName, lineNo, "empty value for " + key);
-		if (std::find(seenKeys.begin(), seenKeys.end(), key) != seenKeys.end())
-			return lineError(fileName, lineNo,
-					 "duplicate key " + key + " in section '" + current->name + "'");
-		seenKeys.push_back(key);
-
-		AllowRule &r = *current;
-		if (key == "MatchName") {
-			r.matchName = std::string(value);
-		} else if (key == "MatchSeat") {
-			r.matchSeat = std::string(value);
-		} else if (key == "MatchCreatorUnit") {
-			r.matchCreatorUnit = std::string(value);
-		} else if (key == "MatchCreatorExe") {
-			// /proc/PID/exe is always absolute; a relative pattern is a
-			// mistake that would silently never match.
-			if (value[0] != '/' && value[0] != '*')
-				return lineError(fileName, lineNo,
-						 "MatchCreatorExe needs an absolute path, not '" + std::string(value) +
-							 "'");
-			r.matchCreatorExe = std::string(value);
-		} else if (key == "MatchCreatorUid") {
-			auto uid = parseUid(value);
-			if (!uid)
-				return lineError(fileName, lineNo, "MatchCreatorUid: " + uid.error().message);
-			r.matchCreatorUid = *uid;
-		} else if (key == "MatchBus") {
-			auto bus = busFromName(value);
-			if (!bus)
-				return lineError(fileName, lineNo, "unknown bus '" + std::string(value) + "'");
-			r.matchBus = *bus;
-		} else if (key == "MatchVendor" || key == "MatchProduct") {
-			if (value.size() < 3 || value.substr(0, 2) != "0x")
-				return lineError(fileName, lineNo, key + " needs a hex value like 0x046d");
-			auto id = parseHex16(value);
-			if (!id)
-				return lineError(fileName, lineNo, key + ": " + id.error().message);
-			(key == "MatchVendor" ? r.matchVendor : r.matchProduct) = *id;
-		} else if (key == "MatchProvenance") {
-			auto p = provenanceFromName(value);
-			if (!p)
-				return lineError(fileName, lineNo, "unknown provenance '" + std::string(value) + "'");
-			r.matchProvenance = *p;
-		} else if (key == "Allow") {
-			if (value == "yes")
-				r.allow = true;
-			else if (value == "no")
-				r.allow = false;
-			else
-				return lineError(fileName, lineNo,
-						 "Allow must be yes or no, not '" + std::string(value) + "'");
-			haveAllow = true;
-		} else {
-			return lineError(fileName, lineNo, "unknown key " + key);
-		}
-	}
-	auto closed = closeSection();
-	if (!closed)
-		return closed.error();
-	return out;
+	return makeRuleSet<AllowPolicy>(parseRuleFile(text, fileName, format()));
 }
 
 Result<AllowPolicy> AllowPolicy::loadDirs(const std::vector<std::string> &dirs)
 {
-	// Name -> full path; a later directory overrides an earlier one, the
-	// way /etc overrides /usr/share in systemd and libinput.
-	std::map<std::string, std::string> files;
-	for (const std::string &dir : dirs) {
-		auto names = listDirectory(dir);
-		if (!names) {
-			if (names.error().errnum == -ENOENT || names.error().errnum == -ENOTDIR)
-				continue;
-			return names.error();
-		}
-		for (const std::string &n : *names) {
-			constexpr std::string_view kSuffix = ".rules";
-			// Hidden files are editors' and package managers' leftovers.
-			if (n.size() <= kSuffix.size() || n[0] == '.' ||
-			    n.compare(n.size() - kSuffix.size(), kSuffix.size(), kSuffix) != 0)
-				continue;
-			files[n] = dir + "/" + n;
-		}
-	}
-
-	AllowPolicy out;
-	for (const auto &[name, path] : files) {
-		auto text = readFileLimited(path, size_t{1024} * 1024);
-		if (!text)
-			return text.error();
-		auto parsed = parse(*text, name);
-		if (!parsed)
-			return parsed.error();
-		for (AllowRule &r : parsed->rules_)
-			out.rules_.push_back(std::move(r));
-	}
-	return out;
+	return makeRuleSet<AllowPolicy>(loadRuleFiles(dirs, format()));
 }
 
 AllowPolicy::Decision AllowPolicy::decide(const DeviceInfo &info) const

@@ -8,6 +8,7 @@
 // keystroke-injection stick by vendor:product).
 
 #include "device-info.h"
+#include "device-match.h"
 #include "util-result.h"
 
 #include <cstdint>
@@ -15,19 +16,16 @@
 #include <string>
 #include <string_view>
 #include <sys/types.h>
+#include <utility>
 #include <vector>
 
 namespace tactus {
 
 /** One [section] of an allow-list file. Unset optionals match anything. */
-struct AllowRule {
+struct AllowRule : IdentityMatch {
 	std::string name;     ///< the section title
 	std::string fileName; ///< basename of the file it came from
 	unsigned line = 0;    ///< line of the section header
-	std::optional<std::string> matchName;
-	std::optional<uint16_t> matchVendor;
-	std::optional<uint16_t> matchProduct;
-	std::optional<uint16_t> matchBus;
 	std::optional<Provenance> matchProvenance;
 	std::optional<std::string> matchSeat;
 	std::optional<std::string> matchCreatorExe; ///< glob, '*' does not cross '/'
@@ -62,6 +60,10 @@ public:
 		bool allow = false;   ///< the matching rule's Allow=, false if none matched
 		std::string rule;     ///< "name (file:line)" of the matching rule, "" if none
 	};
+
+	AllowPolicy() = default;
+	/** A policy of @p rules, in this order. */
+	explicit AllowPolicy(std::vector<AllowRule> rules) : rules_(std::move(rules)) {}
 
 	/** Parse one allow-list file; errors are "FILE:LINE: message". */
 	static Result<AllowPolicy> parse(std::string_view text, std::string_view fileName);

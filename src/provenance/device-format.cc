@@ -18,25 +18,6 @@ std::string hex4(uint16_t v)
 
 } // namespace
 
-std::string busName(uint16_t bustype)
-{
-	switch (bustype) {
-	case BUS_PCI: return "pci";
-	case BUS_USB: return "usb";
-	case BUS_HIL: return "hil";
-	case BUS_BLUETOOTH: return "bluetooth";
-	case BUS_VIRTUAL: return "virtual";
-	case BUS_ISA: return "isa";
-	case BUS_I8042: return "i8042";
-	case BUS_RS232: return "rs232";
-	case BUS_HOST: return "host";
-	case BUS_I2C: return "i2c";
-	case BUS_SPI: return "spi";
-	default: break;
-	}
-	return "0x" + hex4(bustype);
-}
-
 std::string formatCreators(const DeviceInfo &info)
 {
 	if (info.creators.empty())

@@ -1,15 +1,13 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "device-bus.h"
 #include "device-info.h"
 
 #include <string>
 #include <string_view>
 
 namespace tactus {
-
-/** Reported bus type as a short name ("usb", "i8042", "0x00ab" if unknown). Untrusted: for display only. */
-std::string busName(uint16_t bustype);
 
 /**
  * One line about a device for logs and tables; the name is sanitised

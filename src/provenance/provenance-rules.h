@@ -5,6 +5,8 @@
 // kernel driver without a parent lives in data files (data/provenance/*.rules),
 // like libinput's quirks: adding a VM or a laptop vendor is a data change.
 
+#include "device-bus.h"
+#include "device-match.h"
 #include "provenance.h"
 #include "util-result.h"
 
@@ -12,6 +14,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace tactus {
@@ -28,15 +31,11 @@ struct RuleSubject {
 };
 
 /** One [section] of a rules file. Unset optionals match anything. */
-struct ProvenanceRule {
+struct ProvenanceRule : IdentityMatch {
 	std::string name;     ///< the section title
 	std::string fileName; ///< basename of the file it came from
 	unsigned line = 0;    ///< line of the section header
-	std::optional<std::string> matchName;
 	std::optional<std::string> matchPhys;
-	std::optional<uint16_t> matchBus;
-	std::optional<uint16_t> matchVendor;
-	std::optional<uint16_t> matchProduct;
 	std::optional<std::string> matchParentSubsystem;
 	std::optional<std::string> matchDmi;
 	Provenance provenance = Provenance::Unknown; ///< Hypervisor or KernelVirtual
@@ -50,9 +49,14 @@ struct ProvenanceRule {
 /** An ordered list of rules from one or more files. */
 class ProvenanceRules {
 public:
+	ProvenanceRules() = default;
+	/** A list of @p rules, in this order. */
+	explicit ProvenanceRules(std::vector<ProvenanceRule> rules) : rules_(std::move(rules)) {}
+
 	/** Parse one rules file; errors are "FILE:LINE: message". */
 	static Result<ProvenanceRules> parse(std::string_view text, std::string_view fileName);
-	/** Load every *.rules file of @p dirs in order; a file in a later dir replaces the same-named file of an earlier dir (data dir, then /etc/tactus/provenance). Missing dirs are fine. Files sorted by name. */
+	/** Load every *.rules file of @p dirs in order; a file in a later dir replaces the same-named file of an
+	 * earlier dir (data dir, then /etc/tactus/provenance). Missing dirs are fine. Files sorted by name. */
 	static Result<ProvenanceRules> loadDirs(const std::vector<std::string> &dirs);
 
 	/** Number of rules. */
@@ -65,8 +69,5 @@ public:
 private:
 	std::vector<ProvenanceRule> rules_;
 };
-
-/** Bus type for a MatchBus value: a BUS_* name ("usb", "i8042", "host", ...) or a hex number "0x19". */
-std::optional<uint16_t> busFromName(std::string_view name);
 
 } // namespace tactus

@@ -1,14 +1,13 @@
 // SPDX-License-Identifier: MIT
 #include "provenance.h"
 
-#include <array>
-#include <utility>
+#include "util-name-table.h"
 
 namespace tactus {
 
 namespace {
 
-constexpr std::array<std::pair<Provenance, std::string_view>, 7> kNames = {{
+constexpr auto kProvenanceNames = makeNameTable<Provenance>({
 	{Provenance::Unknown, "unknown"},
 	{Provenance::Hardware, "hardware"},
 	{Provenance::Hypervisor, "hypervisor"},
@@ -16,24 +15,19 @@ constexpr std::array<std::pair<Provenance, std::string_view>, 7> kNames = {{
 	{Provenance::Uhid, "uhid"},
 	{Provenance::Uinput, "uinput"},
 	{Provenance::KernelVirtual, "kernel-virtual"},
-}};
+});
+static_assert(kProvenanceNames.oneToOne());
 
 } // namespace
 
 std::string_view provenanceName(Provenance p)
 {
-	for (const auto &[value, name] : kNames)
-		if (value == p)
-			return name;
-	return "unknown";
+	return kProvenanceNames.name(p, "unknown");
 }
 
 std::optional<Provenance> provenanceFromName(std::string_view name)
 {
-	for (const auto &[value, n] : kNames)
-		if (n == name)
-			return value;
-	return std::nullopt;
+	return kProvenanceNames.fromName(name);
 }
 
 } // namespace tactus

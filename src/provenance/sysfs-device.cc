@@ -3,6 +3,7 @@
 
 #include "sysfs-read.h"
 #include "uinput-creators.h"
+#include "util-lines.h"
 
 #include <cerrno>
 #include <climits>
@@ -74,13 +75,8 @@ std::string readOptional(const std::string &path)
 std::map<std::string, std::string> parseUdevDatabase(std::string_view text)
 {
 	std::map<std::string, std::string> props;
-	size_t pos = 0;
-	while (pos < text.size()) {
-		size_t end = text.find('\n', pos);
-		if (end == std::string_view::npos)
-			end = text.size();
-		std::string_view line = text.substr(pos, end - pos);
-		pos = end + 1;
+	for (const TextLine &l : TextLines(text)) {
+		std::string_view line = l.text;
 		if (line.substr(0, 2) != "E:")
 			continue;
 		line.remove_prefix(2);

@@ -2,6 +2,7 @@
 #include "uinput-creators.h"
 
 #include "sysfs-read.h"
+#include "util-lines.h"
 #include "util-strings.h"
 
 #include <algorithm>
@@ -65,13 +66,8 @@ bool holdsUinput(const std::string &procRoot, const std::string &pidDir)
 std::string unitFromCgroup(std::string_view text)
 {
 	std::string v1;
-	size_t pos = 0;
-	while (pos < text.size()) {
-		size_t end = text.find('\n', pos);
-		if (end == std::string_view::npos)
-			end = text.size();
-		std::string_view line = text.substr(pos, end - pos);
-		pos = end + 1;
+	for (const TextLine &l : TextLines(text)) {
+		std::string_view line = l.text;
 		if (line.substr(0, 3) == "0::")
 			return unitFromCgroupPath(line.substr(3));
 		// cgroup v1 / hybrid: systemd keeps its own named hierarchy.
@@ -84,13 +80,8 @@ std::string unitFromCgroup(std::string_view text)
 
 std::optional<uid_t> realUidFromStatus(std::string_view text)
 {
-	size_t pos = 0;
-	while (pos < text.size()) {
-		size_t end = text.find('\n', pos);
-		if (end == std::string_view::npos)
-			end = text.size();
-		std::string_view line = text.substr(pos, end - pos);
-		pos = end + 1;
+	for (const TextLine &l : TextLines(text)) {
+		std::string_view line = l.text;
 		if (line.substr(0, 4) != "Uid:")
 			continue;
 		std::string_view rest = trim(line.substr(4));

@@ -6,6 +6,7 @@
 
 #include "recording.h"
 #include "recording-internal.h"
+#include "util-lines.h"
 #include "util-strings.h"
 
 #include <array>
@@ -90,17 +91,12 @@ Result<Recording> EvemuParser::run()
 	if (trim(text_).empty())
 		return parseError(name_, 1, "empty file");
 
-	size_t pos = 0;
-	for (line_ = 1; pos < text_.size(); line_++) {
-		const size_t nl = text_.find('\n', pos);
-		std::string_view l = text_.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
-		pos = nl == std::string_view::npos ? text_.size() : nl + 1;
-		if (!l.empty() && l.back() == '\r')
-			l.remove_suffix(1);
-		if (!parseLine(l))
+	// Errors after the loop point at the last line.
+	for (const TextLine &l : TextLines(text_)) {
+		line_ = l.number;
+		if (!parseLine(l.withoutCr()))
 			return *error_;
 	}
-	line_ = line_ > 1 ? line_ - 1 : 1;
 	if (!haveName_)
 		return parseError(name_, line_, "not an evemu recording: missing 'N:' device name line");
 	if (!haveId_)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "recording.h"
 #include "recording-internal.h"
+#include "util-lines.h"
 #include "util-strings.h"
 
 #include <algorithm>
@@ -155,24 +156,20 @@ enum class Detected { Evemu, Libinput, Unknown };
 
 Detected detectFormat(std::string_view text, size_t &firstContentLine)
 {
-	size_t line = 1;
 	firstContentLine = 1;
 	bool sawContent = false;
-	size_t pos = 0;
-	// Only the head of the file is needed; bound the scan so it stays cheap.
-	for (unsigned scanned = 0; pos < text.size() && scanned < 10000; scanned++, line++) {
-		const size_t nl = text.find('\n', pos);
-		std::string_view l = text.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
-		pos = nl == std::string_view::npos ? text.size() : nl + 1;
-		if (!l.empty() && l.back() == '\r')
-			l.remove_suffix(1);
+	for (const TextLine &line : TextLines(text)) {
+		// Only the head of the file is needed; bound the scan so it stays cheap.
+		if (line.number > 10000)
+			break;
+		const std::string_view l = line.withoutCr();
 		if (startsWith(l, "# EVEMU"))
 			return Detected::Evemu;
 		if (l.empty() || l.front() == '#' || l == "---")
 			continue;
 		if (!sawContent) {
 			sawContent = true;
-			firstContentLine = line;
+			firstContentLine = line.number;
 			if (startsWith(l, "N:") || startsWith(l, "I:"))
 				return Detected::Evemu;
 		}

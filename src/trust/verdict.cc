@@ -1,38 +1,34 @@
 // SPDX-License-Identifier: MIT
 #include "verdict.h"
 
+#include "util-name-table.h"
+
 #include <algorithm>
-#include <array>
 #include <utility>
 
 namespace tactus {
 
 namespace {
 
-constexpr std::array<std::pair<Verdict, std::string_view>, 5> kNames = {{
+constexpr auto kVerdictNames = makeNameTable<Verdict>({
 	{Verdict::Learning, "learning"},
 	{Verdict::Trusted, "trusted"},
 	{Verdict::Uncertain, "uncertain"},
 	{Verdict::Untrusted, "untrusted"},
 	{Verdict::Injected, "injected"},
-}};
+});
+static_assert(kVerdictNames.oneToOne());
 
 } // namespace
 
 std::string_view verdictName(Verdict v)
 {
-	for (const auto &[value, name] : kNames)
-		if (value == v)
-			return name;
-	return "learning";
+	return kVerdictNames.name(v, "learning");
 }
 
 std::optional<Verdict> verdictFromName(std::string_view name)
 {
-	for (const auto &[value, n] : kNames)
-		if (n == name)
-			return value;
-	return std::nullopt;
+	return kVerdictNames.fromName(name);
 }
 
 bool SessionEvidence::addInjection(std::string_view reason)

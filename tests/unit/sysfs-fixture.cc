@@ -3,6 +3,7 @@
 
 #include "config.h"
 #include "sysfs-read.h"
+#include "util-lines.h"
 
 #include <array>
 #include <cerrno>
@@ -161,15 +162,9 @@ struct Record {
 Result<std::vector<Record>> parseRecords(std::string_view text)
 {
 	std::vector<Record> records;
-	unsigned lineNo = 0;
-	size_t pos = 0;
-	while (pos < text.size()) {
-		size_t end = text.find('\n', pos);
-		if (end == std::string_view::npos)
-			end = text.size();
-		std::string_view line = text.substr(pos, end - pos);
-		pos = end + 1;
-		lineNo++;
+	for (const TextLine &l : TextLines(text)) {
+		const std::string_view line = l.text;
+		const unsigned lineNo = l.number;
 		if (line.empty() || line[0] == '#')
 			continue;
 		if (line.size() < 3 || line[1] != ':' || line[2] != ' ')

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "allow-policy.h"
 #include "sysfs-read.h"
+#include "util-lines.h"
 
 #include <gtest/gtest.h>
 
@@ -431,13 +432,8 @@ TEST(AllowPolicy, ShippedFileParses)
 	auto text = readFileLimited(dir + "/50-default.rules", 1024 * 1024);
 	ASSERT_TRUE(text) << text.error().message;
 	std::string uncommented;
-	size_t pos = 0;
-	while (pos < text->size()) {
-		size_t end = text->find('\n', pos);
-		if (end == std::string::npos)
-			end = text->size();
-		std::string line = text->substr(pos, end - pos);
-		pos = end + 1;
+	for (const TextLine &l : TextLines(*text)) {
+		std::string line(l.text);
 		if (line.rfind("#[", 0) == 0 || line.rfind("#Match", 0) == 0 || line.rfind("#Allow", 0) == 0)
 			line.erase(0, 1);
 		uncommented += line + "\n";
@@ -454,4 +450,46 @@ TEST(AllowPolicy, ShippedFileParses)
 	EXPECT_FALSE(examples->decide(impostor).matched);
 	EXPECT_FALSE(examples->decide(digispark()).allow);
 	EXPECT_TRUE(examples->decide(digispark()).matched);
+}
+
+// Behaviour change, issue 9 (one parser for the three INI-style files):
+// allow-list files take ';' comments and a leading byte-order mark, as
+// tactus.conf always did. Before, both were "expected KEY=VALUE, missing '='"
+// and ";Allow=no" was "unknown key ;Allow".
+TEST(AllowPolicy, SemicolonCommentsAndByteOrderMark)
+{
+	AllowPolicy p = parseOk("; local rules\n[keyd]\nMatchCreatorUnit=keyd.service\n  ; Allow=no\n;Allow=no\nAllow=yes\n");
+	ASSERT_EQ(p.size(), 1u);
+	EXPECT_TRUE(p.rules()[0].allow);
+	EXPECT_EQ(p.rules()[0].describe(), "keyd (t.rules:2)");
+
+	AllowPolicy bom = parseOk("\xef\xbb\xbf# written on Windows\r\n[keyd]\r\nMatchCreatorUnit=keyd.service\r\nAllow=yes\r\n");
+	ASSERT_EQ(bom.size(), 1u);
+	EXPECT_EQ(bom.rules()[0].describe(), "keyd (t.rules:2)");
+	EXPECT_EQ(bom.rules()[0].matchCreatorUnit, "keyd.service");
+
+	// Only at the start of a line: in a value, ';' and '#' are data.
+	AllowPolicy value = parseOk("[odd name]\nMatchName=a;b # c\nAllow=no\n");
+	EXPECT_EQ(value.rules()[0].matchName, "a;b # c");
+}
+
+// Backup files of package managers and editors are not rules, and a
+// /dev/null symlink masks a packaged file like an empty file does.
+TEST(AllowPolicy, LoadDirsSkipsBackupsAndDevNullMasks)
+{
+	std::string data = makeTempDir();
+	std::string etc = makeTempDir();
+	writeFile(data + "/50-default.rules", "[packaged]\nMatchCreatorUnit=keyd.service\nAllow=yes\n");
+	writeFile(data + "/60-vendor.rules", "[vendor]\nMatchProvenance=uinput\nAllow=no\n");
+	writeFile(etc + "/50-default.rules.dpkg-old", "garbage\n");
+	writeFile(etc + "/50-default.rules~", "garbage\n");
+	ASSERT_EQ(::symlink("/dev/null", (etc + "/60-vendor.rules").c_str()), 0);
+
+	auto p = AllowPolicy::loadDirs({data, etc});
+	ASSERT_TRUE(p) << p.error().message;
+	ASSERT_EQ(p->size(), 1u);
+	EXPECT_EQ(p->rules()[0].describe(), "packaged (50-default.rules:1)");
+
+	std::filesystem::remove_all(data);
+	std::filesystem::remove_all(etc);
 }

@@ -2,6 +2,7 @@
 #include "config.h"
 #include "daemon-config.h"
 #include "sysfs-read.h"
+#include "util-lines.h"
 
 #include <gtest/gtest.h>
 
@@ -343,13 +344,8 @@ TEST(Config, ShippedExampleIsTheDefaults)
 	// Uncommenting every "#Key=value" line must give the built-in
 	// defaults too, and must mention every key: the example documents them.
 	std::string uncommented;
-	size_t pos = 0;
-	while (pos < text->size()) {
-		size_t end = text->find('\n', pos);
-		if (end == std::string::npos)
-			end = text->size();
-		std::string line = text->substr(pos, end - pos);
-		pos = end + 1;
+	for (const TextLine &l : TextLines(*text)) {
+		std::string line(l.text);
 		if (line.size() > 1 && line[0] == '#' && std::isupper(static_cast<unsigned char>(line[1])) &&
 		    line.find('=') != std::string::npos)
 			line.erase(0, 1);
@@ -409,4 +405,24 @@ TEST(Config, GarbageNeverCrashes)
 		}
 	}
 	RecordProperty("parsed", parsed);
+}
+
+// Issue 9 (one drop-in walker for the three kinds of files): an empty
+// drop-in or one that is a symlink to /dev/null is a mask and is no longer
+// listed by configFiles(). It changed nothing before either (an empty file
+// sets no key), so the configuration read is the same.
+TEST(Config, MaskedDropInsAreNotListed)
+{
+	ScratchDir dir;
+	dir.write("tactus.conf.d/10-mode.conf", "[Daemon]\nMode=enforce\n");
+	dir.write("tactus.conf.d/20-empty.conf", "");
+	ASSERT_EQ(::symlink("/dev/null", (dir.path() + "/tactus.conf.d/30-null.conf").c_str()), 0);
+	dir.write("tactus.conf.d/40-level.conf.dpkg-old", "[Nope]\n");
+	auto files = configFiles(dir.path());
+	ASSERT_TRUE(files) << files.error().message;
+	const std::vector<std::string> want{dir.path() + "/tactus.conf", dir.path() + "/tactus.conf.d/10-mode.conf"};
+	EXPECT_EQ(*files, want);
+	auto c = loadConfig(*files);
+	ASSERT_TRUE(c) << c.error().message;
+	EXPECT_EQ(c->daemon.mode, Mode::Enforce);
 }

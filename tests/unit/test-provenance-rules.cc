@@ -8,6 +8,7 @@
 #include <linux/input.h>
 
 #include <random>
+#include <unistd.h>
 
 using namespace tactus;
 
@@ -285,4 +286,43 @@ TEST(SysfsBitmask, GarbageIsAnError)
 	for (int i = 0; i < 1000; i++)
 		many += "ffffffffffffffff ";
 	EXPECT_FALSE(parseSysfsBitmask(many, 64));
+}
+
+// Behaviour change, issue 9 (one parser for the three INI-style files):
+// provenance rules take ';' comments and a leading byte-order mark, as
+// tactus.conf always did; before, both were "expected KEY=VALUE, missing '='".
+TEST(ProvenanceRules, SemicolonCommentsAndByteOrderMark)
+{
+	auto rules = ProvenanceRules::parse("\xef\xbb\xbf; local\n[vm]\n;MatchName=no\nMatchName=A\nProvenance=hypervisor\n",
+					    "t.rules");
+	ASSERT_TRUE(rules) << rules.error().message;
+	ASSERT_EQ(rules->size(), 1u);
+	EXPECT_EQ(rules->rules()[0].matchName, "A");
+	EXPECT_EQ(rules->rules()[0].origin(), "t.rules:2");
+}
+
+// Behaviour change, issue 9: hidden files in a provenance rules directory
+// (an editor's ".10-vm.rules.swp" aside, a half-written ".10-vm.rules") are
+// skipped, as in the allow-list and tactus.conf.d; before, a hidden file
+// ending in .rules was loaded.
+TEST(ProvenanceRules, HiddenFilesAreSkipped)
+{
+	auto f = test::SysfsFixture::create();
+	ASSERT_TRUE(f) << f.error().message;
+	ASSERT_TRUE(f->writeFile("etc/10-vm.rules", "[vm]\nMatchName=A\nProvenance=hypervisor\n"));
+	ASSERT_TRUE(f->writeFile("etc/.10-vm.rules", "[half-written]\nMatchName=B\nProvenance=hypervisor\n"));
+	ASSERT_TRUE(f->writeFile("etc/.20-broken.rules", "not a rules file"));
+	ASSERT_TRUE(f->writeFile("etc/10-vm.rules.rpmsave", "not a rules file"));
+	auto rules = ProvenanceRules::loadDirs({f->path("etc")});
+	ASSERT_TRUE(rules) << rules.error().message;
+	ASSERT_EQ(rules->size(), 1u);
+	EXPECT_EQ(rules->rules()[0].name, "vm");
+
+	// A /dev/null symlink masks the packaged file, like an empty file.
+	ASSERT_TRUE(f->writeFile("data/20-kv.rules", "[kv]\nMatchName=C\nProvenance=kernel-virtual\n"));
+	ASSERT_EQ(::symlink("/dev/null", f->path("etc/20-kv.rules").c_str()), 0);
+	rules = ProvenanceRules::loadDirs({f->path("data"), f->path("etc")});
+	ASSERT_TRUE(rules) << rules.error().message;
+	ASSERT_EQ(rules->size(), 1u);
+	EXPECT_EQ(rules->rules()[0].name, "vm");
 }

@@ -2,6 +2,7 @@
 #include "config.h"
 #include "recording-writer.h"
 #include "recording.h"
+#include "splitmix64.h"
 
 #include <gtest/gtest.h>
 
@@ -43,18 +44,6 @@ Recording load(const std::string &name, const RecordingLimits &limits = {})
 	}
 	return std::move(r).value();
 }
-
-// Same fixed-seed PRNG as the generator; the mutation test must be repeatable.
-struct SplitMix64 {
-	uint64_t state;
-	uint64_t next()
-	{
-		uint64_t z = (state += 0x9e3779b97f4a7c15ull);
-		z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-		z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-		return z ^ (z >> 31);
-	}
-};
 
 void expectSameDevice(const RecordedDevice &a, const RecordedDevice &b)
 {

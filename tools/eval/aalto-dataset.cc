@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "aalto-dataset.h"
 
+#include "util-lines.h"
+
 #include <linux/input-event-codes.h>
 
 #include <algorithm>
@@ -151,24 +153,9 @@ void readAaltoStream(std::istream &in, const AaltoSectionFn &fn, AaltoStats &sta
 	SectionBuilder builder(fn, stats, limits);
 	std::string line;
 	bool first = true;
-	while (true) {
-		line.clear();
-		bool tooLong = false;
-		// getline with a cap: a hostile file with no newline must not grow
-		// the line without bound.
-		int c;
-		bool any = false;
-		while ((c = in.get()) != EOF) {
-			any = true;
-			if (c == '\n')
-				break;
-			if (line.size() < limits.maxLineBytes)
-				line.push_back(static_cast<char>(c));
-			else
-				tooLong = true;
-		}
-		if (!any)
-			break;
+	LineRead read;
+	while ((read = readLineLimited(in, line, limits.maxLineBytes)) != LineRead::End) {
+		const bool tooLong = read == LineRead::TooLong;
 		if (first) {
 			first = false;
 			if (line.rfind("PARTICIPANT_ID", 0) == 0)

@@ -40,15 +40,6 @@ void sortEvents(std::vector<InputEvent> &ev)
 
 } // namespace
 
-double SplitMix64::normal()
-{
-	double u1 = uniform();
-	double u2 = uniform();
-	if (u1 < 1e-300)
-		u1 = 1e-300;
-	return std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * M_PI * u2);
-}
-
 std::vector<AttackProfile> standardAttackProfiles()
 {
 	std::vector<AttackProfile> out;

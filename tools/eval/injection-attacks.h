@@ -3,37 +3,16 @@
 
 // Generated keystroke-injection streams for evaluation and tests: the timing
 // of a script typed by a tool, as the host's evdev timestamps would show it.
-// Deterministic from a seed (own PRNG, same on every platform).
+// Deterministic from a seed (SplitMix64, same on every platform).
 
 #include "input-event.h"
+#include "splitmix64.h"
 
 #include <cstdint>
 #include <string>
 #include <vector>
 
 namespace tactus {
-
-/** splitmix64: small, fast, good enough for simulation, identical everywhere. */
-class SplitMix64 {
-public:
-	explicit SplitMix64(uint64_t seed) : s_(seed) {}
-	uint64_t next()
-	{
-		uint64_t z = (s_ += 0x9e3779b97f4a7c15ULL);
-		z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-		z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-		return z ^ (z >> 31);
-	}
-	/** Uniform in [0, 1). */
-	double uniform() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
-	/** Uniform in [lo, hi). */
-	double uniform(double lo, double hi) { return lo + (hi - lo) * uniform(); }
-	/** Standard normal (Box–Muller). */
-	double normal();
-
-private:
-	uint64_t s_;
-};
 
 /** How the tool spaces keystrokes. */
 enum class AttackPace {
