@@ -21,10 +21,6 @@ namespace tactus::ctl {
 
 namespace {
 
-struct EventUnref {
-	void operator()(sd_event *e) const { sd_event_unref(e); }
-};
-
 struct Monitor {
 	const Options &options;
 	sd_bus *bus;
@@ -198,12 +194,10 @@ int onManagerSignal(sd_bus_message *m, const Monitor &mon)
 	if (!isSession && isNew) {
 		// What kind of device arrived is the point of watching: a
 		// uinput keyboard appearing is how an injection starts.
-		MessagePtr reply;
-		BusError error;
-		sd_bus_message *raw = nullptr;
-		if (sd_bus_call_method(mon.bus, kBusName, path, "org.freedesktop.DBus.Properties", "GetAll", error.get(),
-				       &raw, "s", kDeviceInterface) >= 0) {
-			reply.reset(raw);
+		SdBusMessagePtr reply;
+		SdBusError error;
+		if (sd_bus_call_method(mon.bus, kBusName, path, "org.freedesktop.DBus.Properties", "GetAll",
+				       error.get(), outPtr(reply), "s", kDeviceInterface) >= 0) {
 			std::string name, provenance;
 			bool allowed = true;
 			r = sd_bus_message_enter_container(reply.get(), 'a', "{sv}");
@@ -284,7 +278,7 @@ int onTerminate(sd_event_source *source, const struct signalfd_siginfo *, void *
 
 int verbMonitor(const Options &options)
 {
-	BusPtr bus;
+	SdBusConnectionPtr bus;
 	int status = connectToDaemon(bus);
 	if (status != kExitOk)
 		return status;
@@ -306,13 +300,12 @@ int verbMonitor(const Options &options)
 		}
 	}
 
-	sd_event *raw = nullptr;
-	int r = sd_event_new(&raw);
+	SdEventPtr loop;
+	int r = sd_event_new(outPtr(loop));
 	if (r < 0) {
 		log_error("Cannot allocate an event loop: %s", std::strerror(-r));
 		return kExitFailure;
 	}
-	std::unique_ptr<sd_event, EventUnref> loop(raw);
 	// sd_event_add_signal() needs the signals blocked first.
 	sigset_t mask;
 	sigemptyset(&mask);
