@@ -58,6 +58,7 @@ int enumerateObjects(sd_bus_error *error, char ***nodes, const Items &items, Pat
 {
 	return guarded(error, [&] {
 		std::vector<std::string> paths;
+		paths.reserve(items.size());
 		for (const auto &[key, item] : items)
 			paths.push_back(pathOf(key, item));
 		return nodeList(paths, nodes);
@@ -76,7 +77,10 @@ int setBusError(sd_bus_error *error, const Error &e);
  * A property getter: @p var is the object of type @p Type the property
  * belongs to (the userdata sd-bus passes: the manager's BusService, or the
  * session or device the object lookup found), @p expr appends the value.
+ * (@p Type and @p var name a type and a variable: they cannot be
+ * parenthesised.)
  */
+// NOLINTBEGIN(bugprone-macro-parentheses)
 #define BUS_PROPERTY_GETTER(fn, Type, var, expr)                                                                       \
 	int fn(sd_bus *, const char *, const char *, const char *, sd_bus_message *reply, void *userdata,              \
 	       sd_bus_error *error)                                                                                    \
@@ -84,3 +88,4 @@ int setBusError(sd_bus_error *error, const Error &e);
 		[[maybe_unused]] Type &var = *static_cast<Type *>(userdata);                                           \
 		return guarded(error, [&] { return (expr); });                                                         \
 	}
+// NOLINTEND(bugprone-macro-parentheses)
