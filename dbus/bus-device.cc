@@ -16,6 +16,12 @@ namespace {
 
 constexpr const char *kActionReleaseDevice = "org.tactus.release-device";
 
+// What names a device on the bus.
+const std::string &sysnameOf(const DeviceRecord &d)
+{
+	return d.info.sysname;
+}
+
 std::vector<std::string> capabilityList(const Capabilities &caps)
 {
 	std::vector<std::string> out;
@@ -104,36 +110,17 @@ const sd_bus_vtable kDeviceVtable[] = {
 	SD_BUS_VTABLE_END,
 };
 
-// The device @p path names: what the getters and methods receive.
-int findDevice(sd_bus *, const char *path, const char *, void *userdata, void **found, sd_bus_error *error)
-{
-	return findObject(error, found, [&] {
-		return BusService::fromUserdata(userdata).daemon().findDevice(deviceSysnameFromPath(path));
-	});
-}
-
-int enumerateDevices(sd_bus *, const char *, void *userdata, char ***nodes, sd_bus_error *error)
-{
-	return enumerateObjects(error, nodes, BusService::fromUserdata(userdata).daemon().devices(),
-				[](DeviceId, const DeviceRecord &d) { return devicePath(d.info.sysname); });
-}
-
 } // namespace
-
-const BusObjects kDeviceObjects = {
-	.path = kDevicePathPrefix,
-	.interface = kDeviceInterface,
-	.vtable = kDeviceVtable,
-	.find = findDevice,
-	.enumerate = enumerateDevices,
-	.what = "devices",
-};
 
 void emitDeviceChanged(sd_bus *bus, const DeviceRecord &device)
 {
-	const std::string path = devicePath(device.info.sysname);
-	sd_bus_emit_properties_changed(bus, path.c_str(), kDeviceInterface, "Allowed", "Grabbed", "GrabReason",
+	const std::string path = kDevices.path(device.info.sysname);
+	sd_bus_emit_properties_changed(bus, path.c_str(), kDevices.interface, "Allowed", "Grabbed", "GrabReason",
 				       nullptr);
 }
+
+// Getters and methods receive the device the lookup found.
+const BusImplementation kDeviceImplementation =
+	fallbackObjects<kDevices, &Daemon::findDevice, &Daemon::devices, sysnameOf>(kDeviceVtable, "devices");
 
 } // namespace tactus

@@ -10,6 +10,8 @@
 #include "sd-ptr.h"
 
 #include <cstdint>
+#include <functional>
+#include <string>
 
 namespace tactus {
 
@@ -48,7 +50,7 @@ int methodListSessions(sd_bus_message *m, void *userdata, sd_bus_error *error)
 		return replyList(m, "(sousss)", BusService::fromUserdata(userdata).daemon().sessions(),
 				 [](sd_bus_message *reply, const std::string &id, const SessionRecord &s) {
 					 return sd_bus_message_append(
-						 reply, "(sousss)", busString(id).c_str(), sessionPath(id).c_str(),
+						 reply, "(sousss)", busString(id).c_str(), kSessions.path(id).c_str(),
 						 static_cast<uint32_t>(s.info.uid), busString(s.info.userName).c_str(),
 						 busString(s.info.seat).c_str(),
 						 std::string(verdictName(s.evidence.state().verdict)).c_str());
@@ -63,24 +65,36 @@ int methodListDevices(sd_bus_message *m, void *userdata, sd_bus_error *error)
 				 [](sd_bus_message *reply, DeviceId, const DeviceRecord &d) {
 					 return sd_bus_message_append(
 						 reply, "(soss)", busString(d.info.sysname).c_str(),
-						 devicePath(d.info.sysname).c_str(),
+						 kDevices.path(d.info.sysname).c_str(),
 						 std::string(provenanceName(d.info.provenance)).c_str(),
 						 busString(d.info.name).c_str());
 				 });
 	});
 }
 
-int methodGetSession(sd_bus_message *m, void *userdata, sd_bus_error *error)
+// GetSession, GetDevice: the path of the @p kind of object the call's one
+// argument names, if @p exists, or NotFound.
+int replyObjectPath(sd_bus_message *m, sd_bus_error *error, const char *kind,
+		    const std::function<bool(const std::string &)> &exists, const BusObjectFamily &family)
 {
 	return guarded(error, [&] {
-		const char *id = nullptr;
-		int r = sd_bus_message_read(m, "s", &id);
+		const char *name = nullptr;
+		int r = sd_bus_message_read(m, "s", &name);
 		if (r < 0)
 			return r;
-		if (!BusService::fromUserdata(userdata).daemon().findSession(id))
-			return sd_bus_error_setf(error, kErrorNotFound, "No session '%s'", busString(id, 64).c_str());
-		return sd_bus_reply_method_return(m, "o", sessionPath(id).c_str());
+		if (!exists(name))
+			return sd_bus_error_setf(error, kErrorNotFound, "No %s '%s'", kind,
+						 busString(name, 64).c_str());
+		return sd_bus_reply_method_return(m, "o", family.path(name).c_str());
 	});
+}
+
+int methodGetSession(sd_bus_message *m, void *userdata, sd_bus_error *error)
+{
+	const Daemon &daemon = BusService::fromUserdata(userdata).daemon();
+	return replyObjectPath(
+		m, error, "session", [&](const std::string &id) { return daemon.findSession(id) != nullptr; },
+		kSessions);
 }
 
 int methodGetSessionByPID(sd_bus_message *m, void *userdata, sd_bus_error *error)
@@ -107,22 +121,16 @@ int methodGetSessionByPID(sd_bus_message *m, void *userdata, sd_bus_error *error
 		auto id = BusService::fromUserdata(userdata).daemon().sessionOfPid(static_cast<pid_t>(pid));
 		if (!id)
 			return sd_bus_error_set(error, kErrorNotFound, busString(id.error().message).c_str());
-		return sd_bus_reply_method_return(m, "o", sessionPath(*id).c_str());
+		return sd_bus_reply_method_return(m, "o", kSessions.path(*id).c_str());
 	});
 }
 
 int methodGetDevice(sd_bus_message *m, void *userdata, sd_bus_error *error)
 {
-	return guarded(error, [&] {
-		const char *sysname = nullptr;
-		int r = sd_bus_message_read(m, "s", &sysname);
-		if (r < 0)
-			return r;
-		if (!BusService::fromUserdata(userdata).daemon().findDevice(sysname))
-			return sd_bus_error_setf(error, kErrorNotFound, "No device '%s'",
-						 busString(sysname, 64).c_str());
-		return sd_bus_reply_method_return(m, "o", devicePath(sysname).c_str());
-	});
+	const Daemon &daemon = BusService::fromUserdata(userdata).daemon();
+	return replyObjectPath(
+		m, error, "device", [&](const std::string &sysname) { return daemon.findDevice(sysname) != nullptr; },
+		kDevices);
 }
 
 int methodSetMode(sd_bus_message *m, void *userdata, sd_bus_error *error)
@@ -168,11 +176,7 @@ const sd_bus_vtable kManagerVtable[] = {
 
 } // namespace
 
-const BusObjects kManagerObject = {
-	.path = kManagerPath,
-	.interface = kManagerInterface,
-	.vtable = kManagerVtable,
-};
+const BusImplementation kManagerImplementation = {kManagerPath, kManagerInterface, kManagerVtable};
 
 void emitObjectSignal(sd_bus *bus, const char *member, const std::string &name, const std::string &path)
 {

@@ -20,7 +20,8 @@ BusService &BusService::current(sd_bus_message *m)
 
 Result<void> BusService::registerObjects()
 {
-	for (const BusObjects *objects : {&kManagerObject, &kSessionObjects, &kDeviceObjects}) {
+	for (const BusImplementation *objects :
+	     {&kManagerImplementation, &kSessionImplementation, &kDeviceImplementation}) {
 		SdBusSlotPtr slot;
 		int r = objects->find
 				? sd_bus_add_fallback_vtable(bus_.get(), outPtr(slot), objects->path,
@@ -56,7 +57,7 @@ Result<void> BusService::requestName()
 
 void BusService::sessionAdded(const SessionRecord &session)
 {
-	emitObjectSignal(bus_.get(), "SessionNew", session.info.id, sessionPath(session.info.id));
+	emitObjectSignal(bus_.get(), "SessionNew", session.info.id, kSessions.path(session.info.id));
 }
 
 void BusService::sessionChanged(const SessionRecord &session, bool verdictChanged)
@@ -66,17 +67,17 @@ void BusService::sessionChanged(const SessionRecord &session, bool verdictChange
 
 void BusService::sessionRemoved(const SessionRecord &session)
 {
-	emitObjectSignal(bus_.get(), "SessionRemoved", session.info.id, sessionPath(session.info.id));
+	emitObjectSignal(bus_.get(), "SessionRemoved", session.info.id, kSessions.path(session.info.id));
 }
 
 void BusService::deviceAdded(const DeviceRecord &device)
 {
-	emitObjectSignal(bus_.get(), "DeviceNew", device.info.sysname, devicePath(device.info.sysname));
+	emitObjectSignal(bus_.get(), "DeviceNew", device.info.sysname, kDevices.path(device.info.sysname));
 }
 
 void BusService::deviceRemoved(const DeviceRecord &device)
 {
-	emitObjectSignal(bus_.get(), "DeviceRemoved", device.info.sysname, devicePath(device.info.sysname));
+	emitObjectSignal(bus_.get(), "DeviceRemoved", device.info.sysname, kDevices.path(device.info.sysname));
 }
 
 void BusService::deviceChanged(const DeviceRecord &device)

@@ -18,6 +18,12 @@ constexpr const char *kActionAcknowledge = "org.tactus.acknowledge";
 constexpr const char *kActionResetProfile = "org.tactus.reset-profile";
 constexpr const char *kActionForgetProfile = "org.tactus.forget-profile";
 
+// What names a session on the bus.
+const std::string &idOf(const SessionRecord &s)
+{
+	return s.info.id;
+}
+
 BUS_PROPERTY_GETTER(sessionId, const SessionRecord, s, sd_bus_message_append(reply, "s", busString(s.info.id).c_str()))
 BUS_PROPERTY_GETTER(sessionUser, const SessionRecord, s,
 		    sd_bus_message_append(reply, "u", static_cast<uint32_t>(s.info.uid)))
@@ -102,43 +108,20 @@ const sd_bus_vtable kSessionVtable[] = {
 	SD_BUS_VTABLE_END,
 };
 
-// The session @p path names: what the getters and methods receive.
-int findSession(sd_bus *, const char *path, const char *, void *userdata, void **found, sd_bus_error *error)
-{
-	return findObject(error, found, [&] {
-		return BusService::fromUserdata(userdata).daemon().findSession(sessionIdFromPath(path));
-	});
-}
-
-int enumerateSessions(sd_bus *, const char *, void *userdata, char ***nodes, sd_bus_error *error)
-{
-	return enumerateObjects(error, nodes, BusService::fromUserdata(userdata).daemon().sessions(),
-				[](const std::string &id, const SessionRecord &) { return sessionPath(id); });
-}
-
 } // namespace
-
-const BusObjects kSessionObjects = {
-	.path = kSessionPathPrefix,
-	.interface = kSessionInterface,
-	.vtable = kSessionVtable,
-	.find = findSession,
-	.enumerate = enumerateSessions,
-	.what = "sessions",
-};
 
 void emitSessionChanged(sd_bus *bus, const SessionRecord &session, bool verdictChanged)
 {
-	const std::string path = sessionPath(session.info.id);
+	const std::string path = kSessions.path(session.info.id);
 	if (!verdictChanged) {
-		sd_bus_emit_properties_changed(bus, path.c_str(), kSessionInterface, "Active", "Locked", "ProfileState",
-					       "EnrollmentProgress", nullptr);
+		sd_bus_emit_properties_changed(bus, path.c_str(), kSessions.interface, "Active", "Locked",
+					       "ProfileState", "EnrollmentProgress", nullptr);
 		return;
 	}
-	sd_bus_emit_properties_changed(bus, path.c_str(), kSessionInterface, "Verdict", "Trust", "Reasons", nullptr);
+	sd_bus_emit_properties_changed(bus, path.c_str(), kSessions.interface, "Verdict", "Trust", "Reasons", nullptr);
 	SdBusMessagePtr signal;
 	const VerdictState &v = session.evidence.state();
-	int r = sd_bus_message_new_signal(bus, outPtr(signal), path.c_str(), kSessionInterface, "VerdictChanged");
+	int r = sd_bus_message_new_signal(bus, outPtr(signal), path.c_str(), kSessions.interface, "VerdictChanged");
 	if (r >= 0)
 		r = sd_bus_message_append(signal.get(), "sd", std::string(verdictName(v.verdict)).c_str(), v.trust);
 	if (r >= 0)
@@ -146,5 +129,9 @@ void emitSessionChanged(sd_bus *bus, const SessionRecord &session, bool verdictC
 	if (r >= 0)
 		sd_bus_send(bus, signal.get(), nullptr);
 }
+
+// Getters and methods receive the session the lookup found.
+const BusImplementation kSessionImplementation =
+	fallbackObjects<kSessions, &Daemon::findSession, &Daemon::sessions, idOf>(kSessionVtable, "sessions");
 
 } // namespace tactus

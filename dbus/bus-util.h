@@ -40,31 +40,6 @@ template <typename F> int guarded(sd_bus_error *error, F &&body)
 /** A strv of @p paths for a node enumerator, which sd-bus frees. */
 int nodeList(const std::vector<std::string> &paths, char ***nodes);
 
-/** A fallback vtable's find callback: what @p lookup returns (null: no such object, 0) becomes the object. */
-template <typename Lookup> int findObject(sd_bus_error *error, void **found, Lookup &&lookup)
-{
-	return guarded(error, [&] {
-		const auto *object = lookup();
-		if (!object)
-			return 0;
-		*found = const_cast<void *>(static_cast<const void *>(object));
-		return 1;
-	});
-}
-
-/** A node enumerator: @p pathOf of every entry of the map @p items. */
-template <typename Items, typename PathOf>
-int enumerateObjects(sd_bus_error *error, char ***nodes, const Items &items, PathOf &&pathOf)
-{
-	return guarded(error, [&] {
-		std::vector<std::string> paths;
-		paths.reserve(items.size());
-		for (const auto &[key, item] : items)
-			paths.push_back(pathOf(key, item));
-		return nodeList(paths, nodes);
-	});
-}
-
 /** Append @p items as an "as", each through busString(). */
 int appendStrv(sd_bus_message *m, const std::vector<std::string> &items);
 

@@ -295,7 +295,7 @@ int getManager(sd_bus *bus, ManagerView &out, SdBusError &error)
 int getSession(sd_bus *bus, const std::string &path, SessionView &out, SdBusError &error)
 {
 	SdBusMessagePtr reply;
-	int r = getAll(bus, path, kSessionInterface, reply, error);
+	int r = getAll(bus, path, kSessions.interface, reply, error);
 	if (r < 0)
 		return r;
 	out.path = path;
@@ -333,7 +333,7 @@ int getDevices(sd_bus *bus, std::vector<DeviceView> &out, SdBusError &error)
 		DeviceView d;
 		SdBusError one;
 		SdBusMessagePtr reply;
-		r = getAll(bus, path, kDeviceInterface, reply, one);
+		r = getAll(bus, path, kDevices.interface, reply, one);
 		if (r < 0 && isGone(one))
 			continue; // unplugged meanwhile
 		if (r < 0) {

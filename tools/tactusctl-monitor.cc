@@ -109,8 +109,8 @@ int formatVariant(sd_bus_message *m, const char *contents, std::string &human, s
 // Which object a signal is about, for both outputs.
 void subjectOf(const char *path, std::string &human, std::string &json)
 {
-	const std::string session = sessionIdFromPath(path);
-	const std::string device = deviceSysnameFromPath(path);
+	const std::string session = kSessions.name(path);
+	const std::string device = kDevices.name(path);
 	if (!session.empty()) {
 		human = "session " + safeText(session, 64);
 		json = "\"session\":" + jsonQuote(safeText(session, 64)) + ",";
@@ -197,7 +197,7 @@ int onManagerSignal(sd_bus_message *m, const Monitor &mon)
 		SdBusMessagePtr reply;
 		SdBusError error;
 		if (sd_bus_call_method(mon.bus, kBusName, path, "org.freedesktop.DBus.Properties", "GetAll",
-				       error.get(), outPtr(reply), "s", kDeviceInterface) >= 0) {
+				       error.get(), outPtr(reply), "s", kDevices.interface) >= 0) {
 			std::string name, provenance;
 			bool allowed = true;
 			r = sd_bus_message_enter_container(reply.get(), 'a', "{sv}");
@@ -254,7 +254,7 @@ int onSignal(sd_bus_message *m, void *userdata, sd_bus_error *)
 {
 	const Monitor &mon = *static_cast<const Monitor *>(userdata);
 	int r = 0;
-	if (sd_bus_message_is_signal(m, kSessionInterface, "VerdictChanged"))
+	if (sd_bus_message_is_signal(m, kSessions.interface, "VerdictChanged"))
 		r = onVerdictChanged(m, mon);
 	else if (sd_bus_message_is_signal(m, "org.freedesktop.DBus.Properties", "PropertiesChanged"))
 		r = onPropertiesChanged(m, mon);

@@ -327,10 +327,10 @@ int verbSessionAction(const Options &options, const std::string &verb, const std
 	if (status != kExitOk)
 		return status;
 	SdBusError error;
-	const int r = callStateChange(bus.get(), options, path, kSessionInterface, method, error);
+	const int r = callStateChange(bus.get(), options, path, kSessions.interface, method, error);
 	if (r < 0)
 		return reportCallError(error, r, method);
-	std::printf("session %s: %s\n", safeText(sessionIdFromPath(path.c_str()), 64).c_str(), done);
+	std::printf("session %s: %s\n", safeText(kSessions.name(path.c_str()), 64).c_str(), done);
 	return kExitOk;
 }
 
@@ -365,7 +365,7 @@ int verbRelease(const Options &options, const std::string &sysname)
 	r = sd_bus_message_read(reply.get(), "o", &path);
 	if (r < 0)
 		return reportCallError(error, r, "GetDevice");
-	r = callStateChange(bus.get(), options, path, kDeviceInterface, "Release", error);
+	r = callStateChange(bus.get(), options, path, kDevices.interface, "Release", error);
 	if (r < 0)
 		return reportCallError(error, r, "Release");
 	std::printf("device %s: released\n", safeText(sysname, 32).c_str());

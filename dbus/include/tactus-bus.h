@@ -13,22 +13,6 @@
 
 namespace tactus {
 
-inline constexpr const char *kBusName = "org.tactus.Tactus1";
-
-inline constexpr const char *kManagerPath = "/org/tactus/Tactus1";
-inline constexpr const char *kSessionPathPrefix = "/org/tactus/Tactus1/session";
-inline constexpr const char *kDevicePathPrefix = "/org/tactus/Tactus1/device";
-
-inline constexpr const char *kManagerInterface = "org.tactus.Manager1";
-inline constexpr const char *kSessionInterface = "org.tactus.Session1";
-inline constexpr const char *kDeviceInterface = "org.tactus.Device1";
-
-inline constexpr const char *kErrorNotFound = "org.tactus.Error.NotFound";
-inline constexpr const char *kErrorPermissionDenied = "org.tactus.Error.PermissionDenied";
-inline constexpr const char *kErrorInvalidArgument = "org.tactus.Error.InvalidArgument";
-inline constexpr const char *kErrorNotGrabbed = "org.tactus.Error.NotGrabbed";
-inline constexpr const char *kErrorFailed = "org.tactus.Error.Failed";
-
 /** @p prefix + "/" + @p id with @p id escaped as sd_bus_path_encode(3) does; "" if out of memory. */
 inline std::string busPathEncode(const char *prefix, const std::string &id)
 {
@@ -51,30 +35,41 @@ inline std::string busPathDecode(const char *path, const char *prefix)
 	return out;
 }
 
-/** Object path of session @p id. */
-inline std::string sessionPath(const std::string &id)
-{
-	std::string path = busPathEncode(kSessionPathPrefix, id);
-	return path.empty() ? std::string(kSessionPathPrefix) + "/_" : path;
-}
+/**
+ * The objects of one interface: one per name (a session id, a device
+ * sysname) below one path prefix, the name escaped as sd_bus_path_encode(3)
+ * does.
+ */
+struct BusObjectFamily {
+	const char *prefix;
+	const char *interface;
 
-/** Object path of device @p sysname. */
-inline std::string devicePath(const std::string &sysname)
-{
-	std::string path = busPathEncode(kDevicePathPrefix, sysname);
-	return path.empty() ? std::string(kDevicePathPrefix) + "/_" : path;
-}
+	/** The object path of @p name ("PREFIX/_" if out of memory). */
+	std::string path(const std::string &name) const
+	{
+		std::string out = busPathEncode(prefix, name);
+		return out.empty() ? std::string(prefix) + "/_" : out;
+	}
+	/** The name @p objectPath stands for; "" if it is not one of these objects. */
+	std::string name(const char *objectPath) const { return busPathDecode(objectPath, prefix); }
+};
 
-/** Session id from its object path ("" if the path is not a session's). */
-inline std::string sessionIdFromPath(const char *path)
-{
-	return busPathDecode(path, kSessionPathPrefix);
-}
+// The daemon: its well-known name, and org.tactus.Manager1 on its one
+// fixed object.
+inline constexpr const char *kBusName = "org.tactus.Tactus1";
+inline constexpr const char *kManagerPath = "/org/tactus/Tactus1";
+inline constexpr const char *kManagerInterface = "org.tactus.Manager1";
 
-/** Device sysname from its object path ("" if the path is not a device's). */
-inline std::string deviceSysnameFromPath(const char *path)
-{
-	return busPathDecode(path, kDevicePathPrefix);
-}
+/** org.tactus.Session1: one object per session, named by its id. */
+inline constexpr BusObjectFamily kSessions = {"/org/tactus/Tactus1/session", "org.tactus.Session1"};
+/** org.tactus.Device1: one object per input device, named by its sysname. */
+inline constexpr BusObjectFamily kDevices = {"/org/tactus/Tactus1/device", "org.tactus.Device1"};
+
+// The errors every method may reply with.
+inline constexpr const char *kErrorNotFound = "org.tactus.Error.NotFound";
+inline constexpr const char *kErrorPermissionDenied = "org.tactus.Error.PermissionDenied";
+inline constexpr const char *kErrorInvalidArgument = "org.tactus.Error.InvalidArgument";
+inline constexpr const char *kErrorNotGrabbed = "org.tactus.Error.NotGrabbed";
+inline constexpr const char *kErrorFailed = "org.tactus.Error.Failed";
 
 } // namespace tactus

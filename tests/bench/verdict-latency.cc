@@ -250,7 +250,7 @@ int onVerdictChanged(sd_bus_message *m, void *userdata, sd_bus_error *)
 		}
 		std::free(reasons);
 	}
-	const std::string id = tactus::sessionIdFromPath(sd_bus_message_get_path(m));
+	const std::string id = tactus::kSessions.name(sd_bus_message_get_path(m));
 	if (!id.empty() && l->arrivals.emplace(id, t).second)
 		l->reasons.emplace(id, joined);
 	return 0;
@@ -364,7 +364,7 @@ int main(int argc, char **argv)
 			std::fprintf(stderr, "cannot connect to %s\n", address.c_str());
 			break;
 		}
-		if (sd_bus_match_signal(bus.get(), nullptr, nullptr, nullptr, tactus::kSessionInterface,
+		if (sd_bus_match_signal(bus.get(), nullptr, nullptr, nullptr, tactus::kSessions.interface,
 					"VerdictChanged", onVerdictChanged, &listener) < 0) {
 			std::fprintf(stderr, "cannot subscribe to VerdictChanged\n");
 			break;
