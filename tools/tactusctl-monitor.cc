@@ -284,16 +284,19 @@ int verbMonitor(const Options &options)
 		return status;
 
 	Monitor mon{options, bus.get()};
-	static const char *const kMatches[] = {
-		"type='signal',sender='org.tactus.Tactus1',interface='org.tactus.Session1',member='VerdictChanged'",
-		"type='signal',sender='org.tactus.Tactus1',interface='org.freedesktop.DBus.Properties',"
-		"member='PropertiesChanged',path_namespace='/org/tactus/Tactus1'",
-		"type='signal',sender='org.tactus.Tactus1',interface='org.tactus.Manager1',path='/org/tactus/Tactus1'",
-		"type='signal',sender='org.freedesktop.DBus',interface='org.freedesktop.DBus',"
-		"member='NameOwnerChanged',arg0='org.tactus.Tactus1'",
+	const std::string fromTactusd = std::string("type='signal',sender='") + kBusName + "',";
+	const std::string matches[] = {
+		fromTactusd + "interface='" + kSessions.interface + "',member='VerdictChanged'",
+		fromTactusd +
+			"interface='org.freedesktop.DBus.Properties',member='PropertiesChanged',path_namespace='" +
+			kManagerPath + "'",
+		fromTactusd + "interface='" + kManagerInterface + "',path='" + kManagerPath + "'",
+		std::string("type='signal',sender='org.freedesktop.DBus',interface='org.freedesktop.DBus',"
+			    "member='NameOwnerChanged',arg0='") +
+			kBusName + "'",
 	};
-	for (const char *match : kMatches) {
-		const int r = sd_bus_add_match(bus.get(), nullptr, match, onSignal, &mon);
+	for (const std::string &match : matches) {
+		const int r = sd_bus_add_match(bus.get(), nullptr, match.c_str(), onSignal, &mon);
 		if (r < 0) {
 			log_error("Cannot subscribe to tactusd's signals: %s", std::strerror(-r));
 			return kExitFailure;
