@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "session-tracker.h"
 
+#include "tactus-bus.h"
+
 #include <systemd/sd-bus.h>
 #include <systemd/sd-daemon.h>
 #include <systemd/sd-event.h>
@@ -50,34 +52,19 @@ bool detectLogind()
 
 std::optional<std::string> sessionIdFromLogindPath(const std::string &path)
 {
-	char *id = nullptr;
-	if (sd_bus_path_decode(path.c_str(), kLogindSessionPrefix, &id) <= 0 || !id)
+	std::string id = busPathDecode(path.c_str(), kLogindSessionPrefix);
+	if (id.empty())
 		return std::nullopt;
-	std::string out = id;
-	std::free(id);
-	if (out.empty())
-		return std::nullopt;
-	return out;
+	return id;
 }
 
 SessionTracker::SessionTracker(sd_event *loop, sd_bus *bus, Callbacks callbacks)
-	: loop_(loop), bus_(bus), callbacks_(std::move(callbacks))
+	: loop_(loop), bus_(sd_bus_ref(bus)), callbacks_(std::move(callbacks))
 {
-	if (bus_)
-		sd_bus_ref(bus_);
 }
 
-SessionTracker::~SessionTracker()
-{
-	for (auto &[key, call] : pending_)
-		sd_bus_slot_unref(call->slot);
-	sd_bus_slot_unref(signalSlot_);
-	sd_event_source_disable_unref(monitorSource_);
-	if (monitor_)
-		sd_login_monitor_unref(monitor_);
-	if (bus_)
-		sd_bus_unref(bus_);
-}
+// Pending calls are cancelled first, the connection reference dropped last.
+SessionTracker::~SessionTracker() = default;
 
 Result<std::unique_ptr<SessionTracker>> SessionTracker::create(sd_event *loop, sd_bus *systemBus, Callbacks callbacks,
 							      bool useLogind)
@@ -87,19 +74,20 @@ Result<std::unique_ptr<SessionTracker>> SessionTracker::create(sd_event *loop, s
 	if (!t->logind_)
 		return t;
 
-	int r = sd_login_monitor_new(nullptr, &t->monitor_);
+	int r = sd_login_monitor_new(nullptr, outPtr(t->monitor_));
 	if (r < 0)
 		return makeError(r, std::string("sd_login_monitor_new: ") + std::strerror(-r));
-	r = sd_event_add_io(loop, &t->monitorSource_, sd_login_monitor_get_fd(t->monitor_),
-			    static_cast<uint32_t>(sd_login_monitor_get_events(t->monitor_)), onLoginMonitor, t.get());
+	r = sd_event_add_io(loop, outPtr(t->monitorSource_), sd_login_monitor_get_fd(t->monitor_.get()),
+			    static_cast<uint32_t>(sd_login_monitor_get_events(t->monitor_.get())), onLoginMonitor,
+			    t.get());
 	if (r < 0)
 		return makeError(r, std::string("watching sd-login: ") + std::strerror(-r));
-	sd_event_source_set_description(t->monitorSource_, "sd-login");
+	sd_event_source_set_description(t->monitorSource_.get(), "sd-login");
 
 	if (systemBus) {
 		// One match for all of logind's session objects: Lock, Unlock and
 		// PropertiesChanged (LockedHint).
-		r = sd_bus_add_match(systemBus, &t->signalSlot_,
+		r = sd_bus_add_match(systemBus, outPtr(t->signalSlot_),
 				     "type='signal',sender='org.freedesktop.login1',"
 				     "path_namespace='/org/freedesktop/login1/session'",
 				     onLogindSignal, t.get());
@@ -119,7 +107,7 @@ Result<void> SessionTracker::start()
 int SessionTracker::onLoginMonitor(sd_event_source *, int, uint32_t, void *userdata)
 {
 	auto *self = static_cast<SessionTracker *>(userdata);
-	sd_login_monitor_flush(self->monitor_);
+	sd_login_monitor_flush(self->monitor_.get());
 	self->refresh();
 	return 0;
 }
@@ -255,14 +243,13 @@ void SessionTracker::fetchLockedHint(const std::string &id)
 {
 	if (!bus_)
 		return;
-	char *path = nullptr;
-	if (sd_bus_path_encode(kLogindSessionPrefix, id.c_str(), &path) < 0)
+	const std::string path = busPathEncode(kLogindSessionPrefix, id);
+	if (path.empty())
 		return;
 	auto call = std::make_unique<PendingCall>(PendingCall{this, id, nullptr});
-	const int r = sd_bus_call_method_async(bus_, &call->slot, kLogindService, path, "org.freedesktop.DBus.Properties",
-					       "Get", onLockedHintReply, call.get(), "ss",
-					       "org.freedesktop.login1.Session", "LockedHint");
-	std::free(path);
+	const int r = sd_bus_call_method_async(bus_.get(), outPtr(call->slot), kLogindService, path.c_str(),
+					       "org.freedesktop.DBus.Properties", "Get", onLockedHintReply, call.get(),
+					       "ss", "org.freedesktop.login1.Session", "LockedHint");
 	if (r >= 0) {
 		PendingCall *key = call.get();
 		pending_.emplace(key, std::move(call));
@@ -274,9 +261,7 @@ int SessionTracker::onLockedHintReply(sd_bus_message *m, void *userdata, sd_bus_
 	auto *call = static_cast<PendingCall *>(userdata);
 	SessionTracker *self = call->self;
 	const std::string id = call->id;
-	auto owned = std::move(self->pending_[call]);
-	self->pending_.erase(call);
-	sd_bus_slot_unref(owned->slot);
+	self->pending_.erase(call); // and with it the slot: the call is answered
 
 	if (sd_bus_message_is_method_error(m, nullptr))
 		return 0;

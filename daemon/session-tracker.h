@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "sd-ptr.h"
 #include "util-result.h"
 
-#include <systemd/sd-bus.h>
 #include <sys/types.h>
 
 #include <functional>
@@ -12,14 +12,6 @@
 #include <optional>
 #include <set>
 #include <string>
-
-struct sd_bus;
-struct sd_bus_message;
-struct sd_bus_slot;
-
-struct sd_event;
-struct sd_event_source;
-struct sd_login_monitor;
 
 namespace tactus {
 
@@ -91,17 +83,17 @@ private:
 	struct PendingCall {
 		SessionTracker *self;
 		std::string id;
-		sd_bus_slot *slot = nullptr;
+		SdBusSlotPtr slot;
 	};
-	std::map<PendingCall *, std::unique_ptr<PendingCall>> pending_;
 
 	sd_event *loop_;
-	sd_bus *bus_;
+	SdBusPtr bus_;
+	SdLoginMonitorPtr monitor_;
+	SdEventSourcePtr monitorSource_;
+	SdBusSlotPtr signalSlot_;
+	std::map<PendingCall *, std::unique_ptr<PendingCall>> pending_;
 	Callbacks callbacks_;
 	bool logind_ = false;
-	sd_login_monitor *monitor_ = nullptr;
-	sd_event_source *monitorSource_ = nullptr;
-	sd_bus_slot *signalSlot_ = nullptr;
 	std::map<std::string, SessionInfo> sessions_;
 	std::map<std::string, bool> lockedHint_;     ///< per session, from logind
 	std::map<std::string, bool> lockRequested_;  ///< Lock (true) / Unlock (false) signals

@@ -11,7 +11,9 @@
 #include "provenance-rules.h"
 #include "recording.h"
 #include "replay-source.h"
+#include "sd-ptr.h"
 #include "sysfs-device.h"
+#include "tactus-bus.h"
 
 #include <systemd/sd-daemon.h>
 #include <systemd/sd-event.h>
@@ -146,23 +148,14 @@ int parseArguments(int argc, char **argv, Arguments &args)
 	return 1;
 }
 
-struct EventDeleter {
-	void operator()(sd_event *e) const { sd_event_unref(e); }
-};
-
-struct BusDeleter {
-	void operator()(sd_bus *b) const { sd_bus_flush_close_unref(b); }
-};
-
 // The system bus, or $DBUS_SYSTEM_BUS_ADDRESS (the bus test suite's
 // private dbus-daemon), attached to the loop.
-Result<std::unique_ptr<sd_bus, BusDeleter>> openSystemBus(sd_event *loop)
+Result<SdBusConnectionPtr> openSystemBus(sd_event *loop)
 {
-	sd_bus *raw = nullptr;
-	int r = sd_bus_open_system_with_description(&raw, "tactusd");
+	SdBusConnectionPtr bus;
+	int r = sd_bus_open_system_with_description(outPtr(bus), "tactusd");
 	if (r < 0)
 		return makeError(r, std::string("Failed to connect to the system bus: ") + std::strerror(-r));
-	std::unique_ptr<sd_bus, BusDeleter> bus(raw);
 	r = sd_bus_attach_event(bus.get(), loop, SD_EVENT_PRIORITY_NORMAL);
 	if (r < 0)
 		return makeError(r, std::string("Failed to attach the bus: ") + std::strerror(-r));
@@ -207,11 +200,10 @@ int run(const Arguments &args)
 		logSetMaxLevel(config->daemon.logLevel);
 	log_debug("configuration: %s", describeConfig(*config).c_str());
 
-	sd_event *raw = nullptr;
-	int r = sd_event_default(&raw);
+	SdEventPtr loop;
+	int r = sd_event_default(outPtr(loop));
 	if (r < 0)
 		return logError(r, "Failed to allocate event loop: %s", std::strerror(-r));
-	std::unique_ptr<sd_event, EventDeleter> loop(raw);
 
 	// sd_event_add_signal() needs the signals blocked; a NULL handler
 	// exits the loop cleanly.
@@ -228,7 +220,7 @@ int run(const Arguments &args)
 	if (!source)
 		return logError(source.error().errnum, "%s", source.error().message.c_str());
 
-	std::unique_ptr<sd_bus, BusDeleter> bus;
+	SdBusConnectionPtr bus;
 	if (!args.noBus) {
 		auto opened = openSystemBus(loop.get());
 		if (!opened)
@@ -276,7 +268,7 @@ int run(const Arguments &args)
 		auto named = service->requestName();
 		if (!named)
 			return logError(named.error().errnum, "%s", named.error().message.c_str());
-		log_info("publishing on the bus as %s", BusService::kBusName);
+		log_info("publishing on the bus as %s", kBusName);
 	}
 
 	sd_notify(0, "READY=1\nSTATUS=Watching input devices");

@@ -1,32 +1,29 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "bus-polkit.h"
 #include "daemon.h"
+#include "sd-ptr.h"
+#include "tactus-bus.h"
 #include "util-result.h"
 
 #include <systemd/sd-bus.h>
 
-#include <functional>
-#include <list>
-#include <memory>
 #include <string>
+#include <vector>
 
 namespace tactus {
 
 /**
  * org.tactus.Tactus1 on the system bus: translates between the Daemon's
- * state and bus messages, nothing more. Objects are served from fallback
- * vtables with node enumerators, so `busctl tree` lists every session and
- * device; every state change is checked with polkit asynchronously before
- * the Daemon is asked to act.
+ * state and bus messages, nothing more. One file per interface
+ * (bus-manager.cc, bus-session.cc, bus-device.cc); sessions and devices are
+ * fallback objects with node enumerators, so `busctl tree` lists every one;
+ * every state change is checked with polkit (bus-polkit.cc) before the
+ * Daemon is asked to act.
  */
 class BusService final : public DaemonObserver {
 public:
-	static constexpr const char *kBusName = "org.tactus.Tactus1";
-	static constexpr const char *kManagerPath = "/org/tactus/Tactus1";
-	static constexpr const char *kSessionPrefix = "/org/tactus/Tactus1/session";
-	static constexpr const char *kDevicePrefix = "/org/tactus/Tactus1/device";
-
 	BusService(sd_bus *bus, Daemon &daemon);
 	~BusService() override;
 
@@ -46,36 +43,23 @@ public:
 	void deviceChanged(const DeviceRecord &device) override;
 	void modeChanged(const std::string &mode) override;
 
-	/** Object path of session @p id. */
-	static std::string sessionPath(const std::string &id);
-	/** Object path of device @p sysname. */
-	static std::string devicePath(const std::string &sysname);
-
-
 	Daemon &daemon() { return daemon_; }
-	sd_bus *bus() { return bus_; }
+	BusPolkit &polkit() { return polkit_; }
 
-	/** Ask polkit about @p action for the sender of @p call, then run @p onAllowed or reply PermissionDenied. */
-	int authorize(sd_bus_message *call, const char *action, std::function<Result<void>()> onAllowed);
+	/** The service a vtable, lookup or enumerator was registered with, from its userdata. */
+	static BusService &fromUserdata(void *userdata) { return *static_cast<BusService *>(userdata); }
+	/**
+	 * The service serving method call @p m to a session or device object,
+	 * whose handler receives the object the lookup found, not the service:
+	 * the userdata of the vtable's slot (sd_bus_get_current_slot(3)).
+	 */
+	static BusService &current(sd_bus_message *m);
 
 private:
-	struct PendingAuth {
-		BusService *self;
-		sd_bus_message *call;
-		std::string action;
-		std::function<Result<void>()> onAllowed;
-		sd_bus_slot *slot = nullptr;
-	};
-	static int onPolkitReply(sd_bus_message *reply, void *userdata, sd_bus_error *error);
-	void finishAuth(PendingAuth *auth, bool allowed, const std::string &why);
-
-	sd_bus *bus_;
+	SdBusPtr bus_;
 	Daemon &daemon_;
-	std::list<sd_bus_slot *> slots_;
-	std::list<std::unique_ptr<PendingAuth>> pending_;
+	std::vector<SdBusSlotPtr> slots_;
+	BusPolkit polkit_;
 };
-
-/** Map an Error to a named bus error: NotFound, InvalidArgument, ... */
-int setBusError(sd_bus_error *error, const Error &e);
 
 } // namespace tactus

@@ -25,19 +25,16 @@ constexpr const char *kPropertiesInterface = "org.freedesktop.DBus.Properties";
 constexpr uint64_t kInteractiveTimeoutUsec = 300ull * 1000 * 1000;
 
 // Errors meaning "the object went away between listing and reading it".
-bool isGone(const BusError &error)
+bool isGone(const SdBusError &error)
 {
 	return error.hasName("org.freedesktop.DBus.Error.UnknownObject") ||
-	       error.hasName("org.freedesktop.DBus.Error.UnknownInterface") || error.hasName("org.tactus.Error.NotFound");
+	       error.hasName("org.freedesktop.DBus.Error.UnknownInterface") || error.hasName(kErrorNotFound);
 }
 
-int getAll(sd_bus *bus, const std::string &path, const char *interface, MessagePtr &reply, BusError &error)
+int getAll(sd_bus *bus, const std::string &path, const char *interface, SdBusMessagePtr &reply, SdBusError &error)
 {
-	sd_bus_message *raw = nullptr;
-	const int r = sd_bus_call_method(bus, kBusName, path.c_str(), kPropertiesInterface, "GetAll", error.get(), &raw,
-					 "s", interface);
-	reply.reset(raw);
-	return r;
+	return sd_bus_call_method(bus, kBusName, path.c_str(), kPropertiesInterface, "GetAll", error.get(),
+				  outPtr(reply), "s", interface);
 }
 
 int parseSession(sd_bus_message *m, SessionView &s)
@@ -108,11 +105,11 @@ int parseDevice(sd_bus_message *m, DeviceView &d)
 
 // Object paths from ListSessions (a(sousss)) or ListDevices (a(soss)):
 // the second field of each entry.
-int listPaths(sd_bus *bus, const char *method, const char *entry, std::vector<std::string> &paths, BusError &error)
+int listPaths(sd_bus *bus, const char *method, const char *entry, std::vector<std::string> &paths, SdBusError &error)
 {
-	sd_bus_message *raw = nullptr;
-	int r = sd_bus_call_method(bus, kBusName, kManagerPath, kManagerInterface, method, error.get(), &raw, "");
-	MessagePtr reply(raw);
+	SdBusMessagePtr reply;
+	int r = sd_bus_call_method(bus, kBusName, kManagerPath, kManagerInterface, method, error.get(), outPtr(reply),
+				   "");
 	if (r < 0)
 		return r;
 	const std::string inner = std::string(entry).substr(1, std::strlen(entry) - 2);
@@ -222,7 +219,7 @@ std::string safeText(std::string_view s, size_t maxBytes)
 	return sanitizeForDisplay(s, maxBytes);
 }
 
-int reportCallError(const BusError &error, int r, const char *what)
+int reportCallError(const SdBusError &error, int r, const char *what)
 {
 	if (error.hasName("org.freedesktop.DBus.Error.ServiceUnknown") ||
 	    error.hasName("org.freedesktop.DBus.Error.NameHasNoOwner")) {
@@ -238,26 +235,23 @@ int reportCallError(const BusError &error, int r, const char *what)
 	return kExitFailure;
 }
 
-int connectSystemBus(BusPtr &bus, bool quiet)
+int connectSystemBus(SdBusConnectionPtr &bus, bool quiet)
 {
-	sd_bus *raw = nullptr;
-	const int r = sd_bus_open_system_with_description(&raw, "tactusctl");
+	const int r = sd_bus_open_system_with_description(outPtr(bus), "tactusctl");
 	if (r < 0) {
 		if (!quiet)
 			log_error("tactusd is not running: cannot connect to the system bus (%s)", std::strerror(-r));
 		return r;
 	}
-	bus.reset(raw);
 	return 0;
 }
 
 int daemonRunning(sd_bus *bus)
 {
-	BusError error;
-	sd_bus_message *raw = nullptr;
+	SdBusError error;
+	SdBusMessagePtr reply;
 	int r = sd_bus_call_method(bus, "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
-				   "NameHasOwner", error.get(), &raw, "s", kBusName);
-	MessagePtr reply(raw);
+				   "NameHasOwner", error.get(), outPtr(reply), "s", kBusName);
 	if (r < 0)
 		return r;
 	int owned = 0;
@@ -265,7 +259,7 @@ int daemonRunning(sd_bus *bus)
 	return r < 0 ? r : owned != 0;
 }
 
-int connectToDaemon(BusPtr &bus)
+int connectToDaemon(SdBusConnectionPtr &bus)
 {
 	if (connectSystemBus(bus) < 0)
 		return kExitFailure;
@@ -281,9 +275,9 @@ int connectToDaemon(BusPtr &bus)
 	return kExitOk;
 }
 
-int getManager(sd_bus *bus, ManagerView &out, BusError &error)
+int getManager(sd_bus *bus, ManagerView &out, SdBusError &error)
 {
-	MessagePtr reply;
+	SdBusMessagePtr reply;
 	const int r = getAll(bus, kManagerPath, kManagerInterface, reply, error);
 	if (r < 0)
 		return r;
@@ -298,17 +292,17 @@ int getManager(sd_bus *bus, ManagerView &out, BusError &error)
 	});
 }
 
-int getSession(sd_bus *bus, const std::string &path, SessionView &out, BusError &error)
+int getSession(sd_bus *bus, const std::string &path, SessionView &out, SdBusError &error)
 {
-	MessagePtr reply;
-	int r = getAll(bus, path, kSessionInterface, reply, error);
+	SdBusMessagePtr reply;
+	int r = getAll(bus, path, kSessions.interface, reply, error);
 	if (r < 0)
 		return r;
 	out.path = path;
 	return parseSession(reply.get(), out);
 }
 
-int getSessions(sd_bus *bus, std::vector<SessionView> &out, BusError &error)
+int getSessions(sd_bus *bus, std::vector<SessionView> &out, SdBusError &error)
 {
 	std::vector<std::string> paths;
 	int r = listPaths(bus, "ListSessions", "(sousss)", paths, error);
@@ -316,7 +310,7 @@ int getSessions(sd_bus *bus, std::vector<SessionView> &out, BusError &error)
 		return r;
 	for (const auto &path : paths) {
 		SessionView s;
-		BusError one;
+		SdBusError one;
 		r = getSession(bus, path, s, one);
 		if (r < 0 && isGone(one))
 			continue; // logged out meanwhile
@@ -329,7 +323,7 @@ int getSessions(sd_bus *bus, std::vector<SessionView> &out, BusError &error)
 	return 0;
 }
 
-int getDevices(sd_bus *bus, std::vector<DeviceView> &out, BusError &error)
+int getDevices(sd_bus *bus, std::vector<DeviceView> &out, SdBusError &error)
 {
 	std::vector<std::string> paths;
 	int r = listPaths(bus, "ListDevices", "(soss)", paths, error);
@@ -337,9 +331,9 @@ int getDevices(sd_bus *bus, std::vector<DeviceView> &out, BusError &error)
 		return r;
 	for (const auto &path : paths) {
 		DeviceView d;
-		BusError one;
-		MessagePtr reply;
-		r = getAll(bus, path, kDeviceInterface, reply, one);
+		SdBusError one;
+		SdBusMessagePtr reply;
+		r = getAll(bus, path, kDevices.interface, reply, one);
 		if (r < 0 && isGone(one))
 			continue; // unplugged meanwhile
 		if (r < 0) {
@@ -355,12 +349,11 @@ int getDevices(sd_bus *bus, std::vector<DeviceView> &out, BusError &error)
 	return 0;
 }
 
-int ownSessionPath(sd_bus *bus, std::string &path, BusError &error)
+int ownSessionPath(sd_bus *bus, std::string &path, SdBusError &error)
 {
-	sd_bus_message *raw = nullptr;
-	int r = sd_bus_call_method(bus, kBusName, kManagerPath, kManagerInterface, "GetSessionByPID", error.get(), &raw,
-				   "u", 0u);
-	MessagePtr reply(raw);
+	SdBusMessagePtr reply;
+	int r = sd_bus_call_method(bus, kBusName, kManagerPath, kManagerInterface, "GetSessionByPID", error.get(),
+				   outPtr(reply), "u", 0u);
 	if (r < 0)
 		return r;
 	const char *p = nullptr;
@@ -371,11 +364,10 @@ int ownSessionPath(sd_bus *bus, std::string &path, BusError &error)
 }
 
 int callStateChange(sd_bus *bus, const Options &options, const std::string &path, const char *interface,
-		    const char *method, BusError &error, const char *signature, const char *arg)
+		    const char *method, SdBusError &error, const char *signature, const char *arg)
 {
-	sd_bus_message *raw = nullptr;
-	int r = sd_bus_message_new_method_call(bus, &raw, kBusName, path.c_str(), interface, method);
-	MessagePtr call(raw);
+	SdBusMessagePtr call;
+	int r = sd_bus_message_new_method_call(bus, outPtr(call), kBusName, path.c_str(), interface, method);
 	if (r < 0)
 		return r;
 	r = sd_bus_message_set_allow_interactive_authorization(call.get(), options.askPassword);
@@ -385,30 +377,6 @@ int callStateChange(sd_bus *bus, const Options &options, const std::string &path
 		return r;
 	const TtyAgent agent(options.askPassword);
 	return sd_bus_call(bus, call.get(), options.askPassword ? kInteractiveTimeoutUsec : 0, error.get(), nullptr);
-}
-
-namespace {
-
-std::string decodePath(const char *path, const char *prefix)
-{
-	char *id = nullptr;
-	if (!path || sd_bus_path_decode(path, prefix, &id) <= 0 || !id)
-		return {};
-	std::string out = id;
-	std::free(id);
-	return out;
-}
-
-} // namespace
-
-std::string sessionIdFromPath(const char *path)
-{
-	return decodePath(path, kSessionPrefix);
-}
-
-std::string deviceSysnameFromPath(const char *path)
-{
-	return decodePath(path, kDevicePrefix);
 }
 
 std::string joinList(const std::vector<std::string> &items, std::string_view empty)

@@ -7,6 +7,9 @@
 // except the error reporters, which print and return the exit status in
 // one step.
 
+#include "sd-ptr.h"
+#include "tactus-bus.h"
+
 #include <systemd/sd-bus.h>
 
 #include <cstdint>
@@ -21,14 +24,6 @@ namespace tactus::ctl {
 /** Exit statuses, as tactusctl(1) documents them. */
 enum ExitStatus : int { kExitOk = 0, kExitFailure = 1, kExitUsage = 2 };
 
-constexpr const char *kBusName = "org.tactus.Tactus1";
-constexpr const char *kManagerPath = "/org/tactus/Tactus1";
-constexpr const char *kSessionPrefix = "/org/tactus/Tactus1/session";
-constexpr const char *kDevicePrefix = "/org/tactus/Tactus1/device";
-constexpr const char *kManagerInterface = "org.tactus.Manager1";
-constexpr const char *kSessionInterface = "org.tactus.Session1";
-constexpr const char *kDeviceInterface = "org.tactus.Device1";
-
 /** Command-line options shared by every verb. */
 struct Options {
 	bool json = false;
@@ -38,33 +33,6 @@ struct Options {
 	std::string root;
 };
 
-struct BusUnref {
-	void operator()(sd_bus *bus) const { sd_bus_flush_close_unref(bus); }
-};
-struct MessageUnref {
-	void operator()(sd_bus_message *m) const { sd_bus_message_unref(m); }
-};
-using BusPtr = std::unique_ptr<sd_bus, BusUnref>;
-using MessagePtr = std::unique_ptr<sd_bus_message, MessageUnref>;
-
-/** An sd_bus_error that frees itself. */
-class BusError {
-public:
-	BusError() = default;
-	~BusError() { sd_bus_error_free(&error_); }
-	BusError(const BusError &) = delete;
-	BusError &operator=(const BusError &) = delete;
-
-	sd_bus_error *get() { return &error_; }
-	bool isSet() const { return sd_bus_error_is_set(&error_); }
-	bool hasName(const char *name) const { return sd_bus_error_has_name(&error_, name); }
-	const char *name() const { return error_.name; }
-	const char *message() const { return error_.message; }
-
-private:
-	sd_bus_error error_ = SD_BUS_ERROR_NULL;
-};
-
 /** Text that came from the daemon (and so perhaps from a device): escaped again, as the daemon should have. */
 std::string safeText(std::string_view s, size_t maxBytes = 256);
 
@@ -72,19 +40,19 @@ std::string safeText(std::string_view s, size_t maxBytes = 256);
  * Print "tactusctl: MESSAGE (ERROR NAME)" for a failed call, or "tactusd is
  * not running" when the name has no owner; returns kExitFailure.
  */
-int reportCallError(const BusError &error, int r, const char *what);
+int reportCallError(const SdBusError &error, int r, const char *what);
 
 /**
  * Connect to the system bus ($DBUS_SYSTEM_BUS_ADDRESS if set). With
  * @p quiet, say nothing on failure (the `devices` fallback explains itself).
  */
-int connectSystemBus(BusPtr &bus, bool quiet = false);
+int connectSystemBus(SdBusConnectionPtr &bus, bool quiet = false);
 
 /** 1 if org.tactus.Tactus1 has an owner, 0 if not, negative on a bus failure. */
 int daemonRunning(sd_bus *bus);
 
 /** Connect and make sure tactusd is there; kExitOk or the (reported) failure status. */
-int connectToDaemon(BusPtr &bus);
+int connectToDaemon(SdBusConnectionPtr &bus);
 
 /** The daemon's summary: org.tactus.Manager1 properties. */
 struct ManagerView {
@@ -139,16 +107,16 @@ struct DeviceView {
 };
 
 /** Read the manager's properties; on failure the error is set. */
-int getManager(sd_bus *bus, ManagerView &out, BusError &error);
+int getManager(sd_bus *bus, ManagerView &out, SdBusError &error);
 /** Every session, in the daemon's order; sessions gone between list and read are skipped. */
-int getSessions(sd_bus *bus, std::vector<SessionView> &out, BusError &error);
+int getSessions(sd_bus *bus, std::vector<SessionView> &out, SdBusError &error);
 /** One session by object path. */
-int getSession(sd_bus *bus, const std::string &path, SessionView &out, BusError &error);
+int getSession(sd_bus *bus, const std::string &path, SessionView &out, SdBusError &error);
 /** Every device, in the daemon's order; devices gone between list and read are skipped. */
-int getDevices(sd_bus *bus, std::vector<DeviceView> &out, BusError &error);
+int getDevices(sd_bus *bus, std::vector<DeviceView> &out, SdBusError &error);
 
 /** Object path of the caller's own session (GetSessionByPID(0)). */
-int ownSessionPath(sd_bus *bus, std::string &path, BusError &error);
+int ownSessionPath(sd_bus *bus, std::string &path, SdBusError &error);
 
 /**
  * Call a state-changing method with interactive authorization allowed (so a
@@ -156,12 +124,7 @@ int ownSessionPath(sd_bus *bus, std::string &path, BusError &error);
  * timeout leaves a human time to type.
  */
 int callStateChange(sd_bus *bus, const Options &options, const std::string &path, const char *interface,
-		    const char *method, BusError &error, const char *signature = nullptr, const char *arg = nullptr);
-
-/** Session id from its object path ("" if the path is not a session's). */
-std::string sessionIdFromPath(const char *path);
-/** Device sysname from its object path ("" if the path is not a device's). */
-std::string deviceSysnameFromPath(const char *path);
+		    const char *method, SdBusError &error, const char *signature = nullptr, const char *arg = nullptr);
 
 /** "a,b,c", or @p empty for an empty list. */
 std::string joinList(const std::vector<std::string> &items, std::string_view empty = "-");

@@ -21,10 +21,6 @@ namespace tactus::ctl {
 
 namespace {
 
-struct EventUnref {
-	void operator()(sd_event *e) const { sd_event_unref(e); }
-};
-
 struct Monitor {
 	const Options &options;
 	sd_bus *bus;
@@ -113,8 +109,8 @@ int formatVariant(sd_bus_message *m, const char *contents, std::string &human, s
 // Which object a signal is about, for both outputs.
 void subjectOf(const char *path, std::string &human, std::string &json)
 {
-	const std::string session = sessionIdFromPath(path);
-	const std::string device = deviceSysnameFromPath(path);
+	const std::string session = kSessions.name(path);
+	const std::string device = kDevices.name(path);
 	if (!session.empty()) {
 		human = "session " + safeText(session, 64);
 		json = "\"session\":" + jsonQuote(safeText(session, 64)) + ",";
@@ -198,12 +194,10 @@ int onManagerSignal(sd_bus_message *m, const Monitor &mon)
 	if (!isSession && isNew) {
 		// What kind of device arrived is the point of watching: a
 		// uinput keyboard appearing is how an injection starts.
-		MessagePtr reply;
-		BusError error;
-		sd_bus_message *raw = nullptr;
-		if (sd_bus_call_method(mon.bus, kBusName, path, "org.freedesktop.DBus.Properties", "GetAll", error.get(),
-				       &raw, "s", kDeviceInterface) >= 0) {
-			reply.reset(raw);
+		SdBusMessagePtr reply;
+		SdBusError error;
+		if (sd_bus_call_method(mon.bus, kBusName, path, "org.freedesktop.DBus.Properties", "GetAll",
+				       error.get(), outPtr(reply), "s", kDevices.interface) >= 0) {
 			std::string name, provenance;
 			bool allowed = true;
 			r = sd_bus_message_enter_container(reply.get(), 'a', "{sv}");
@@ -260,7 +254,7 @@ int onSignal(sd_bus_message *m, void *userdata, sd_bus_error *)
 {
 	const Monitor &mon = *static_cast<const Monitor *>(userdata);
 	int r = 0;
-	if (sd_bus_message_is_signal(m, kSessionInterface, "VerdictChanged"))
+	if (sd_bus_message_is_signal(m, kSessions.interface, "VerdictChanged"))
 		r = onVerdictChanged(m, mon);
 	else if (sd_bus_message_is_signal(m, "org.freedesktop.DBus.Properties", "PropertiesChanged"))
 		r = onPropertiesChanged(m, mon);
@@ -284,35 +278,37 @@ int onTerminate(sd_event_source *source, const struct signalfd_siginfo *, void *
 
 int verbMonitor(const Options &options)
 {
-	BusPtr bus;
+	SdBusConnectionPtr bus;
 	int status = connectToDaemon(bus);
 	if (status != kExitOk)
 		return status;
 
 	Monitor mon{options, bus.get()};
-	static const char *const kMatches[] = {
-		"type='signal',sender='org.tactus.Tactus1',interface='org.tactus.Session1',member='VerdictChanged'",
-		"type='signal',sender='org.tactus.Tactus1',interface='org.freedesktop.DBus.Properties',"
-		"member='PropertiesChanged',path_namespace='/org/tactus/Tactus1'",
-		"type='signal',sender='org.tactus.Tactus1',interface='org.tactus.Manager1',path='/org/tactus/Tactus1'",
-		"type='signal',sender='org.freedesktop.DBus',interface='org.freedesktop.DBus',"
-		"member='NameOwnerChanged',arg0='org.tactus.Tactus1'",
+	const std::string fromTactusd = std::string("type='signal',sender='") + kBusName + "',";
+	const std::string matches[] = {
+		fromTactusd + "interface='" + kSessions.interface + "',member='VerdictChanged'",
+		fromTactusd +
+			"interface='org.freedesktop.DBus.Properties',member='PropertiesChanged',path_namespace='" +
+			kManagerPath + "'",
+		fromTactusd + "interface='" + kManagerInterface + "',path='" + kManagerPath + "'",
+		std::string("type='signal',sender='org.freedesktop.DBus',interface='org.freedesktop.DBus',"
+			    "member='NameOwnerChanged',arg0='") +
+			kBusName + "'",
 	};
-	for (const char *match : kMatches) {
-		const int r = sd_bus_add_match(bus.get(), nullptr, match, onSignal, &mon);
+	for (const std::string &match : matches) {
+		const int r = sd_bus_add_match(bus.get(), nullptr, match.c_str(), onSignal, &mon);
 		if (r < 0) {
 			log_error("Cannot subscribe to tactusd's signals: %s", std::strerror(-r));
 			return kExitFailure;
 		}
 	}
 
-	sd_event *raw = nullptr;
-	int r = sd_event_new(&raw);
+	SdEventPtr loop;
+	int r = sd_event_new(outPtr(loop));
 	if (r < 0) {
 		log_error("Cannot allocate an event loop: %s", std::strerror(-r));
 		return kExitFailure;
 	}
-	std::unique_ptr<sd_event, EventUnref> loop(raw);
 	// sd_event_add_signal() needs the signals blocked first.
 	sigset_t mask;
 	sigemptyset(&mask);

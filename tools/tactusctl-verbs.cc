@@ -165,8 +165,7 @@ void printDeviceTable(const std::vector<DeviceView> &devices)
 // The session a state change is about: the named one, or the caller's own.
 int resolveSession(sd_bus *bus, const std::string &id, std::string &path)
 {
-	BusError error;
-	sd_bus_message *raw = nullptr;
+	SdBusError error;
 	int r;
 	if (id.empty()) {
 		r = ownSessionPath(bus, path, error);
@@ -177,9 +176,9 @@ int resolveSession(sd_bus *bus, const std::string &id, std::string &path)
 		}
 		return kExitOk;
 	}
-	r = sd_bus_call_method(bus, kBusName, kManagerPath, kManagerInterface, "GetSession", error.get(), &raw, "s",
-			       id.c_str());
-	MessagePtr reply(raw);
+	SdBusMessagePtr reply;
+	r = sd_bus_call_method(bus, kBusName, kManagerPath, kManagerInterface, "GetSession", error.get(), outPtr(reply),
+			       "s", id.c_str());
 	if (r < 0)
 		return reportCallError(error, r, "GetSession");
 	const char *p = nullptr;
@@ -194,12 +193,12 @@ int resolveSession(sd_bus *bus, const std::string &id, std::string &path)
 
 int verbStatus(const Options &options)
 {
-	BusPtr bus;
+	SdBusConnectionPtr bus;
 	int status = connectToDaemon(bus);
 	if (status != kExitOk)
 		return status;
 
-	BusError error;
+	SdBusError error;
 	ManagerView manager;
 	int r = getManager(bus.get(), manager, error);
 	if (r < 0)
@@ -219,7 +218,7 @@ int verbStatus(const Options &options)
 	// none with a seat, and that is not an error for `status`.
 	SessionView own;
 	std::string ownPath;
-	BusError ownError;
+	SdBusError ownError;
 	bool haveOwn = ownSessionPath(bus.get(), ownPath, ownError) >= 0;
 	if (haveOwn)
 		haveOwn = getSession(bus.get(), ownPath, own, ownError) >= 0;
@@ -259,11 +258,11 @@ int verbStatus(const Options &options)
 
 int verbSessions(const Options &options)
 {
-	BusPtr bus;
+	SdBusConnectionPtr bus;
 	int status = connectToDaemon(bus);
 	if (status != kExitOk)
 		return status;
-	BusError error;
+	SdBusError error;
 	std::vector<SessionView> sessions;
 	const int r = getSessions(bus.get(), sessions, error);
 	if (r < 0)
@@ -281,14 +280,14 @@ int verbDevices(const Options &options)
 {
 	if (options.sysfs || !options.root.empty())
 		return verbDevicesSysfs(options);
-	BusPtr bus;
+	SdBusConnectionPtr bus;
 	if (connectSystemBus(bus, true) < 0 || daemonRunning(bus.get()) <= 0) {
 		// Still useful: the same classification, read here instead of
 		// by the daemon, only without its allow and grab decisions.
 		log_notice("tactusd is not running; showing the devices as read from sysfs");
 		return verbDevicesSysfs(options);
 	}
-	BusError error;
+	SdBusError error;
 	std::vector<DeviceView> devices;
 	const int r = getDevices(bus.get(), devices, error);
 	if (r < 0)
@@ -319,7 +318,7 @@ int verbSessionAction(const Options &options, const std::string &verb, const std
 		return kExitUsage;
 	}
 
-	BusPtr bus;
+	SdBusConnectionPtr bus;
 	int status = connectToDaemon(bus);
 	if (status != kExitOk)
 		return status;
@@ -327,21 +326,21 @@ int verbSessionAction(const Options &options, const std::string &verb, const std
 	status = resolveSession(bus.get(), session, path);
 	if (status != kExitOk)
 		return status;
-	BusError error;
-	const int r = callStateChange(bus.get(), options, path, kSessionInterface, method, error);
+	SdBusError error;
+	const int r = callStateChange(bus.get(), options, path, kSessions.interface, method, error);
 	if (r < 0)
 		return reportCallError(error, r, method);
-	std::printf("session %s: %s\n", safeText(sessionIdFromPath(path.c_str()), 64).c_str(), done);
+	std::printf("session %s: %s\n", safeText(kSessions.name(path.c_str()), 64).c_str(), done);
 	return kExitOk;
 }
 
 int verbSetMode(const Options &options, const std::string &mode)
 {
-	BusPtr bus;
+	SdBusConnectionPtr bus;
 	int status = connectToDaemon(bus);
 	if (status != kExitOk)
 		return status;
-	BusError error;
+	SdBusError error;
 	const int r = callStateChange(bus.get(), options, kManagerPath, kManagerInterface, "SetMode", error, "s",
 				      mode.c_str());
 	if (r < 0)
@@ -352,22 +351,21 @@ int verbSetMode(const Options &options, const std::string &mode)
 
 int verbRelease(const Options &options, const std::string &sysname)
 {
-	BusPtr bus;
+	SdBusConnectionPtr bus;
 	int status = connectToDaemon(bus);
 	if (status != kExitOk)
 		return status;
-	BusError error;
-	sd_bus_message *raw = nullptr;
-	int r = sd_bus_call_method(bus.get(), kBusName, kManagerPath, kManagerInterface, "GetDevice", error.get(), &raw,
-				   "s", sysname.c_str());
-	MessagePtr reply(raw);
+	SdBusError error;
+	SdBusMessagePtr reply;
+	int r = sd_bus_call_method(bus.get(), kBusName, kManagerPath, kManagerInterface, "GetDevice", error.get(),
+				   outPtr(reply), "s", sysname.c_str());
 	if (r < 0)
 		return reportCallError(error, r, "GetDevice");
 	const char *path = nullptr;
 	r = sd_bus_message_read(reply.get(), "o", &path);
 	if (r < 0)
 		return reportCallError(error, r, "GetDevice");
-	r = callStateChange(bus.get(), options, path, kDeviceInterface, "Release", error);
+	r = callStateChange(bus.get(), options, path, kDevices.interface, "Release", error);
 	if (r < 0)
 		return reportCallError(error, r, "Release");
 	std::printf("device %s: released\n", safeText(sysname, 32).c_str());

@@ -32,10 +32,6 @@ std::string baseName(const std::string &path)
 	return slash == std::string::npos ? path : path.substr(slash + 1);
 }
 
-struct DeviceEnumeratorDeleter {
-	void operator()(sd_device_enumerator *e) const { sd_device_enumerator_unref(e); }
-};
-
 } // namespace
 
 bool isEvdevSysname(std::string_view name)
@@ -65,11 +61,8 @@ DeviceMonitor::DeviceMonitor(sd_event *loop, const Options &options, Callback ad
 
 DeviceMonitor::~DeviceMonitor()
 {
-	if (udevMonitor_) {
-		sd_device_monitor_stop(udevMonitor_);
-		sd_device_monitor_unref(udevMonitor_);
-	}
-	sd_event_source_disable_unref(inotifySource_);
+	if (udevMonitor_)
+		sd_device_monitor_stop(udevMonitor_.get());
 }
 
 Result<std::unique_ptr<DeviceMonitor>> DeviceMonitor::create(sd_event *loop, const Options &options,
@@ -94,11 +87,10 @@ Result<std::vector<std::string>> DeviceMonitor::enumerate() const
 	std::vector<std::string> names;
 
 	if (backend_ == Backend::Udev) {
-		sd_device_enumerator *raw = nullptr;
-		int r = sd_device_enumerator_new(&raw);
+		SdDeviceEnumeratorPtr e;
+		int r = sd_device_enumerator_new(outPtr(e));
 		if (r < 0)
 			return makeError(r, std::string("sd_device_enumerator_new: ") + std::strerror(-r));
-		std::unique_ptr<sd_device_enumerator, DeviceEnumeratorDeleter> e(raw);
 		r = sd_device_enumerator_add_match_subsystem(e.get(), "input", 1);
 		if (r >= 0)
 			r = sd_device_enumerator_add_match_sysname(e.get(), "event*");
@@ -157,16 +149,16 @@ void DeviceMonitor::report(const std::string &sysname, bool present)
 
 Result<void> DeviceMonitor::startUdev()
 {
-	int r = sd_device_monitor_new(&udevMonitor_);
+	int r = sd_device_monitor_new(outPtr(udevMonitor_));
 	if (r < 0)
 		return makeError(r, std::string("sd_device_monitor_new: ") + std::strerror(-r));
-	r = sd_device_monitor_filter_add_match_subsystem_devtype(udevMonitor_, "input", nullptr);
+	r = sd_device_monitor_filter_add_match_subsystem_devtype(udevMonitor_.get(), "input", nullptr);
 	if (r < 0)
 		return makeError(r, std::string("sd_device_monitor filter: ") + std::strerror(-r));
-	r = sd_device_monitor_attach_event(udevMonitor_, loop_);
+	r = sd_device_monitor_attach_event(udevMonitor_.get(), loop_);
 	if (r < 0)
 		return makeError(r, std::string("sd_device_monitor_attach_event: ") + std::strerror(-r));
-	r = sd_device_monitor_start(udevMonitor_, onUdevEvent, this);
+	r = sd_device_monitor_start(udevMonitor_.get(), onUdevEvent, this);
 	if (r < 0)
 		return makeError(r, std::string("sd_device_monitor_start: ") + std::strerror(-r));
 	return {};
@@ -203,10 +195,10 @@ Result<void> DeviceMonitor::startInotify()
 	if (!inotifyFd_.valid())
 		return makeError(errno, std::string("inotify_init1: ") + std::strerror(errno));
 
-	int r = sd_event_add_io(loop_, &inotifySource_, inotifyFd_.get(), EPOLLIN, onInotify, this);
+	int r = sd_event_add_io(loop_, outPtr(inotifySource_), inotifyFd_.get(), EPOLLIN, onInotify, this);
 	if (r < 0)
 		return makeError(r, std::string("watching inotify: ") + std::strerror(-r));
-	sd_event_source_set_description(inotifySource_, "dev-input-inotify");
+	sd_event_source_set_description(inotifySource_.get(), "dev-input-inotify");
 
 	return watchInputDir();
 }

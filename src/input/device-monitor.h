@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "sd-ptr.h"
 #include "util-fd.h"
 #include "util-result.h"
 
@@ -10,11 +11,6 @@
 #include <string>
 #include <string_view>
 #include <vector>
-
-struct sd_device;
-struct sd_device_monitor;
-struct sd_event;
-struct sd_event_source;
 
 namespace tactus {
 
@@ -77,9 +73,9 @@ private:
 	Backend backend_;
 	Callback added_;
 	Callback removed_;
-	sd_device_monitor *udevMonitor_ = nullptr;
+	SdDeviceMonitorPtr udevMonitor_;
 	UniqueFd inotifyFd_;
-	sd_event_source *inotifySource_ = nullptr;
+	SdEventSourcePtr inotifySource_; ///< after inotifyFd_: goes before the fd is closed
 	int dirWatch_ = -1;    ///< watch on devInputDir
 	int parentWatch_ = -1; ///< watch on its parent while devInputDir is missing
 	std::set<std::string> present_;

@@ -33,7 +33,7 @@ DeviceReader::DeviceReader(DeviceId id, InputSink &sink, GoneCallback onGone)
 
 DeviceReader::~DeviceReader()
 {
-	sd_event_source_disable_unref(source_);
+	source_.reset(); // before libevdev and the fd it reads
 	if (evdev_)
 		libevdev_free(evdev_);
 }
@@ -57,10 +57,10 @@ Result<std::unique_ptr<DeviceReader>> DeviceReader::open(sd_event *loop, const s
 	if (r < 0)
 		return makeError(r, "EVIOCSCLOCKID on " + devnode + ": " + std::strerror(-r));
 
-	r = sd_event_add_io(loop, &reader->source_, reader->fd_.get(), EPOLLIN, onReadable, reader.get());
+	r = sd_event_add_io(loop, outPtr(reader->source_), reader->fd_.get(), EPOLLIN, onReadable, reader.get());
 	if (r < 0)
 		return makeError(r, "watching " + devnode + ": " + std::strerror(-r));
-	sd_event_source_set_description(reader->source_, "evdev");
+	sd_event_source_set_description(reader->source_.get(), "evdev");
 
 	return reader;
 }
@@ -136,7 +136,7 @@ void DeviceReader::markGone()
 	if (gone_)
 		return;
 	gone_ = true;
-	sd_event_source_set_enabled(source_, SD_EVENT_OFF);
+	sd_event_source_set_enabled(source_.get(), SD_EVENT_OFF);
 	if (onGone_)
 		onGone_(id_);
 }

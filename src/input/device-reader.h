@@ -3,6 +3,7 @@
 
 #include "frame-assembler.h"
 #include "input-source.h"
+#include "sd-ptr.h"
 #include "util-fd.h"
 #include "util-result.h"
 
@@ -11,8 +12,6 @@
 #include <string>
 
 struct libevdev;
-struct sd_event;
-struct sd_event_source;
 
 namespace tactus {
 
@@ -53,7 +52,7 @@ private:
 	GoneCallback onGone_;
 	UniqueFd fd_;
 	libevdev *evdev_ = nullptr;
-	sd_event_source *source_ = nullptr;
+	SdEventSourcePtr source_;
 	FrameAssembler frames_;
 	unsigned resyncs_ = 0;
 	bool gone_ = false;

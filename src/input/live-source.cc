@@ -13,20 +13,17 @@ LiveInputSource::LiveInputSource(DeviceMonitor::Options monitorOptions, DeviceDe
 {
 }
 
-LiveInputSource::~LiveInputSource()
-{
-	sd_event_source_disable_unref(freeSource_);
-}
+LiveInputSource::~LiveInputSource() = default;
 
 Result<void> LiveInputSource::start(sd_event *loop, InputSink &sink)
 {
 	loop_ = loop;
 	sink_ = &sink;
 
-	int r = sd_event_add_defer(loop_, &freeSource_, onDeferredFree, this);
+	int r = sd_event_add_defer(loop_, outPtr(freeSource_), onDeferredFree, this);
 	if (r < 0)
 		return makeError(r, "deferred free source");
-	sd_event_source_set_enabled(freeSource_, SD_EVENT_OFF);
+	sd_event_source_set_enabled(freeSource_.get(), SD_EVENT_OFF);
 
 	auto monitor = DeviceMonitor::create(
 		loop_, monitorOptions_, [this](const std::string &s) { add(s); },
@@ -96,7 +93,7 @@ void LiveInputSource::removeId(DeviceId id)
 		return; // monitor and reader both noticed the unplug
 	retired_.push_back(std::move(it->second.reader));
 	devices_.erase(it);
-	sd_event_source_set_enabled(freeSource_, SD_EVENT_ONESHOT);
+	sd_event_source_set_enabled(freeSource_.get(), SD_EVENT_ONESHOT);
 	sink_->deviceRemoved(id);
 }
 

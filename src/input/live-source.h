@@ -50,7 +50,7 @@ private:
 	// Readers are freed from a deferred callback, never from inside their
 	// own read handler, which is where an unplug is noticed.
 	std::vector<std::unique_ptr<DeviceReader>> retired_;
-	sd_event_source *freeSource_ = nullptr;
+	SdEventSourcePtr freeSource_; ///< after retired_: goes first
 	DeviceId nextId_ = 1;
 };
 

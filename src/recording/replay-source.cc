@@ -30,11 +30,7 @@ ReplayInputSource::ReplayInputSource(Recording recording, bool realTime)
 {
 }
 
-ReplayInputSource::~ReplayInputSource()
-{
-	sd_event_source_disable_unref(stepSource_);
-	sd_event_source_disable_unref(timerSource_);
-}
+ReplayInputSource::~ReplayInputSource() = default;
 
 std::string ReplayInputSource::describe() const
 {
@@ -58,15 +54,15 @@ Result<void> ReplayInputSource::start(sd_event *loop, InputSink &sink)
 	for (size_t i = 0; i < recording_.devices.size(); i++)
 		sink_->deviceAdded(static_cast<DeviceId>(i + 1), recording_.devices[i].info);
 
-	int r = sd_event_add_defer(loop_, &stepSource_, onStep, this);
+	int r = sd_event_add_defer(loop_, outPtr(stepSource_), onStep, this);
 	if (r < 0)
 		return makeError(r, "replay defer source");
-	sd_event_source_set_description(stepSource_, "replay");
+	sd_event_source_set_description(stepSource_.get(), "replay");
 	if (realTime_) {
-		sd_event_source_set_enabled(stepSource_, SD_EVENT_OFF);
+		sd_event_source_set_enabled(stepSource_.get(), SD_EVENT_OFF);
 		// Accuracy 1 us: 0 would mean sd-event's default of 250 ms, far coarser
 		// than the rhythm being replayed.
-		r = sd_event_add_time(loop_, &timerSource_, CLOCK_MONOTONIC, startMonotonic_, 1, onTimer, this);
+		r = sd_event_add_time(loop_, outPtr(timerSource_), CLOCK_MONOTONIC, startMonotonic_, 1, onTimer, this);
 		if (r < 0)
 			return makeError(r, "replay timer");
 	}
@@ -123,7 +119,7 @@ void ReplayInputSource::step()
 				return;
 			}
 		}
-		sd_event_source_set_enabled(stepSource_, SD_EVENT_ONESHOT);
+		sd_event_source_set_enabled(stepSource_.get(), SD_EVENT_ONESHOT);
 		return;
 	}
 
@@ -138,8 +134,8 @@ void ReplayInputSource::step()
 		return;
 	}
 	const uint64_t due = startMonotonic_ + (recording_.events[next_].event.timeUsec - firstEventUsec_);
-	sd_event_source_set_time(timerSource_, due);
-	sd_event_source_set_enabled(timerSource_, SD_EVENT_ONESHOT);
+	sd_event_source_set_time(timerSource_.get(), due);
+	sd_event_source_set_enabled(timerSource_.get(), SD_EVENT_ONESHOT);
 }
 
 void ReplayInputSource::finish()

@@ -4,10 +4,9 @@
 #include "frame-assembler.h"
 #include "input-source.h"
 #include "recording.h"
+#include "sd-ptr.h"
 
 #include <vector>
-
-struct sd_event_source;
 
 namespace tactus {
 
@@ -42,8 +41,8 @@ private:
 	bool realTime_;
 	sd_event *loop_ = nullptr;
 	InputSink *sink_ = nullptr;
-	sd_event_source *stepSource_ = nullptr;
-	sd_event_source *timerSource_ = nullptr;
+	SdEventSourcePtr stepSource_;
+	SdEventSourcePtr timerSource_;
 	size_t next_ = 0;
 	uint64_t startMonotonic_ = 0; ///< CLOCK_MONOTONIC when replay began (realTime)
 	uint64_t firstEventUsec_ = 0;

@@ -26,6 +26,9 @@
 // offset in the recording; the arrival time is CLOCK_MONOTONIC in this
 // client as soon as sd-bus hands it the signal.
 
+#include "sd-ptr.h"
+#include "tactus-bus.h"
+
 #include <systemd/sd-bus.h>
 
 #include <algorithm>
@@ -247,12 +250,9 @@ int onVerdictChanged(sd_bus_message *m, void *userdata, sd_bus_error *)
 		}
 		std::free(reasons);
 	}
-	char *id = nullptr;
-	if (sd_bus_path_decode(sd_bus_message_get_path(m), "/org/tactus/Tactus1/session", &id) > 0 && id) {
-		if (l->arrivals.emplace(id, t).second)
-			l->reasons.emplace(id, joined);
-		std::free(id);
-	}
+	const std::string id = tactus::kSessions.name(sd_bus_message_get_path(m));
+	if (!id.empty() && l->arrivals.emplace(id, t).second)
+		l->reasons.emplace(id, joined);
 	return 0;
 }
 
@@ -326,7 +326,7 @@ int main(int argc, char **argv)
 
 	int status = 1;
 	pid_t busPid = -1, daemonPid = -1;
-	sd_bus *bus = nullptr;
+	tactus::SdBusConnectionPtr bus;
 	Listener listener;
 	uint64_t replayStart = 0;
 	do {
@@ -357,13 +357,15 @@ int main(int argc, char **argv)
 
 		// Subscribed before tactusd exists: AddMatch has been answered by
 		// the time sd_bus_match_signal returns.
-		if (sd_bus_new(&bus) < 0 || sd_bus_set_address(bus, address.c_str()) < 0 ||
-		    sd_bus_set_bus_client(bus, 1) < 0 || sd_bus_start(bus) < 0) {
+		bool connected = sd_bus_new(tactus::outPtr(bus)) >= 0;
+		connected = connected && sd_bus_set_address(bus.get(), address.c_str()) >= 0 &&
+			    sd_bus_set_bus_client(bus.get(), 1) >= 0 && sd_bus_start(bus.get()) >= 0;
+		if (!connected) {
 			std::fprintf(stderr, "cannot connect to %s\n", address.c_str());
 			break;
 		}
-		if (sd_bus_match_signal(bus, nullptr, nullptr, nullptr, "org.tactus.Session1", "VerdictChanged",
-					onVerdictChanged, &listener) < 0) {
+		if (sd_bus_match_signal(bus.get(), nullptr, nullptr, nullptr, tactus::kSessions.interface,
+					"VerdictChanged", onVerdictChanged, &listener) < 0) {
 			std::fprintf(stderr, "cannot subscribe to VerdictChanged\n");
 			break;
 		}
@@ -395,14 +397,14 @@ int main(int argc, char **argv)
 				break;
 			}
 			int r;
-			while ((r = sd_bus_process(bus, nullptr)) > 0) {
+			while ((r = sd_bus_process(bus.get(), nullptr)) > 0) {
 			}
 			if (r < 0) {
 				std::fprintf(stderr, "bus: %s\n", std::strerror(-r));
 				failed = true;
 				break;
 			}
-			sd_bus_wait(bus, replayStart ? 200'000 : 5'000);
+			sd_bus_wait(bus.get(), replayStart ? 200'000 : 5'000);
 		}
 		if (failed)
 			break;
@@ -453,7 +455,7 @@ int main(int argc, char **argv)
 			std::printf("\nmissing signals: see %s/tactusd.log (kept)\n", tmp.c_str());
 	} while (false);
 
-	sd_bus_flush_close_unref(bus);
+	bus.reset(); // flushed and closed before the bus goes away
 	stop(daemonPid);
 	stop(busPid);
 	if (status == 0) {

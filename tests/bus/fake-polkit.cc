@@ -16,6 +16,8 @@
 //
 // Usage: fake-polkit RULES-FILE
 
+#include "sd-ptr.h"
+
 #include <systemd/sd-bus.h>
 #include <systemd/sd-event.h>
 
@@ -117,13 +119,12 @@ int checkAuthorization(sd_bus_message *m, void *, sd_bus_error *error)
 		    subject.c_str(), printable(kind).c_str(), flags, yes ? "yes" : "no");
 	std::fflush(stdout);
 
-	sd_bus_message *reply = nullptr;
-	r = sd_bus_message_new_method_return(m, &reply);
+	tactus::SdBusMessagePtr reply;
+	r = sd_bus_message_new_method_return(m, tactus::outPtr(reply));
 	if (r >= 0)
-		r = sd_bus_message_append(reply, "(bba{ss})", yes ? 1 : 0, 0, 0);
+		r = sd_bus_message_append(reply.get(), "(bba{ss})", yes ? 1 : 0, 0, 0);
 	if (r >= 0)
-		r = sd_bus_send(nullptr, reply, nullptr);
-	sd_bus_message_unref(reply);
+		r = sd_bus_send(nullptr, reply.get(), nullptr);
 	return r;
 }
 
@@ -152,32 +153,31 @@ int main(int argc, char **argv)
 	sigaddset(&mask, SIGINT);
 	sigprocmask(SIG_BLOCK, &mask, nullptr);
 
-	sd_event *loop = nullptr;
-	sd_bus *bus = nullptr;
-	sd_bus_slot *slot = nullptr;
-	int r = sd_event_default(&loop);
+	// Declared in this order so that they go in the reverse one: the
+	// object, the connection, the loop.
+	tactus::SdEventPtr loop;
+	tactus::SdBusConnectionPtr bus;
+	tactus::SdBusSlotPtr slot;
+	int r = sd_event_default(tactus::outPtr(loop));
 	if (r >= 0)
-		r = sd_event_add_signal(loop, nullptr, SIGTERM, nullptr, nullptr);
+		r = sd_event_add_signal(loop.get(), nullptr, SIGTERM, nullptr, nullptr);
 	if (r >= 0)
-		r = sd_event_add_signal(loop, nullptr, SIGINT, nullptr, nullptr);
+		r = sd_event_add_signal(loop.get(), nullptr, SIGINT, nullptr, nullptr);
 	if (r >= 0)
-		r = sd_bus_open_system(&bus);
+		r = sd_bus_open_system(tactus::outPtr(bus));
 	if (r >= 0)
-		r = sd_bus_add_object_vtable(bus, &slot, "/org/freedesktop/PolicyKit1/Authority",
+		r = sd_bus_add_object_vtable(bus.get(), tactus::outPtr(slot), "/org/freedesktop/PolicyKit1/Authority",
 					     "org.freedesktop.PolicyKit1.Authority", kAuthorityVtable, nullptr);
 	if (r >= 0)
-		r = sd_bus_attach_event(bus, loop, SD_EVENT_PRIORITY_NORMAL);
+		r = sd_bus_attach_event(bus.get(), loop.get(), SD_EVENT_PRIORITY_NORMAL);
 	if (r >= 0)
-		r = sd_bus_request_name(bus, "org.freedesktop.PolicyKit1", 0);
+		r = sd_bus_request_name(bus.get(), "org.freedesktop.PolicyKit1", 0);
 	if (r < 0) {
 		std::fprintf(stderr, "fake-polkit: setting up: %s\n", std::strerror(-r));
 		return 1;
 	}
 	std::printf("ready\n");
 	std::fflush(stdout);
-	r = sd_event_loop(loop);
-	sd_bus_slot_unref(slot);
-	sd_bus_flush_close_unref(bus);
-	sd_event_unref(loop);
+	r = sd_event_loop(loop.get());
 	return r < 0 ? 1 : 0;
 }

@@ -6,6 +6,7 @@
 #include "device-monitor.h"
 #include "frame-assembler.h"
 #include "replay-source.h"
+#include "sd-ptr.h"
 
 #include <gtest/gtest.h>
 #include <systemd/sd-event.h>
@@ -50,16 +51,16 @@ void touch(const std::string &path)
 }
 
 struct Loop {
-	Loop() { EXPECT_GE(sd_event_new(&loop), 0); }
-	~Loop() { sd_event_unref(loop); }
+	Loop() { EXPECT_GE(sd_event_new(outPtr(loop_)), 0); }
+	sd_event *get() const { return loop_.get(); }
 	// Run until the loop has nothing left to do right now.
 	void drain()
 	{
 		for (int i = 0; i < 100; i++)
-			if (sd_event_run(loop, 0) <= 0)
+			if (sd_event_run(get(), 0) <= 0)
 				break;
 	}
-	sd_event *loop = nullptr;
+	SdEventPtr loop_;
 };
 
 } // namespace
@@ -130,7 +131,7 @@ TEST(DeviceMonitor, InotifyEnumeratesAndFollowsHotplug)
 	options.backend = DeviceMonitor::Backend::Inotify;
 	options.devInputDir = input;
 	auto monitor = DeviceMonitor::create(
-		loop.loop, options, [&](const std::string &s) { log.push_back("+" + s); },
+		loop.get(), options, [&](const std::string &s) { log.push_back("+" + s); },
 		[&](const std::string &s) { log.push_back("-" + s); });
 	ASSERT_TRUE(monitor.ok());
 	ASSERT_TRUE((*monitor)->start().ok());
@@ -156,7 +157,7 @@ TEST(DeviceMonitor, InotifyWaitsForMissingInputDir)
 	options.backend = DeviceMonitor::Backend::Inotify;
 	options.devInputDir = input;
 	auto monitor = DeviceMonitor::create(
-		loop.loop, options, [&](const std::string &s) { log.push_back("+" + s); },
+		loop.get(), options, [&](const std::string &s) { log.push_back("+" + s); },
 		[&](const std::string &s) { log.push_back("-" + s); });
 	ASSERT_TRUE(monitor.ok());
 	ASSERT_TRUE((*monitor)->start().ok());
@@ -183,13 +184,13 @@ TEST(DeviceMonitor, AutoPicksInotifyWithoutUdevd)
 	Loop loop;
 	DeviceMonitor::Options options;
 	options.runDir = dir.path(); // no udev/control here
-	auto monitor = DeviceMonitor::create(loop.loop, options, nullptr, nullptr);
+	auto monitor = DeviceMonitor::create(loop.get(), options, nullptr, nullptr);
 	ASSERT_TRUE(monitor.ok());
 	EXPECT_EQ((*monitor)->backend(), DeviceMonitor::Backend::Inotify);
 
 	ASSERT_EQ(mkdir((dir.path() + "/udev").c_str(), 0755), 0);
 	touch(dir.path() + "/udev/control");
-	auto udev = DeviceMonitor::create(loop.loop, options, nullptr, nullptr);
+	auto udev = DeviceMonitor::create(loop.get(), options, nullptr, nullptr);
 	ASSERT_TRUE(udev.ok());
 	EXPECT_EQ((*udev)->backend(), DeviceMonitor::Backend::Udev);
 }
@@ -241,7 +242,7 @@ TEST(ReplaySource, DeliversFramesInRecordedOrder)
 	Loop loop;
 	TraceSink sink;
 	ReplayInputSource source(twoDeviceRecording());
-	ASSERT_TRUE(source.start(loop.loop, sink).ok());
+	ASSERT_TRUE(source.start(loop.get(), sink).ok());
 	loop.drain();
 	EXPECT_TRUE(sink.finished);
 	EXPECT_EQ(sink.trace, (std::vector<std::string>{
@@ -280,7 +281,7 @@ TEST(ReplaySource, SplitsOverlongFramesLikeLiveInput)
 	Loop loop;
 	TraceSink sink;
 	ReplayInputSource source(std::move(rec));
-	ASSERT_TRUE(source.start(loop.loop, sink).ok());
+	ASSERT_TRUE(source.start(loop.get(), sink).ok());
 	loop.drain();
 	ASSERT_EQ(liveSizes, (std::vector<size_t>{FrameAssembler::kCapacity, 45}));
 	EXPECT_EQ(sink.trace, (std::vector<std::string>{
@@ -297,12 +298,12 @@ TEST(ReplaySource, RealTimeKeepsThePace)
 	TraceSink sink;
 	Recording rec = twoDeviceRecording();
 	ReplayInputSource source(std::move(rec), true);
-	ASSERT_TRUE(source.start(loop.loop, sink).ok());
+	ASSERT_TRUE(source.start(loop.get(), sink).ok());
 	uint64_t start = 0, end = 0;
-	sd_event_now(loop.loop, CLOCK_MONOTONIC, &start);
+	sd_event_now(loop.get(), CLOCK_MONOTONIC, &start);
 	for (int i = 0; i < 1000 && !sink.finished; i++)
-		sd_event_run(loop.loop, 100000);
-	sd_event_now(loop.loop, CLOCK_MONOTONIC, &end);
+		sd_event_run(loop.get(), 100000);
+	sd_event_now(loop.get(), CLOCK_MONOTONIC, &end);
 	EXPECT_TRUE(sink.finished);
 	// 8 ms between first and last event; allow generous scheduling slack.
 	EXPECT_GE(end - start, 7000u);
