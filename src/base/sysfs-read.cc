@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "sysfs-read.h"
+#include "util-strings.h"
 
 #include "util-fd.h"
 
@@ -88,21 +89,6 @@ Result<uint16_t> parseHex16(std::string_view text)
 	return static_cast<uint16_t>(value);
 }
 
-namespace {
-
-int hexDigit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-} // namespace
-
 Result<std::vector<unsigned>> parseSysfsBitmask(std::string_view text, unsigned wordBits)
 {
 	// More words than any evdev bitmask needs (KEY_CNT is 768 bits) is not
@@ -139,7 +125,7 @@ Result<std::vector<unsigned>> parseSysfsBitmask(std::string_view text, unsigned 
 			return makeError(-EINVAL, "bitmask word '" + std::string(word.substr(0, 32)) + "' is too wide");
 		uint64_t value = 0;
 		for (char c : word) {
-			int d = hexDigit(c);
+			int d = hexDigitValue(c);
 			if (d < 0)
 				return makeError(-EINVAL, "bitmask word '" + std::string(word.substr(0, 32)) + "' is not hex");
 			value = (value << 4) | static_cast<uint64_t>(d);

@@ -157,4 +157,15 @@ std::string jsonQuote(std::string_view s)
 	return out;
 }
 
+int hexDigitValue(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
 } // namespace tactus

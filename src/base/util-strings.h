@@ -39,4 +39,7 @@ std::string_view trim(std::string_view s);
 /** Quote @p s for JSON output (including the surrounding quotes). */
 std::string jsonQuote(std::string_view s);
 
+/** Value of hexadecimal digit @p c (0-9, a-f, A-F), or -1 if it is none. */
+int hexDigitValue(char c);
+
 } // namespace tactus

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "sysfs-fixture.h"
+#include "util-strings.h"
 
 #include "config.h"
 #include "sysfs-read.h"
@@ -48,17 +49,6 @@ Error fixtureError(unsigned line, const std::string &message)
 	return makeError(-EINVAL, "fixture line " + std::to_string(line) + ": " + message);
 }
 
-int hexValue(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 std::optional<std::string> unescape(std::string_view s)
 {
 	std::string out;
@@ -75,8 +65,8 @@ std::optional<std::string> unescape(std::string_view s)
 		case 'r': out += '\r'; break;
 		case '\\': out += '\\'; break;
 		case 'x': {
-			int hi = i + 1 < s.size() ? hexValue(s[i + 1]) : -1;
-			int lo = i + 2 < s.size() ? hexValue(s[i + 2]) : -1;
+			int hi = i + 1 < s.size() ? hexDigitValue(s[i + 1]) : -1;
+			int lo = i + 2 < s.size() ? hexDigitValue(s[i + 2]) : -1;
 			if (hi < 0 || lo < 0)
 				return std::nullopt;
 			out += static_cast<char>(hi * 16 + lo);
@@ -99,7 +89,7 @@ std::optional<std::string> unhex(std::string_view s)
 	if (digits.size() % 2)
 		return std::nullopt;
 	for (size_t i = 0; i < digits.size(); i += 2) {
-		int hi = hexValue(digits[i]), lo = hexValue(digits[i + 1]);
+		int hi = hexDigitValue(digits[i]), lo = hexDigitValue(digits[i + 1]);
 		if (hi < 0 || lo < 0)
 			return std::nullopt;
 		out += static_cast<char>(hi * 16 + lo);

@@ -55,3 +55,14 @@ TEST(Sanitize, EscapesC1AndBidiControls)
 	EXPECT_EQ(sanitizeForDisplay("l\xe2\x80\xa8" "l"), "l\\xe2\\x80\\xa8l");   // U+2028
 	EXPECT_EQ(sanitizeForDisplay("\xc2\xa0"), "\xc2\xa0");                  // NBSP stays
 }
+
+TEST(UtilStrings, HexDigitValue)
+{
+	EXPECT_EQ(hexDigitValue('0'), 0);
+	EXPECT_EQ(hexDigitValue('9'), 9);
+	EXPECT_EQ(hexDigitValue('a'), 10);
+	EXPECT_EQ(hexDigitValue('F'), 15);
+	EXPECT_EQ(hexDigitValue('g'), -1);
+	EXPECT_EQ(hexDigitValue('/'), -1);
+	EXPECT_EQ(hexDigitValue('\0'), -1);
+}
