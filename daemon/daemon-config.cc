@@ -159,8 +159,10 @@ KeySpec actionsKey(std::string_view section, std::string_view key, Field<Actions
 						return valueError(key, v, "grab is only meaningful for OnInjected");
 					a.grab = true;
 				} else {
-					return valueError(key, v, "unknown action '" + std::string(word) + "', expected publish, lock" +
-									  (grabAllowed ? ", grab" : ""));
+					return valueError(key, v,
+							  "unknown action '" + std::string(word) +
+								  "', expected publish, lock" +
+								  (grabAllowed ? ", grab" : ""));
 				}
 			}
 			field(c) = a;
@@ -191,17 +193,29 @@ static_assert(kModeNames.oneToOne());
 const std::vector<KeySpec> &keyTable()
 {
 	static const std::vector<KeySpec> table = {
-		enumKey<Mode>("Daemon", "Mode", [](Config &c) -> Mode & { return c.daemon.mode; }, kModeNames),
-		enumKey<LogLevel>("Daemon", "LogLevel", [](Config &c) -> LogLevel & { return c.daemon.logLevel; },
-				  logLevelNames()),
-		numberKey("Verdict", "TrustedAbove", [](Config &c) -> double & { return c.verdict.trustedAbove; }, 0.0, 1.0),
-		numberKey("Verdict", "UntrustedBelow", [](Config &c) -> double & { return c.verdict.untrustedBelow; }, 0.0, 1.0),
-		numberKey("Verdict", "Hysteresis", [](Config &c) -> double & { return c.verdict.hysteresis; }, 0.0, 0.5),
-		integerKey("Enrollment", "Keystrokes", [](Config &c) -> unsigned & { return c.enrollment.keystrokes; }, 100, 1000000),
-		integerKey("Enrollment", "PointerStrokes", [](Config &c) -> unsigned & { return c.enrollment.pointerStrokes; }, 100,
-			   1000000),
-		actionsKey("Actions", "OnInjected", [](Config &c) -> Actions & { return c.actions.onInjected; }, true),
-		actionsKey("Actions", "OnUntrusted", [](Config &c) -> Actions & { return c.actions.onUntrusted; }, false),
+		enumKey<Mode>(
+			"Daemon", "Mode", [](Config &c) -> Mode & { return c.daemon.mode; }, kModeNames),
+		enumKey<LogLevel>(
+			"Daemon", "LogLevel", [](Config &c) -> LogLevel & { return c.daemon.logLevel; },
+			logLevelNames()),
+		numberKey(
+			"Verdict", "TrustedAbove", [](Config &c) -> double & { return c.verdict.trustedAbove; }, 0.0,
+			1.0),
+		numberKey(
+			"Verdict", "UntrustedBelow", [](Config &c) -> double & { return c.verdict.untrustedBelow; },
+			0.0, 1.0),
+		numberKey(
+			"Verdict", "Hysteresis", [](Config &c) -> double & { return c.verdict.hysteresis; }, 0.0, 0.5),
+		integerKey(
+			"Enrollment", "Keystrokes", [](Config &c) -> unsigned & { return c.enrollment.keystrokes; },
+			100, 1000000),
+		integerKey(
+			"Enrollment", "PointerStrokes",
+			[](Config &c) -> unsigned & { return c.enrollment.pointerStrokes; }, 100, 1000000),
+		actionsKey(
+			"Actions", "OnInjected", [](Config &c) -> Actions & { return c.actions.onInjected; }, true),
+		actionsKey(
+			"Actions", "OnUntrusted", [](Config &c) -> Actions & { return c.actions.onUntrusted; }, false),
 	};
 	return table;
 }
@@ -256,7 +270,8 @@ Result<Config> parseConfig(std::string_view text, std::string_view fileName, Con
 		const KeySpec *spec = findKey(a.section, a.key);
 		if (!spec)
 			return confError(fileName, a.line,
-					 "unknown key " + sanitizeForDisplay(a.key, 64) + " in section [" + section + "]");
+					 "unknown key " + sanitizeForDisplay(a.key, 64) + " in section [" + section +
+						 "]");
 		if (!seen.emplace(section, std::string(a.key)).second)
 			return confError(fileName, a.line,
 					 "duplicate key " + std::string(a.key) + " in section [" + section + "]");

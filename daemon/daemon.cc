@@ -11,8 +11,8 @@
 #include <cerrno>
 #include <cinttypes>
 #include <cstring>
-#include <systemd/sd-bus.h>
 #include <ctime>
+#include <systemd/sd-bus.h>
 
 namespace tactus {
 
@@ -30,11 +30,11 @@ PolicySettings policySettings(const Daemon::Options &options)
 } // namespace
 
 Daemon::Daemon(sd_event *loop, std::unique_ptr<InputSource> source, Options options)
-	: loop_(loop), source_(std::move(source)), options_(std::move(options)),
-	  policy_(policySettings(options_), [this](const std::function<void(const PolicyDevice &)> &visit) {
-		  for (const auto &[id, device] : devices_)
-			  visit(device);
-	  })
+    : loop_(loop), source_(std::move(source)), options_(std::move(options)),
+      policy_(policySettings(options_), [this](const std::function<void(const PolicyDevice &)> &visit) {
+	      for (const auto &[id, device] : devices_)
+		      visit(device);
+      })
 {
 }
 
@@ -45,11 +45,14 @@ int Daemon::start(sd_bus *systemBus)
 	bus_ = systemBus;
 	SessionTracker::Callbacks callbacks;
 	callbacks.added = [this](const SessionInfo &info) { onSessionAdded(info); };
-	callbacks.changed = [this](const SessionInfo &before, const SessionInfo &after) { onSessionChanged(before, after); };
+	callbacks.changed = [this](const SessionInfo &before, const SessionInfo &after) {
+		onSessionChanged(before, after);
+	};
 	callbacks.removed = [this](const SessionInfo &info) { onSessionRemoved(info); };
 	auto tracker = SessionTracker::create(loop_, systemBus, std::move(callbacks), options_.followLogind);
 	if (!tracker)
-		return logError(tracker.error().errnum, "Failed to follow sessions: %s", tracker.error().message.c_str());
+		return logError(tracker.error().errnum, "Failed to follow sessions: %s",
+				tracker.error().message.c_str());
 	tracker_ = std::move(*tracker);
 	if (!options_.followLogind)
 		log_info("replayed input: one pseudo-session per recorded seat");
@@ -103,7 +106,8 @@ Result<std::string> Daemon::sessionOfPid(pid_t pid) const
 	if (!id)
 		return id;
 	if (!sessions_.count(*id))
-		return makeError(-ENXIO, "session " + sanitizeForDisplay(*id, 64) + " has no seat, so no input tactus follows");
+		return makeError(-ENXIO,
+				 "session " + sanitizeForDisplay(*id, 64) + " has no seat, so no input tactus follows");
 	return id;
 }
 
@@ -116,8 +120,8 @@ void Daemon::onSessionAdded(const SessionInfo &info)
 		return;
 	log_info("session %s added: user %s (%u) seat %s%s%s%s", sanitizeForDisplay(info.id, 64).c_str(),
 		 info.pseudo ? "-" : sanitizeForDisplay(info.userName, 64).c_str(), static_cast<unsigned>(info.uid),
-		 sanitizeForDisplay(info.seat, 64).c_str(), info.active ? ", active" : "", info.locked ? ", locked" : "",
-		 info.pseudo ? ", pseudo-session" : "");
+		 sanitizeForDisplay(info.seat, 64).c_str(), info.active ? ", active" : "",
+		 info.locked ? ", locked" : "", info.pseudo ? ", pseudo-session" : "");
 	if (observer_)
 		observer_->sessionAdded(it->second);
 }
@@ -132,10 +136,11 @@ void Daemon::onSessionChanged(const SessionInfo &before, const SessionInfo &afte
 	it->second.info = after;
 	if (before.active != after.active)
 		log_info("session %s %s on seat %s", sanitizeForDisplay(after.id, 64).c_str(),
-			 after.active ? "became active" : "is no longer active", sanitizeForDisplay(after.seat, 64).c_str());
+			 after.active ? "became active" : "is no longer active",
+			 sanitizeForDisplay(after.seat, 64).c_str());
 	if (before.locked != after.locked)
-		log_info("session %s %s%s", sanitizeForDisplay(after.id, 64).c_str(), after.locked ? "locked" : "unlocked",
-			 after.locked ? ": learning paused" : "");
+		log_info("session %s %s%s", sanitizeForDisplay(after.id, 64).c_str(),
+			 after.locked ? "locked" : "unlocked", after.locked ? ": learning paused" : "");
 	if (observer_)
 		observer_->sessionChanged(it->second, false);
 }
@@ -169,9 +174,7 @@ void Daemon::carryOut(DeviceRecord &device, SessionRecord *session, const std::v
 	const std::string sysname = sanitizeForDisplay(device.info.sysname, 32);
 	for (const PolicyAction &action : actions) {
 		switch (action.kind) {
-		case PolicyAction::Kind::Grab:
-			grab(device, action.reason);
-			break;
+		case PolicyAction::Kind::Grab: grab(device, action.reason); break;
 		case PolicyAction::Kind::GrabWaits:
 			log_notice("device %s: grab (%s) waits until its %zu held key(s) come up", sysname.c_str(),
 				   action.reason.c_str(), device.keysDown.count());
@@ -184,8 +187,8 @@ void Daemon::carryOut(DeviceRecord &device, SessionRecord *session, const std::v
 				break;
 			// Logged once per verdict change: the reason, the device and
 			// aggregate timings; never which keys.
-			const std::string why =
-				action.reason + " from " + sysname + " " + formatDeviceLine(device.info) + ": " + action.describe();
+			const std::string why = action.reason + " from " + sysname + " " +
+						formatDeviceLine(device.info) + ": " + action.describe();
 			verdictChanged(*session, why.c_str());
 			break;
 		}
@@ -227,7 +230,8 @@ void Daemon::grab(DeviceRecord &device, std::string reason)
 void Daemon::lockSession(const SessionRecord &session, std::string_view reason)
 {
 	if (session.info.pseudo || !bus_) {
-		log_notice("session %s: cannot lock (%s), publishing only", sanitizeForDisplay(session.info.id, 64).c_str(),
+		log_notice("session %s: cannot lock (%s), publishing only",
+			   sanitizeForDisplay(session.info.id, 64).c_str(),
 			   session.info.pseudo ? "pseudo-session without logind" : "no system bus");
 		return;
 	}
@@ -237,8 +241,8 @@ void Daemon::lockSession(const SessionRecord &session, std::string_view reason)
 					       "org.freedesktop.login1.Manager", "LockSession", nullptr, nullptr, "s",
 					       session.info.id.c_str());
 	if (r < 0)
-		log_warning("session %s: LockSession failed: %s, ignoring", sanitizeForDisplay(session.info.id, 64).c_str(),
-			    std::strerror(-r));
+		log_warning("session %s: LockSession failed: %s, ignoring",
+			    sanitizeForDisplay(session.info.id, 64).c_str(), std::strerror(-r));
 	else
 		log_notice("session %s: locking (%s)", sanitizeForDisplay(session.info.id, 64).c_str(),
 			   std::string(reason).c_str());
@@ -249,7 +253,8 @@ Result<void> Daemon::acknowledgeReauthentication(const std::string &sessionId)
 	auto it = sessions_.find(sessionId);
 	if (it == sessions_.end())
 		return makeError(-ENOENT, "no session " + sanitizeForDisplay(sessionId, 64));
-	log_info("session %s: re-authentication acknowledged, trust restarts", sanitizeForDisplay(sessionId, 64).c_str());
+	log_info("session %s: re-authentication acknowledged, trust restarts",
+		 sanitizeForDisplay(sessionId, 64).c_str());
 	if (PolicyDecider::reauthenticated(it->second))
 		verdictChanged(it->second, "re-authenticated");
 	return {};
@@ -350,8 +355,7 @@ void Daemon::logCounters(const char *what, const DeviceRecord &device) const
 {
 	const DeviceCounters &c = device.counters;
 	log_info("device %s %s: %" PRIu64 " frames, keys %" PRIu64 " down/%" PRIu64 " up/%" PRIu64
-		 " repeat, buttons %" PRIu64 ", rel %" PRIu64 ", abs %" PRIu64 ", other %" PRIu64
-		 ", resyncs %" PRIu64,
+		 " repeat, buttons %" PRIu64 ", rel %" PRIu64 ", abs %" PRIu64 ", other %" PRIu64 ", resyncs %" PRIu64,
 		 sanitizeForDisplay(device.info.sysname, 32).c_str(), what, c.frames, c.keyPresses, c.keyReleases,
 		 c.keyRepeats, c.buttonEvents, c.relEvents, c.absEvents, c.otherEvents, c.resyncs);
 }
@@ -387,8 +391,7 @@ void Daemon::frame(DeviceId id, Frame events)
 	// what tactus promises not to know outside the feature extractor.
 	for (const InputEvent &ev : events) {
 		switch (ev.type) {
-		case EV_SYN:
-			break;
+		case EV_SYN: break;
 		case EV_KEY:
 			if (isButtonCode(ev.code))
 				c.buttonEvents++;
@@ -399,15 +402,9 @@ void Daemon::frame(DeviceId id, Frame events)
 			else
 				c.keyRepeats++;
 			break;
-		case EV_REL:
-			c.relEvents++;
-			break;
-		case EV_ABS:
-			c.absEvents++;
-			break;
-		default:
-			c.otherEvents++;
-			break;
+		case EV_REL: c.relEvents++; break;
+		case EV_ABS: c.absEvents++; break;
+		default: c.otherEvents++; break;
 		}
 	}
 	// The session is looked up only if the frame raises evidence; one

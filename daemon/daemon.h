@@ -26,8 +26,8 @@ struct DeviceCounters {
 	uint64_t buttonEvents = 0; ///< BTN_* codes: mouse and touch buttons
 	uint64_t relEvents = 0;
 	uint64_t absEvents = 0;
-	uint64_t otherEvents = 0;  ///< MSC, SW, LED, ...
-	uint64_t resyncs = 0;      ///< SYN_DROPPED recoveries
+	uint64_t otherEvents = 0; ///< MSC, SW, LED, ...
+	uint64_t resyncs = 0;     ///< SYN_DROPPED recoveries
 };
 
 /** A device as the daemon keeps it: the policy's view of it plus what tactusd counts. */
@@ -68,9 +68,9 @@ public:
 	struct Options {
 		bool exitWhenSourceFinishes = true; ///< replay: stop the loop at the end
 		std::string mode = "monitor";
-		bool followLogind = true;           ///< false for replay: recorded seats get pseudo-sessions
-		Config::ActionsSection actions;     ///< responses, carried out in enforce mode only
-		AllowPolicy allow;                  ///< allow-listed synthetic devices, denied ones
+		bool followLogind = true;       ///< false for replay: recorded seats get pseudo-sessions
+		Config::ActionsSection actions; ///< responses, carried out in enforce mode only
+		AllowPolicy allow;              ///< allow-listed synthetic devices, denied ones
 	};
 
 	Daemon(sd_event *loop, std::unique_ptr<InputSource> source, Options options);

@@ -9,10 +9,10 @@
 #include <systemd/sd-login.h>
 
 #include <cerrno>
+#include <csignal>
 #include <cstdlib>
 #include <cstring>
 #include <pwd.h>
-#include <csignal>
 #include <unistd.h>
 #include <vector>
 
@@ -59,7 +59,7 @@ std::optional<std::string> sessionIdFromLogindPath(const std::string &path)
 }
 
 SessionTracker::SessionTracker(sd_event *loop, sd_bus *bus, Callbacks callbacks)
-	: loop_(loop), bus_(sd_bus_ref(bus)), callbacks_(std::move(callbacks))
+    : loop_(loop), bus_(sd_bus_ref(bus)), callbacks_(std::move(callbacks))
 {
 }
 
@@ -67,7 +67,7 @@ SessionTracker::SessionTracker(sd_event *loop, sd_bus *bus, Callbacks callbacks)
 SessionTracker::~SessionTracker() = default;
 
 Result<std::unique_ptr<SessionTracker>> SessionTracker::create(sd_event *loop, sd_bus *systemBus, Callbacks callbacks,
-							      bool useLogind)
+							       bool useLogind)
 {
 	std::unique_ptr<SessionTracker> t(new SessionTracker(loop, systemBus, std::move(callbacks)));
 	t->logind_ = useLogind && detectLogind();

@@ -17,13 +17,13 @@ namespace tactus {
 
 /** A login session as tactus follows it. */
 struct SessionInfo {
-	std::string id;       ///< logind session id, or "seat:<seat>" for a pseudo-session
+	std::string id; ///< logind session id, or "seat:<seat>" for a pseudo-session
 	uid_t uid = 0;
 	std::string userName;
 	std::string seat;
-	bool active = false;  ///< the active session of its seat: input counts for it
-	bool locked = false;  ///< LockedHint, or Lock without a later Unlock
-	bool pseudo = false;  ///< no logind: one session per seat
+	bool active = false; ///< the active session of its seat: input counts for it
+	bool locked = false; ///< LockedHint, or Lock without a later Unlock
+	bool pseudo = false; ///< no logind: one session per seat
 
 	bool operator==(const SessionInfo &) const = default;
 };
@@ -95,8 +95,8 @@ private:
 	Callbacks callbacks_;
 	bool logind_ = false;
 	std::map<std::string, SessionInfo> sessions_;
-	std::map<std::string, bool> lockedHint_;     ///< per session, from logind
-	std::map<std::string, bool> lockRequested_;  ///< Lock (true) / Unlock (false) signals
+	std::map<std::string, bool> lockedHint_;    ///< per session, from logind
+	std::map<std::string, bool> lockRequested_; ///< Lock (true) / Unlock (false) signals
 };
 
 /** The logind session id from a logind session object path ("/org/freedesktop/login1/session/_31" → "1"). */

@@ -4,8 +4,8 @@
 
 #include "bus-service.h"
 #include "config.h"
-#include "daemon.h"
 #include "daemon-config.h"
+#include "daemon.h"
 #include "live-source.h"
 #include "log.h"
 #include "provenance-rules.h"
@@ -75,7 +75,18 @@ void usage(FILE *out)
 // Returns 1 to continue, 0 to exit successfully, negative on a usage error.
 int parseArguments(int argc, char **argv, Arguments &args)
 {
-	enum { OptReplay = 0x100, OptRealTime, OptKeepRunning, OptNoBus, OptRulesDir, OptBackend, OptLogLevel, OptConfigDir, OptAllowDir, OptVersion };
+	enum {
+		OptReplay = 0x100,
+		OptRealTime,
+		OptKeepRunning,
+		OptNoBus,
+		OptRulesDir,
+		OptBackend,
+		OptLogLevel,
+		OptConfigDir,
+		OptAllowDir,
+		OptVersion
+	};
 	static const struct option options[] = {
 		{"replay", required_argument, nullptr, OptReplay},
 		{"real-time", no_argument, nullptr, OptRealTime},
@@ -94,21 +105,11 @@ int parseArguments(int argc, char **argv, Arguments &args)
 	int c;
 	while ((c = getopt_long(argc, argv, "h", options, nullptr)) >= 0) {
 		switch (c) {
-		case OptReplay:
-			args.replay = optarg;
-			break;
-		case OptRealTime:
-			args.realTime = true;
-			break;
-		case OptKeepRunning:
-			args.keepRunning = true;
-			break;
-		case OptNoBus:
-			args.noBus = true;
-			break;
-		case OptRulesDir:
-			args.rulesDirs.emplace_back(optarg);
-			break;
+		case OptReplay: args.replay = optarg; break;
+		case OptRealTime: args.realTime = true; break;
+		case OptKeepRunning: args.keepRunning = true; break;
+		case OptNoBus: args.noBus = true; break;
+		case OptRulesDir: args.rulesDirs.emplace_back(optarg); break;
 		case OptBackend:
 			if (std::strcmp(optarg, "auto") == 0)
 				args.backend = DeviceMonitor::Backend::Auto;
@@ -117,28 +118,20 @@ int parseArguments(int argc, char **argv, Arguments &args)
 			else if (std::strcmp(optarg, "inotify") == 0)
 				args.backend = DeviceMonitor::Backend::Inotify;
 			else
-				return logError(-EINVAL, "Unknown monitor backend '%s' (expected auto, udev or inotify)", optarg);
+				return logError(-EINVAL,
+						"Unknown monitor backend '%s' (expected auto, udev or inotify)",
+						optarg);
 			break;
 		case OptLogLevel:
 			if (!logParseLevel(optarg, args.logLevel))
 				return logError(-EINVAL, "Unknown log level '%s'", optarg);
 			args.logLevelGiven = true;
 			break;
-		case OptConfigDir:
-			args.configDir = optarg;
-			break;
-		case OptAllowDir:
-			args.allowDirs.emplace_back(optarg);
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		case OptVersion:
-			std::printf("tactusd %s\n", TACTUS_VERSION);
-			return 0;
-		default:
-			usage(stderr);
-			return -EINVAL;
+		case OptConfigDir: args.configDir = optarg; break;
+		case OptAllowDir: args.allowDirs.emplace_back(optarg); break;
+		case 'h': usage(stdout); return 0;
+		case OptVersion: std::printf("tactusd %s\n", TACTUS_VERSION); return 0;
+		default: usage(stderr); return -EINVAL;
 		}
 	}
 	if (optind < argc)
@@ -178,7 +171,8 @@ Result<std::unique_ptr<InputSource>> makeSource(const Arguments &args)
 	if (!rules)
 		return rules.error();
 	if (rules->size() == 0)
-		log_warning("no provenance rules loaded from %s: emulated devices will show as hardware", dirs.front().c_str());
+		log_warning("no provenance rules loaded from %s: emulated devices will show as hardware",
+			    dirs.front().c_str());
 
 	DeviceMonitor::Options monitorOptions;
 	monitorOptions.backend = args.backend;
@@ -242,8 +236,9 @@ int run(const Arguments &args)
 		return logError(allow.error().errnum, "%s", allow.error().message.c_str());
 	for (const auto &rule : allow->rules())
 		if (rule.spoofable())
-			log_warning("allow-list rule %s matches no creator: any process can make a device that matches it",
-				    rule.describe().c_str());
+			log_warning(
+				"allow-list rule %s matches no creator: any process can make a device that matches it",
+				rule.describe().c_str());
 	options.allow = std::move(*allow);
 	// For benchmarks: when a --real-time replay's events are due (tests/bench).
 	const auto *replay = dynamic_cast<const ReplayInputSource *>(source->get());

@@ -24,7 +24,7 @@ BUS_PROPERTY_GETTER(managerMode, BusService, s, sd_bus_message_append(reply, "s"
 BUS_PROPERTY_GETTER(managerLogind, BusService, s, sd_bus_message_append(reply, "b", s.daemon().logindAvailable()))
 
 // Reply with an array of @p entry, one appended by @p append per item of @p items.
-template <typename Items, typename Append>
+template<typename Items, typename Append>
 int replyList(sd_bus_message *m, const char *entry, const Items &items, Append &&append)
 {
 	SdBusMessagePtr reply;

@@ -35,7 +35,7 @@ struct BusImplementation {
  * A fallback vtable's find callback: the object the Daemon's @p Lookup
  * returns for the name a path of @p Family stands for (0: no such object).
  */
-template <const BusObjectFamily &Family, auto Lookup>
+template<const BusObjectFamily &Family, auto Lookup>
 int findObject(sd_bus *, const char *path, const char *, void *userdata, void **found, sd_bus_error *error)
 {
 	return guarded(error, [&] {
@@ -48,7 +48,7 @@ int findObject(sd_bus *, const char *path, const char *, void *userdata, void **
 }
 
 /** A node enumerator: the path in @p Family of each of the Daemon's @p Objects, named by @p NameOf. */
-template <const BusObjectFamily &Family, auto Objects, auto NameOf>
+template<const BusObjectFamily &Family, auto Objects, auto NameOf>
 int enumerateObjects(sd_bus *, const char *, void *userdata, char ***nodes, sd_bus_error *error)
 {
 	return guarded(error, [&] {
@@ -65,7 +65,7 @@ int enumerateObjects(sd_bus *, const char *, void *userdata, char ***nodes, sd_b
  * The objects of @p Family, served by @p vtable: found with the Daemon's
  * @p Lookup, listed from its @p Objects, each named by @p NameOf.
  */
-template <const BusObjectFamily &Family, auto Lookup, auto Objects, auto NameOf>
+template<const BusObjectFamily &Family, auto Lookup, auto Objects, auto NameOf>
 constexpr BusImplementation fallbackObjects(const sd_bus_vtable *vtable, const char *what)
 {
 	return {Family.prefix,

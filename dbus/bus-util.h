@@ -26,7 +26,8 @@ inline std::string busString(const std::string &s, size_t maxBytes = 256)
 }
 
 /** Run @p body; an exception becomes org.tactus.Error.Failed: none may unwind through sd-bus's C frames. */
-template <typename F> int guarded(sd_bus_error *error, F &&body)
+template<typename F>
+int guarded(sd_bus_error *error, F &&body)
 {
 	try {
 		return body();

@@ -26,7 +26,7 @@ namespace tactus::eval {
 namespace {
 
 constexpr uint64_t kSectionPauseUsec = 10'000'000; // between sections: far longer than any rule's pause
-constexpr unsigned kMaxKeystrokes = 200;            // an attack not caught by then counts as missed
+constexpr unsigned kMaxKeystrokes = 200;           // an attack not caught by then counts as missed
 constexpr unsigned kUkipWindow = 5;
 constexpr int64_t kUkipGapMs = 50;
 
@@ -85,7 +85,8 @@ int parseOptions(std::span<char *const> args, Options &o)
 		} else if (a == "--runs") {
 			const char *s = value();
 			if (!s || !parseU64(s, v) || v == 0 || v > 10'000'000)
-				return fprintf(stderr, "tactus-eval injection: --runs needs a count in 1..10000000\n"), 2;
+				return fprintf(stderr, "tactus-eval injection: --runs needs a count in 1..10000000\n"),
+				       2;
 			o.runs = static_cast<unsigned>(v);
 		} else if (a == "--seed") {
 			const char *s = value();
@@ -98,12 +99,14 @@ int parseOptions(std::span<char *const> args, Options &o)
 			printf("Usage: tactus-eval injection --aalto DIR [--runs N] [--seed S] [--json]\n");
 			return -1;
 		} else {
-			fprintf(stderr, "tactus-eval injection: unknown option '%.*s'\n", static_cast<int>(a.size()), a.data());
+			fprintf(stderr, "tactus-eval injection: unknown option '%.*s'\n", static_cast<int>(a.size()),
+				a.data());
 			return 2;
 		}
 	}
 	if (o.aalto.empty()) {
-		fprintf(stderr, "tactus-eval injection: --aalto DIR is required (the unpacked aalto-keystrokes folder)\n");
+		fprintf(stderr,
+			"tactus-eval injection: --aalto DIR is required (the unpacked aalto-keystrokes folder)\n");
 		return 2;
 	}
 	return 0;
@@ -187,7 +190,8 @@ int runHuman(const Options &o, HumanResult &res)
 	}
 	HumanReplay replay(res);
 	for (const std::string &f : *files) {
-		auto r = readAaltoFile(f, [&](const AaltoSection &s) { replay.section(s); }, res.stats);
+		auto r = readAaltoFile(
+			f, [&](const AaltoSection &s) { replay.section(s); }, res.stats);
 		if (!r)
 			fprintf(stderr, "tactus-eval injection: %s, ignoring\n", r.error().message.c_str());
 	}
@@ -220,7 +224,8 @@ void runAttacks(const Options &o, std::vector<AttackResult> &out)
 				InjectionEvidence ev2 = det.keyEvent(e.timeUsec, e.code, e.value);
 				if (ev2.alarm) {
 					detected = presses;
-					r.firstReason[std::string(injectionReasonName(ev2.reason)) + "/" + std::string(ev2.rule)]++;
+					r.firstReason[std::string(injectionReasonName(ev2.reason)) + "/" +
+						      std::string(ev2.rule)]++;
 					break;
 				}
 			}
@@ -232,8 +237,11 @@ void runAttacks(const Options &o, std::vector<AttackResult> &out)
 		r.p95 = percentile(s, 0.95);
 		r.worst = s.back();
 		r.missed = static_cast<uint64_t>(std::count(s.begin(), s.end(), kMaxKeystrokes + 1));
-		r.within4 = static_cast<double>(std::count_if(s.begin(), s.end(), [](unsigned v) { return v <= 4; })) / s.size();
-		r.within10 = static_cast<double>(std::count_if(s.begin(), s.end(), [](unsigned v) { return v <= 10; })) / s.size();
+		r.within4 = static_cast<double>(std::count_if(s.begin(), s.end(), [](unsigned v) { return v <= 4; })) /
+			    s.size();
+		r.within10 =
+			static_cast<double>(std::count_if(s.begin(), s.end(), [](unsigned v) { return v <= 10; })) /
+			s.size();
 		out.push_back(std::move(r));
 	}
 }
@@ -276,12 +284,14 @@ void printText(const Options &o, const HumanResult &h, const std::vector<AttackR
 	       h.alarmSections);
 	for (const auto &[reason, n] : h.alarmsByReason)
 		printf("    %-32s %12" PRIu64 "\n", reason.c_str(), n);
-	printf("  %-34s %12" PRIu64 " %12.2f   (of %" PRIu64 " 5-press windows)\n", "UKIP rule (5 presses, gaps <= 50 ms)",
-	       h.ukipFires, h.ukipWindows ? 1e5 * static_cast<double>(h.ukipFires) / h.ukipWindows : 0.0, h.ukipWindows);
+	printf("  %-34s %12" PRIu64 " %12.2f   (of %" PRIu64 " 5-press windows)\n",
+	       "UKIP rule (5 presses, gaps <= 50 ms)", h.ukipFires,
+	       h.ukipWindows ? 1e5 * static_cast<double>(h.ukipFires) / h.ukipWindows : 0.0, h.ukipWindows);
 	printf("  margin: longest human run per rule / run that alarms\n");
 	for (unsigned i = 0; i < KeystrokeTimingDetector::kRuleCount; i++)
-		printf("    %-20s %3u / %u\n", KeystrokeTimingDetector::ruleName(static_cast<KeystrokeTimingDetector::Rule>(i)),
-		       h.maxRun[i], need[i]);
+		printf("    %-20s %3u / %u\n",
+		       KeystrokeTimingDetector::ruleName(static_cast<KeystrokeTimingDetector::Rule>(i)), h.maxRun[i],
+		       need[i]);
 	for (const std::string &e : h.examples)
 		printf("  alarm: %s\n", e.c_str());
 
@@ -293,15 +303,16 @@ void printText(const Options &o, const HumanResult &h, const std::vector<AttackR
 		std::string rules;
 		for (const auto &[k, n] : r.firstReason)
 			rules += (rules.empty() ? "" : ", ") + k + " " + std::to_string(n);
-		printf("  %-38s %6s %6s %6s %7.1f%% %7.1f%% %7s  %s\n", r.profile.name.c_str(), countStr(r.median).c_str(),
-		       countStr(r.p95).c_str(), countStr(r.worst).c_str(), 100 * r.within4, 100 * r.within10,
-		       r.profile.fastTarget ? "<=4" : "<=10", rules.c_str());
+		printf("  %-38s %6s %6s %6s %7.1f%% %7.1f%% %7s  %s\n", r.profile.name.c_str(),
+		       countStr(r.median).c_str(), countStr(r.p95).c_str(), countStr(r.worst).c_str(), 100 * r.within4,
+		       100 * r.within10, r.profile.fastTarget ? "<=4" : "<=10", rules.c_str());
 	}
 }
 
 void printJson(const Options &o, const HumanResult &h, const std::vector<AttackResult> &attacks)
 {
-	printf("{\n  \"runs\": %u,\n  \"seed\": %" PRIu64 ",\n  \"max_keystrokes\": %u,\n", o.runs, o.seed, kMaxKeystrokes);
+	printf("{\n  \"runs\": %u,\n  \"seed\": %" PRIu64 ",\n  \"max_keystrokes\": %u,\n", o.runs, o.seed,
+	       kMaxKeystrokes);
 	printf("  \"human\": {\"participants\": %" PRIu64 ", \"sections\": %" PRIu64 ", \"keystrokes\": %" PRIu64
 	       ", \"events\": %" PRIu64 ", \"rows\": %" PRIu64 ", \"malformed_rows\": %" PRIu64
 	       ", \"inconsistent_rows\": %" PRIu64 ", \"unknown_keys\": %" PRIu64 ",\n",
@@ -315,14 +326,15 @@ void printJson(const Options &o, const HumanResult &h, const std::vector<AttackR
 		first = false;
 	}
 	printf("},\n    \"ukip_windows\": %" PRIu64 ", \"ukip_fires\": %" PRIu64 ", \"ukip_per_100k\": %.3f},\n",
-	       h.ukipWindows, h.ukipFires, h.ukipWindows ? 1e5 * static_cast<double>(h.ukipFires) / h.ukipWindows : 0.0);
+	       h.ukipWindows, h.ukipFires,
+	       h.ukipWindows ? 1e5 * static_cast<double>(h.ukipFires) / h.ukipWindows : 0.0);
 	printf("  \"attacks\": [\n");
 	for (size_t i = 0; i < attacks.size(); i++) {
 		const AttackResult &r = attacks[i];
 		printf("    {\"profile\": \"%s\", \"fast_target\": %s, \"median\": %u, \"p95\": %u, \"worst\": %u, "
 		       "\"missed\": %" PRIu64 ", \"within4\": %.4f, \"within10\": %.4f}%s\n",
-		       jsonEscape(r.profile.name).c_str(), r.profile.fastTarget ? "true" : "false", r.median, r.p95, r.worst,
-		       r.missed, r.within4, r.within10, i + 1 < attacks.size() ? "," : "");
+		       jsonEscape(r.profile.name).c_str(), r.profile.fastTarget ? "true" : "false", r.median, r.p95,
+		       r.worst, r.missed, r.within4, r.within10, i + 1 < attacks.size() ? "," : "");
 	}
 	printf("  ]\n}\n");
 }

@@ -13,13 +13,13 @@
 #include "splitmix64.h"
 
 #include <algorithm>
-#include <initializer_list>
-#include <iterator>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <initializer_list>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -47,11 +47,10 @@ struct KeyDef {
 
 // Letters a..z in HID usage order (0x04..0x1d), with their evdev codes.
 constexpr KeyDef kLetters[] = {
-	{KEY_A, 0x04}, {KEY_B, 0x05}, {KEY_C, 0x06}, {KEY_D, 0x07}, {KEY_E, 0x08}, {KEY_F, 0x09},
-	{KEY_G, 0x0a}, {KEY_H, 0x0b}, {KEY_I, 0x0c}, {KEY_J, 0x0d}, {KEY_K, 0x0e}, {KEY_L, 0x0f},
-	{KEY_M, 0x10}, {KEY_N, 0x11}, {KEY_O, 0x12}, {KEY_P, 0x13}, {KEY_Q, 0x14}, {KEY_R, 0x15},
-	{KEY_S, 0x16}, {KEY_T, 0x17}, {KEY_U, 0x18}, {KEY_V, 0x19}, {KEY_W, 0x1a}, {KEY_X, 0x1b},
-	{KEY_Y, 0x1c}, {KEY_Z, 0x1d},
+	{KEY_A, 0x04}, {KEY_B, 0x05}, {KEY_C, 0x06}, {KEY_D, 0x07}, {KEY_E, 0x08}, {KEY_F, 0x09}, {KEY_G, 0x0a},
+	{KEY_H, 0x0b}, {KEY_I, 0x0c}, {KEY_J, 0x0d}, {KEY_K, 0x0e}, {KEY_L, 0x0f}, {KEY_M, 0x10}, {KEY_N, 0x11},
+	{KEY_O, 0x12}, {KEY_P, 0x13}, {KEY_Q, 0x14}, {KEY_R, 0x15}, {KEY_S, 0x16}, {KEY_T, 0x17}, {KEY_U, 0x18},
+	{KEY_V, 0x19}, {KEY_W, 0x1a}, {KEY_X, 0x1b}, {KEY_Y, 0x1c}, {KEY_Z, 0x1d},
 };
 constexpr KeyDef kSpace = {KEY_SPACE, 0x2c};
 constexpr KeyDef kBackspace = {KEY_BACKSPACE, 0x2a};

@@ -229,8 +229,9 @@ int onManagerSignal(sd_bus_message *m, const Monitor &mon)
 			if (r >= 0) {
 				human += ", " + safeText(provenance, 32) + (allowed ? "" : " (not allowed)") + " \"" +
 					 safeText(name, 80) + "\"";
-				json += ",\"name\":" + jsonQuote(safeText(name)) + ",\"provenance\":" +
-					jsonQuote(safeText(provenance, 32)) + ",\"allowed\":" + (allowed ? "true" : "false");
+				json += ",\"name\":" + jsonQuote(safeText(name)) +
+					",\"provenance\":" + jsonQuote(safeText(provenance, 32)) +
+					",\"allowed\":" + (allowed ? "true" : "false");
 			}
 		}
 	}

@@ -50,8 +50,8 @@ void printTable(const std::vector<DeviceInfo> &devices)
 		std::printf("No input devices.\n");
 		return;
 	}
-	std::printf("%-9s %-14s %-18s %-6s %-9s %-9s %s\n", "DEVICE", "PROVENANCE", "CAPABILITIES", "SEAT", "BUS",
-		    "ID", "NAME");
+	std::printf("%-9s %-14s %-18s %-6s %-9s %-9s %s\n", "DEVICE", "PROVENANCE", "CAPABILITIES", "SEAT", "BUS", "ID",
+		    "NAME");
 	for (const auto &d : devices) {
 		char id[16];
 		std::snprintf(id, sizeof(id), "%04x:%04x", d.vendor, d.product);

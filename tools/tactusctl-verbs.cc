@@ -226,9 +226,10 @@ int verbStatus(const Options &options)
 	if (options.json) {
 		std::printf("{\"version\":%s,\"mode\":%s,\"logind\":%s,\"sessions\":%zu,\"devices\":%zu,"
 			    "\"devices_not_allowed\":%ld,\"devices_grabbed\":%ld,\"own_session\":%s}\n",
-			    jsonQuote(safeText(manager.version, 32)).c_str(), jsonQuote(safeText(manager.mode, 32)).c_str(),
-			    jsonBool(manager.logindAvailable), sessions.size(), devices.size(), static_cast<long>(notAllowed),
-			    static_cast<long>(grabbed), haveOwn ? sessionJson(own).c_str() : "null");
+			    jsonQuote(safeText(manager.version, 32)).c_str(),
+			    jsonQuote(safeText(manager.mode, 32)).c_str(), jsonBool(manager.logindAvailable),
+			    sessions.size(), devices.size(), static_cast<long>(notAllowed), static_cast<long>(grabbed),
+			    haveOwn ? sessionJson(own).c_str() : "null");
 		return kExitOk;
 	}
 
@@ -244,9 +245,9 @@ int verbStatus(const Options &options)
 			    safeText(ownError.message() ? ownError.message() : "unknown", 160).c_str());
 		return kExitOk;
 	}
-	std::printf("Your session: %s (user %s, seat %s, %s, %s%s)\n", safeText(own.id, 64).c_str(), userOf(own).c_str(),
-		    safeText(own.seat, 32).c_str(), own.active ? "active" : "inactive", own.locked ? "locked" : "unlocked",
-		    own.pseudo ? ", pseudo-session" : "");
+	std::printf("Your session: %s (user %s, seat %s, %s, %s%s)\n", safeText(own.id, 64).c_str(),
+		    userOf(own).c_str(), safeText(own.seat, 32).c_str(), own.active ? "active" : "inactive",
+		    own.locked ? "locked" : "unlocked", own.pseudo ? ", pseudo-session" : "");
 	std::printf("     Verdict: %s (trust %.2f; reasons: %s)\n", safeText(own.verdict, 16).c_str(), own.trust,
 		    joinList(own.reasons, "none").c_str());
 	std::printf("     Profile: %s", safeText(own.profileState, 16).c_str());

@@ -95,15 +95,9 @@ struct VerbShape {
 };
 
 constexpr VerbShape kVerbs[] = {
-	{"status", 0, 0, nullptr},
-	{"sessions", 0, 0, nullptr},
-	{"devices", 0, 0, nullptr},
-	{"monitor", 0, 0, nullptr},
-	{"ack", 0, 1, "SESSION"},
-	{"reset-profile", 0, 1, "SESSION"},
-	{"forget", 0, 1, "SESSION"},
-	{"set-mode", 1, 1, "MODE"},
-	{"release", 1, 1, "DEVICE"},
+	{"status", 0, 0, nullptr},   {"sessions", 0, 0, nullptr}, {"devices", 0, 0, nullptr},
+	{"monitor", 0, 0, nullptr},  {"ack", 0, 1, "SESSION"},    {"reset-profile", 0, 1, "SESSION"},
+	{"forget", 0, 1, "SESSION"}, {"set-mode", 1, 1, "MODE"},  {"release", 1, 1, "DEVICE"},
 };
 
 const VerbShape *findVerb(const std::string &name)

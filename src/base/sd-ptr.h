@@ -17,12 +17,14 @@
 namespace tactus {
 
 /** Calls @p Unref on a non-null handle. */
-template <typename T, auto Unref> struct SdUnref {
+template<typename T, auto Unref>
+struct SdUnref {
 	void operator()(T *p) const { Unref(p); }
 };
 
 /** A handle owned by one reference, dropped with @p Unref. */
-template <typename T, auto Unref> using SdPtr = std::unique_ptr<T, SdUnref<T, Unref>>;
+template<typename T, auto Unref>
+using SdPtr = std::unique_ptr<T, SdUnref<T, Unref>>;
 
 using SdEventPtr = SdPtr<sd_event, sd_event_unref>;
 /** Disabled before the last reference goes: a callback can never run on a freed owner. */
@@ -46,7 +48,8 @@ using SdLoginMonitorPtr = SdPtr<sd_login_monitor, sd_login_monitor_unref>;
  * `r = sd_event_new(outPtr(loop));`. The holder takes the handle when the
  * full expression ends, so use it from the next statement on.
  */
-template <typename Holder> class OutPtr {
+template<typename Holder>
+class OutPtr {
 public:
 	explicit OutPtr(Holder &holder) : holder_(holder) {}
 	~OutPtr() { holder_.reset(raw_); }
@@ -61,7 +64,8 @@ private:
 };
 
 /** See OutPtr. */
-template <typename Holder> OutPtr<Holder> outPtr(Holder &holder)
+template<typename Holder>
+OutPtr<Holder> outPtr(Holder &holder)
 {
 	return OutPtr<Holder>(holder);
 }

@@ -127,7 +127,8 @@ Result<std::vector<unsigned>> parseSysfsBitmask(std::string_view text, unsigned 
 		for (char c : word) {
 			int d = hexDigitValue(c);
 			if (d < 0)
-				return makeError(-EINVAL, "bitmask word '" + std::string(word.substr(0, 32)) + "' is not hex");
+				return makeError(-EINVAL,
+						 "bitmask word '" + std::string(word.substr(0, 32)) + "' is not hex");
 			value = (value << 4) | static_cast<uint64_t>(d);
 		}
 		// The last word holds bits 0..wordBits-1.

@@ -31,8 +31,7 @@ Result<uint16_t> parseHex16(std::string_view text);
  * most significant word first, each @p wordBits wide (the kernel's unsigned
  * long). Returns the set bit numbers in ascending order.
  */
-Result<std::vector<unsigned>> parseSysfsBitmask(std::string_view text,
-						unsigned wordBits = sizeof(unsigned long) * 8);
+Result<std::vector<unsigned>> parseSysfsBitmask(std::string_view text, unsigned wordBits = sizeof(unsigned long) * 8);
 
 /** Entries of directory @p path except "." and ".."; sorted by name. */
 Result<std::vector<std::string>> listDirectory(const std::string &path);

@@ -123,7 +123,9 @@ std::optional<std::string> textLineProblem(std::string_view line, size_t maxByte
 
 std::string_view trim(std::string_view s)
 {
-	const auto isSpace = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'; };
+	const auto isSpace = [](char c) {
+		return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+	};
 	while (!s.empty() && isSpace(s.front()))
 		s.remove_prefix(1);
 	while (!s.empty() && isSpace(s.back()))

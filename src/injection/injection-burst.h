@@ -43,7 +43,7 @@ private:
 		bool used = false;
 		DeviceId id = 0;
 		bool keyboard = false;
-		bool suspect = false;      // appeared while another keyboard was in use
+		bool suspect = false; // appeared while another keyboard was in use
 		uint64_t addedUsec = 0;
 		uint64_t firstKeyUsec = 0; // 0: none yet
 		uint64_t lastKeyUsec = 0;  // 0: none yet

@@ -30,12 +30,12 @@ std::string_view injectionReasonName(InjectionReason reason);
 struct InjectionEvidence {
 	bool alarm = false;
 	InjectionReason reason = InjectionReason::SuperhumanRate;
-	std::string_view rule;   ///< stable rule name, e.g. "instant-dwell"; empty if none
-	double strength = 0.0;   ///< 0 = nothing suspicious, 1 = alarm
-	uint32_t run = 0;        ///< events in the suspicious run
-	double meanGapMs = 0.0;  ///< mean interval over the run (press→press, or pointer event interval)
-	double spreadGapMs = 0.0;///< max − min of those intervals
-	double meanDwellMs = 0.0;///< mean press→release over the run (keyboard), 0 if unknown
+	std::string_view rule;    ///< stable rule name, e.g. "instant-dwell"; empty if none
+	double strength = 0.0;    ///< 0 = nothing suspicious, 1 = alarm
+	uint32_t run = 0;         ///< events in the suspicious run
+	double meanGapMs = 0.0;   ///< mean interval over the run (press→press, or pointer event interval)
+	double spreadGapMs = 0.0; ///< max − min of those intervals
+	double meanDwellMs = 0.0; ///< mean press→release over the run (keyboard), 0 if unknown
 
 	/** One line for the daemon's log, e.g. "too-regular (fixed-cadence): 9 gaps 100.0±0.4 ms". */
 	std::string describe() const;

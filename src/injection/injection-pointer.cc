@@ -42,17 +42,14 @@ InjectionEvidence PointerInjectionDetector::event(uint64_t timeUsec, uint16_t ty
 			haveAbsY_ = true;
 		}
 		break;
-	case EV_KEY:
-		buttonInFrame_ = true;
-		break;
+	case EV_KEY: buttonInFrame_ = true; break;
 	case EV_SYN:
 		if (code == SYN_REPORT)
 			return endFrame(timeUsec);
 		if (code == SYN_DROPPED)
 			reset();
 		break;
-	default:
-		break;
+	default: break;
 	}
 	InjectionEvidence e;
 	e.reason = InjectionReason::RoboticPointer;

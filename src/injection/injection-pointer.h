@@ -14,17 +14,17 @@ namespace tactus {
 
 /** Thresholds of PointerInjectionDetector. */
 struct PointerInjectionConfig {
-	uint64_t strokePauseUsec = 100'000;  ///< a longer gap between motion frames ends a stroke
-	uint32_t minStrokeFrames = 10;       ///< shorter strokes say nothing
-	double minStrokeLength = 60.0;       ///< nor do shorter ones (device units)
-	double maxDeviation = 0.75;          ///< robotic: no frame strays further from the chord (units)...
-	double maxSpeedCv = 0.03;            ///< ...speed varies this little...
-	double maxIntervalSpreadUsec = 300;  ///< ...and frame intervals are identical to this
-	uint32_t roboticStrokes = 2;         ///< robotic strokes in a row to alarm
-	double teleportFraction = 0.25;      ///< an absolute jump of this fraction of the axis range...
-	uint32_t teleports = 3;              ///< ...with no motion before it, this many in a row
-	uint64_t stillUsec = 50'000;         ///< "no motion before it": none in this long
-	int32_t relTeleport = 2000;          ///< a relative jump this large in one frame is a teleport
+	uint64_t strokePauseUsec = 100'000; ///< a longer gap between motion frames ends a stroke
+	uint32_t minStrokeFrames = 10;      ///< shorter strokes say nothing
+	double minStrokeLength = 60.0;      ///< nor do shorter ones (device units)
+	double maxDeviation = 0.75;         ///< robotic: no frame strays further from the chord (units)...
+	double maxSpeedCv = 0.03;           ///< ...speed varies this little...
+	double maxIntervalSpreadUsec = 300; ///< ...and frame intervals are identical to this
+	uint32_t roboticStrokes = 2;        ///< robotic strokes in a row to alarm
+	double teleportFraction = 0.25;     ///< an absolute jump of this fraction of the axis range...
+	uint32_t teleports = 3;             ///< ...with no motion before it, this many in a row
+	uint64_t stillUsec = 50'000;        ///< "no motion before it": none in this long
+	int32_t relTeleport = 2000;         ///< a relative jump this large in one frame is a teleport
 };
 
 /** Feed every EV_REL / EV_ABS / EV_KEY (buttons) / EV_SYN event of one pointer device. */
@@ -49,7 +49,7 @@ private:
 		double sumSpeed = 0, sumSpeed2 = 0;
 		uint64_t lastUsec = 0;
 		uint64_t minDt = UINT64_MAX, maxDt = 0;
-		double maxDev = 0; // perpendicular distance from the line start→first direction
+		double maxDev = 0;         // perpendicular distance from the line start→first direction
 		double dirX = 0, dirY = 0; // unit direction of the first motion
 	};
 

@@ -7,7 +7,6 @@
 
 namespace tactus {
 
-
 KeystrokeTimingDetector::KeystrokeTimingDetector(const KeystrokeTimingConfig &config) : config_(config) {}
 
 void KeystrokeTimingDetector::reset()
@@ -41,12 +40,10 @@ InjectionReason KeystrokeTimingDetector::ruleReason(Rule rule)
 	switch (rule) {
 	case Rule::InstantDwell:
 	case Rule::ShortDwell:
-	case Rule::SustainedRollover:
-		return InjectionReason::SuperhumanRate;
+	case Rule::SustainedRollover: return InjectionReason::SuperhumanRate;
 	case Rule::FixedRhythm:
 	case Rule::FixedCadence:
-	case Rule::ConstantDwell:
-		return InjectionReason::TooRegular;
+	case Rule::ConstantDwell: return InjectionReason::TooRegular;
 	}
 	return InjectionReason::TooRegular;
 }
@@ -62,10 +59,8 @@ int KeystrokeTimingDetector::findHeld(uint16_t code) const
 InjectionEvidence KeystrokeTimingDetector::keyEvent(uint64_t timeUsec, uint16_t code, int32_t value)
 {
 	switch (value) {
-	case 1:
-		return press(timeUsec, code);
-	case 0:
-		return release(timeUsec, code);
+	case 1: return press(timeUsec, code);
+	case 0: return release(timeUsec, code);
 	default:
 		// Autorepeat of a held key says nothing about who holds it.
 		InjectionEvidence e = last_;
@@ -133,7 +128,7 @@ InjectionEvidence KeystrokeTimingDetector::release(uint64_t t, uint16_t code)
 // @p dwellBand (then the run starts at the newest released keystroke and
 // counts only gaps between released keystrokes).
 KeystrokeTimingDetector::BandRun KeystrokeTimingDetector::bandRun(uint64_t gapBand, double gapRel,
-								uint64_t dwellBand) const
+								  uint64_t dwellBand) const
 {
 	const uint32_t avail = std::min({seq_, kRing, sinceBreak_});
 	const bool withDwell = dwellBand != UINT64_MAX;
@@ -154,7 +149,8 @@ KeystrokeTimingDetector::BandRun KeystrokeTimingDetector::bandRun(uint64_t gapBa
 			if (i + 1 >= avail || !at(seq_ - 2 - i).released)
 				break;
 		}
-		if (!k.gapUsec || k.gapUsec > config_.cadenceMaxGapUsec || !res.gaps.fitsWith(k.gapUsec, gapBand, gapRel))
+		if (!k.gapUsec || k.gapUsec > config_.cadenceMaxGapUsec ||
+		    !res.gaps.fitsWith(k.gapUsec, gapBand, gapRel))
 			break;
 		res.gaps.add(k.gapUsec);
 		res.run++;

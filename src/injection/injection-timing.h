@@ -58,7 +58,8 @@ struct KeystrokeTimingConfig {
 	/** ...and within this fraction of their mean (a 1 ms band around a 3 ms dwell is no constant). */
 	double dwellRelBand = 0.05;
 
-	/** too-regular / fixed-rhythm: gaps within this band (and this fraction of their mean) while dwells stay constant... */
+	/** too-regular / fixed-rhythm: gaps within this band (and this fraction of their mean) while dwells stay
+	 * constant... */
 	uint64_t rhythmBandUsec = 8'000;
 	double rhythmRelBand = 0.25;
 	/** ...this many gaps in a row: the same hold and the same pace, keystroke after keystroke. */
@@ -72,7 +73,14 @@ struct KeystrokeTimingConfig {
 class KeystrokeTimingDetector {
 public:
 	/** The rules, in the order of runs(). */
-	enum class Rule : uint8_t { InstantDwell, ShortDwell, SustainedRollover, FixedRhythm, FixedCadence, ConstantDwell };
+	enum class Rule : uint8_t {
+		InstantDwell,
+		ShortDwell,
+		SustainedRollover,
+		FixedRhythm,
+		FixedCadence,
+		ConstantDwell
+	};
 	static constexpr unsigned kRuleCount = 6;
 
 	explicit KeystrokeTimingDetector(const KeystrokeTimingConfig &config = {});
@@ -155,11 +163,11 @@ private:
 
 	KeystrokeTimingConfig config_;
 	std::array<Keystroke, kRing> ring_{};
-	uint32_t seq_ = 0;       // keystrokes pushed so far
-	uint32_t sinceBreak_ = 0;// keystrokes since the last pause or reset
+	uint32_t seq_ = 0;        // keystrokes pushed so far
+	uint32_t sinceBreak_ = 0; // keystrokes since the last pause or reset
 	std::array<Held, kMaxHeld> held_{};
 	unsigned nheld_ = 0;
-	uint16_t lastCode_ = 0;  // previous counted press, only to tell a same-key repeat
+	uint16_t lastCode_ = 0; // previous counted press, only to tell a same-key repeat
 	bool haveLast_ = false;
 	uint64_t lastPressUsec_ = 0;
 	std::array<uint32_t, kRuleCount> runs_{};

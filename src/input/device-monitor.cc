@@ -50,8 +50,7 @@ bool evdevSysnameLess(const std::string &a, const std::string &b)
 }
 
 DeviceMonitor::DeviceMonitor(sd_event *loop, const Options &options, Callback added, Callback removed)
-	: loop_(loop), options_(options), backend_(options.backend), added_(std::move(added)),
-	  removed_(std::move(removed))
+    : loop_(loop), options_(options), backend_(options.backend), added_(std::move(added)), removed_(std::move(removed))
 {
 	if (backend_ == Backend::Auto) {
 		const std::string control = options_.runDir + "/udev/control";
@@ -65,8 +64,8 @@ DeviceMonitor::~DeviceMonitor()
 		sd_device_monitor_stop(udevMonitor_.get());
 }
 
-Result<std::unique_ptr<DeviceMonitor>> DeviceMonitor::create(sd_event *loop, const Options &options,
-							     Callback added, Callback removed)
+Result<std::unique_ptr<DeviceMonitor>> DeviceMonitor::create(sd_event *loop, const Options &options, Callback added,
+							     Callback removed)
 {
 	return std::unique_ptr<DeviceMonitor>(new DeviceMonitor(loop, options, std::move(added), std::move(removed)));
 }
@@ -177,14 +176,9 @@ int DeviceMonitor::onUdevEvent(sd_device_monitor *, sd_device *device, void *use
 	switch (action) {
 	case SD_DEVICE_ADD:
 	case SD_DEVICE_CHANGE:
-	case SD_DEVICE_BIND:
-		self->report(sysname, true);
-		break;
-	case SD_DEVICE_REMOVE:
-		self->report(sysname, false);
-		break;
-	default:
-		break;
+	case SD_DEVICE_BIND: self->report(sysname, true); break;
+	case SD_DEVICE_REMOVE: self->report(sysname, false); break;
+	default: break;
 	}
 	return 0;
 }
@@ -206,8 +200,8 @@ Result<void> DeviceMonitor::startInotify()
 Result<void> DeviceMonitor::watchInputDir()
 {
 	dirWatch_ = inotify_add_watch(inotifyFd_.get(), options_.devInputDir.c_str(),
-				      IN_CREATE | IN_DELETE | IN_MOVED_TO | IN_MOVED_FROM | IN_ATTRIB |
-					      IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR);
+				      IN_CREATE | IN_DELETE | IN_MOVED_TO | IN_MOVED_FROM | IN_ATTRIB | IN_DELETE_SELF |
+					      IN_MOVE_SELF | IN_ONLYDIR);
 	if (dirWatch_ >= 0) {
 		if (parentWatch_ >= 0) {
 			inotify_rm_watch(inotifyFd_.get(), parentWatch_);
@@ -221,7 +215,8 @@ Result<void> DeviceMonitor::watchInputDir()
 	// /dev/input appears with the first input device: wait for it in /dev.
 	const std::string parent = parentDir(options_.devInputDir);
 	if (parentWatch_ < 0) {
-		parentWatch_ = inotify_add_watch(inotifyFd_.get(), parent.c_str(), IN_CREATE | IN_MOVED_TO | IN_ONLYDIR);
+		parentWatch_ =
+			inotify_add_watch(inotifyFd_.get(), parent.c_str(), IN_CREATE | IN_MOVED_TO | IN_ONLYDIR);
 		if (parentWatch_ < 0)
 			return makeError(errno, "inotify on " + parent + ": " + std::strerror(errno));
 	}

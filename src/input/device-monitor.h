@@ -24,7 +24,7 @@ namespace tactus {
 class DeviceMonitor {
 public:
 	enum class Backend {
-		Auto,    ///< udev if udevd runs (RUN/udev/control exists), else inotify
+		Auto, ///< udev if udevd runs (RUN/udev/control exists), else inotify
 		Udev,
 		Inotify,
 	};
@@ -39,8 +39,8 @@ public:
 	using Callback = std::function<void(const std::string &sysname)>;
 
 	/** Create a monitor on @p loop; it reports nothing until start(). */
-	static Result<std::unique_ptr<DeviceMonitor>> create(sd_event *loop, const Options &options,
-							     Callback added, Callback removed);
+	static Result<std::unique_ptr<DeviceMonitor>> create(sd_event *loop, const Options &options, Callback added,
+							     Callback removed);
 	~DeviceMonitor();
 
 	DeviceMonitor(const DeviceMonitor &) = delete;
@@ -76,8 +76,8 @@ private:
 	SdDeviceMonitorPtr udevMonitor_;
 	UniqueFd inotifyFd_;
 	SdEventSourcePtr inotifySource_; ///< after inotifyFd_: goes before the fd is closed
-	int dirWatch_ = -1;    ///< watch on devInputDir
-	int parentWatch_ = -1; ///< watch on its parent while devInputDir is missing
+	int dirWatch_ = -1;              ///< watch on devInputDir
+	int parentWatch_ = -1;           ///< watch on its parent while devInputDir is missing
 	std::set<std::string> present_;
 };
 

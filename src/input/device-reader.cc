@@ -16,8 +16,8 @@ namespace {
 InputEvent toInputEvent(const struct input_event &ev)
 {
 	InputEvent out;
-	out.timeUsec = static_cast<uint64_t>(ev.input_event_sec) * 1000000u +
-		       static_cast<uint64_t>(ev.input_event_usec);
+	out.timeUsec =
+		static_cast<uint64_t>(ev.input_event_sec) * 1000000u + static_cast<uint64_t>(ev.input_event_usec);
 	out.type = ev.type;
 	out.code = ev.code;
 	out.value = ev.value;
@@ -27,7 +27,7 @@ InputEvent toInputEvent(const struct input_event &ev)
 } // namespace
 
 DeviceReader::DeviceReader(DeviceId id, InputSink &sink, GoneCallback onGone)
-	: id_(id), sink_(sink), onGone_(std::move(onGone))
+    : id_(id), sink_(sink), onGone_(std::move(onGone))
 {
 }
 
@@ -38,8 +38,8 @@ DeviceReader::~DeviceReader()
 		libevdev_free(evdev_);
 }
 
-Result<std::unique_ptr<DeviceReader>> DeviceReader::open(sd_event *loop, const std::string &devnode,
-							 DeviceId id, InputSink &sink, GoneCallback onGone)
+Result<std::unique_ptr<DeviceReader>> DeviceReader::open(sd_event *loop, const std::string &devnode, DeviceId id,
+							 InputSink &sink, GoneCallback onGone)
 {
 	std::unique_ptr<DeviceReader> reader(new DeviceReader(id, sink, std::move(onGone)));
 

@@ -27,8 +27,8 @@ public:
 	using GoneCallback = std::function<void(DeviceId)>;
 
 	/** Open @p devnode read-only and non-blocking and start reading it on @p loop. */
-	static Result<std::unique_ptr<DeviceReader>> open(sd_event *loop, const std::string &devnode,
-							  DeviceId id, InputSink &sink, GoneCallback onGone);
+	static Result<std::unique_ptr<DeviceReader>> open(sd_event *loop, const std::string &devnode, DeviceId id,
+							  InputSink &sink, GoneCallback onGone);
 	~DeviceReader();
 
 	DeviceReader(const DeviceReader &) = delete;

@@ -7,9 +7,8 @@
 
 namespace tactus {
 
-LiveInputSource::LiveInputSource(DeviceMonitor::Options monitorOptions, DeviceDescriber describer,
-				 std::string devDir)
-	: monitorOptions_(std::move(monitorOptions)), describer_(std::move(describer)), devDir_(std::move(devDir))
+LiveInputSource::LiveInputSource(DeviceMonitor::Options monitorOptions, DeviceDescriber describer, std::string devDir)
+    : monitorOptions_(std::move(monitorOptions)), describer_(std::move(describer)), devDir_(std::move(devDir))
 {
 }
 

@@ -86,14 +86,14 @@ bool isUnequivocal(std::string_view reason)
 	return reason == "synthetic-device" || reason == "denied-device" || reason == "superhuman-rate";
 }
 
-bool mayGrab(const PolicyDevice &device, std::string_view reason, const ForEachPolicyDevice &devices,
-	     std::string &why)
+bool mayGrab(const PolicyDevice &device, std::string_view reason, const ForEachPolicyDevice &devices, std::string &why)
 {
 	if (isUnequivocal(reason))
 		return true;
 	bool other = false;
 	devices([&](const PolicyDevice &peer) {
-		if (other || peer.id == device.id || peer.grabbed || !peer.allowed || peer.info.seat != device.info.seat)
+		if (other || peer.id == device.id || peer.grabbed || !peer.allowed ||
+		    peer.info.seat != device.info.seat)
 			return;
 		const bool peerPointer = peer.info.caps.pointer || peer.info.caps.absPointer;
 		other = device.info.caps.keyboard ? peer.info.caps.keyboard : peerPointer;
@@ -106,7 +106,7 @@ bool mayGrab(const PolicyDevice &device, std::string_view reason, const ForEachP
 }
 
 PolicyDecider::PolicyDecider(PolicySettings settings, ForEachPolicyDevice devices)
-	: settings_(settings), devices_(std::move(devices))
+    : settings_(settings), devices_(std::move(devices))
 {
 }
 
@@ -166,9 +166,8 @@ void PolicyDecider::evidence(PolicyDevice &device, const SessionResolver &resolv
 	const std::string reason = verdict.reason;
 	// The grab before anything else: the device's next report is one USB
 	// poll away (1-10 ms).
-	const bool grabDecided = std::any_of(actions.begin(), actions.end(), [](const PolicyAction &a) {
-		return a.kind == PolicyAction::Kind::Grab;
-	});
+	const bool grabDecided = std::any_of(actions.begin(), actions.end(),
+					     [](const PolicyAction &a) { return a.kind == PolicyAction::Kind::Grab; });
 	if (settings_.enforce && settings_.grabOnInjected && !device.grabbed && !grabDecided && !device.grabRefused &&
 	    device.grabPending.empty()) {
 		std::string why;
@@ -192,8 +191,8 @@ void PolicyDecider::evidence(PolicyDevice &device, const SessionResolver &resolv
 	}
 }
 
-void PolicyDecider::checkTiming(PolicyDevice &device, Frame events, uint64_t presses,
-				const SessionResolver &session, std::vector<PolicyAction> &actions)
+void PolicyDecider::checkTiming(PolicyDevice &device, Frame events, uint64_t presses, const SessionResolver &session,
+				std::vector<PolicyAction> &actions)
 {
 	auto &burst = burst_[device.info.seat];
 	for (const InputEvent &ev : events) {
@@ -210,8 +209,8 @@ void PolicyDecider::checkTiming(PolicyDevice &device, Frame events, uint64_t pre
 		}
 		if (!found.alarm)
 			continue;
-		PolicyAction verdict = makeAction(PolicyAction::Kind::VerdictChanged,
-						  std::string(injectionReasonName(found.reason)));
+		PolicyAction verdict =
+			makeAction(PolicyAction::Kind::VerdictChanged, std::string(injectionReasonName(found.reason)));
 		verdict.evidence = found;
 		verdict.atKeyPress = key ? presses : 0;
 		evidence(device, session, std::move(verdict), actions);

@@ -34,9 +34,9 @@ namespace tactus {
 struct PolicyDevice {
 	DeviceId id = 0;
 	DeviceInfo info;
-	bool allowed = true;     ///< its input is accepted (synthetic devices only when allow-listed)
-	std::string allowedWhy;  ///< "hardware", "udev TACTUS_TRUST=allow", "synthetic, not allow-listed"
-	bool grabbed = false;    ///< set by PolicyDecider::grabbed() once the daemon's grab took effect
+	bool allowed = true;    ///< its input is accepted (synthetic devices only when allow-listed)
+	std::string allowedWhy; ///< "hardware", "udev TACTUS_TRUST=allow", "synthetic, not allow-listed"
+	bool grabbed = false;   ///< set by PolicyDecider::grabbed() once the daemon's grab took effect
 	std::string grabReason;
 	bool grabRefused = false; ///< the no-lock-out rule said no; logged once
 	/**
@@ -46,9 +46,9 @@ struct PolicyDevice {
 	 * those releases and would auto-repeat the key into the session.
 	 */
 	std::string grabPending;
-	std::bitset<KEY_CNT> keysDown; ///< EV_KEY codes down (keys and buttons), for grabPending
-	uint64_t lastEventUsec = 0;    ///< kernel time of its latest frame, for the grab's delay
-	uint64_t keyPresses = 0;       ///< key presses so far (a count, never which keys)
+	std::bitset<KEY_CNT> keysDown;     ///< EV_KEY codes down (keys and buttons), for grabPending
+	uint64_t lastEventUsec = 0;        ///< kernel time of its latest frame, for the grab's delay
+	uint64_t keyPresses = 0;           ///< key presses so far (a count, never which keys)
 	KeystrokeTimingDetector keyTiming; ///< human limits of typing, on every keyboard, hardware included
 	PointerInjectionDetector pointerMotion;
 };
@@ -127,8 +127,7 @@ bool isUnequivocal(std::string_view reason);
  * seat on anything less than unequivocal evidence, or the person could not
  * even type their password into the locker. False with @p why if refused.
  */
-bool mayGrab(const PolicyDevice &device, std::string_view reason, const ForEachPolicyDevice &devices,
-	     std::string &why);
+bool mayGrab(const PolicyDevice &device, std::string_view reason, const ForEachPolicyDevice &devices, std::string &why);
 
 /** The decisions about input for all devices and sessions of the daemon. */
 class PolicyDecider {

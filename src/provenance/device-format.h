@@ -12,7 +12,8 @@ namespace tactus {
 /**
  * One line about a device for logs and tables; the name is sanitised
  * because whoever created the device chose it:
- * `"AT Translated Set 2 keyboard" provenance=hardware (parent serio serio0) bus=i8042 id=0001:0001 seat=seat0 caps=keyboard`
+ * `"AT Translated Set 2 keyboard" provenance=hardware (parent serio serio0) bus=i8042 id=0001:0001 seat=seat0
+ * caps=keyboard`
  */
 std::string formatDeviceLine(const DeviceInfo &info);
 

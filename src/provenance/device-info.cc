@@ -26,11 +26,26 @@ void EvdevCodes::set(unsigned type, unsigned code)
 		return;
 	types.set(type);
 	switch (type) {
-	case EV_KEY: if (code < KEY_CNT) keys.set(code); break;
-	case EV_REL: if (code < REL_CNT) rels.set(code); break;
-	case EV_ABS: if (code < ABS_CNT) abs.set(code); break;
-	case EV_SW: if (code < SW_CNT) sws.set(code); break;
-	case EV_MSC: if (code < MSC_CNT) mscs.set(code); break;
+	case EV_KEY:
+		if (code < KEY_CNT)
+			keys.set(code);
+		break;
+	case EV_REL:
+		if (code < REL_CNT)
+			rels.set(code);
+		break;
+	case EV_ABS:
+		if (code < ABS_CNT)
+			abs.set(code);
+		break;
+	case EV_SW:
+		if (code < SW_CNT)
+			sws.set(code);
+		break;
+	case EV_MSC:
+		if (code < MSC_CNT)
+			mscs.set(code);
+		break;
 	default: break;
 	}
 }

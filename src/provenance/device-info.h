@@ -33,10 +33,10 @@ struct EvdevCodes {
 
 /** What a device is for, derived from its codes like udev's input_id builtin. */
 struct Capabilities {
-	bool keyboard = false;    ///< has letter keys
-	bool keys = false;        ///< has some keys (hotkeys, power button)
-	bool pointer = false;     ///< relative motion (mouse, trackball)
-	bool absPointer = false;  ///< absolute single pointer (tablet, usb-tablet)
+	bool keyboard = false;   ///< has letter keys
+	bool keys = false;       ///< has some keys (hotkeys, power button)
+	bool pointer = false;    ///< relative motion (mouse, trackball)
+	bool absPointer = false; ///< absolute single pointer (tablet, usb-tablet)
 	bool touchpad = false;
 	bool touchscreen = false;
 	bool switches = false;
@@ -71,12 +71,12 @@ struct DeviceInfo {
 	uint16_t version = 0;
 	std::string seat = "seat0"; ///< udev ID_SEAT
 	Provenance provenance = Provenance::Unknown;
-	std::string provenanceDetail; ///< why, e.g. "parent usb 1-1:1.0", "rule qemu-usb-tablet"
+	std::string provenanceDetail;         ///< why, e.g. "parent usb 1-1:1.0", "rule qemu-usb-tablet"
 	std::vector<CreatorProcess> creators; ///< uinput only
 	EvdevCodes codes;
 	Capabilities caps;
-	std::string phys; ///< as reported ("usb-0000:00:14.0-2/input0"): untrusted
-	std::string uniq; ///< as reported (serial, BT address): untrusted
+	std::string phys;                                  ///< as reported ("usb-0000:00:14.0-2/input0"): untrusted
+	std::string uniq;                                  ///< as reported (serial, BT address): untrusted
 	std::map<std::string, std::string> udevProperties; ///< udev database E: entries, empty if none
 };
 

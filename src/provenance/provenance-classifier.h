@@ -26,7 +26,7 @@ struct SysfsParent {
 
 /** Where an input device (inputN) sits in the device tree. */
 struct DeviceTopology {
-	std::string syspath;             ///< of inputN: "/sys/devices/.../input/input5"
+	std::string syspath;              ///< of inputN: "/sys/devices/.../input/input5"
 	std::vector<SysfsParent> parents; ///< nearest first, below /sys/devices
 };
 

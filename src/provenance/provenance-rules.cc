@@ -27,7 +27,7 @@ Result<void> finishRule(const ProvenanceRule &r, const std::vector<std::string_v
 	// could never match: say so instead of shipping a dead rule.
 	if (r.provenance == Provenance::KernelVirtual && r.matchParentSubsystem)
 		return ruleError("section '" + r.name +
-			    "': kernel-virtual devices have no parent, MatchParentSubsystem never matches");
+				 "': kernel-virtual devices have no parent, MatchParentSubsystem never matches");
 	return {};
 }
 
@@ -70,9 +70,8 @@ bool ProvenanceRule::matches(const RuleSubject &s) const
 		return false;
 	if (matchPhys && !globMatch(*matchPhys, s.phys))
 		return false;
-	if (matchParentSubsystem &&
-	    std::find(s.parentSubsystems.begin(), s.parentSubsystems.end(), *matchParentSubsystem) ==
-		    s.parentSubsystems.end())
+	if (matchParentSubsystem && std::find(s.parentSubsystems.begin(), s.parentSubsystems.end(),
+					      *matchParentSubsystem) == s.parentSubsystems.end())
 		return false;
 	if (matchDmi && (s.dmiModalias.empty() || !globMatch(*matchDmi, s.dmiModalias)))
 		return false;

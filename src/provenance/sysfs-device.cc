@@ -31,7 +31,8 @@ std::string baseName(std::string_view path)
 std::string dirName(std::string_view path)
 {
 	size_t slash = path.rfind('/');
-	return std::string(slash == std::string_view::npos || slash == 0 ? std::string_view("/") : path.substr(0, slash));
+	return std::string(slash == std::string_view::npos || slash == 0 ? std::string_view("/")
+									 : path.substr(0, slash));
 }
 
 bool validEventName(std::string_view s)
@@ -109,7 +110,7 @@ Result<void> addSysfsBitmask(EvdevCodes &codes, unsigned type, std::string_view 
 }
 
 DeviceDescriber::DeviceDescriber(SystemRoots roots, ProvenanceRules rules)
-	: roots_(std::move(roots)), rules_(std::move(rules))
+    : roots_(std::move(roots)), rules_(std::move(rules))
 {
 }
 
@@ -140,8 +141,8 @@ DeviceTopology DeviceDescriber::topologyOf(const Located &where) const
 	DeviceTopology t;
 	t.syspath = display(where.inputDir);
 	const std::string stop = where.sysReal + "/devices";
-	for (std::string dir = dirName(where.inputDir); dir.size() > stop.size() && dir.compare(0, stop.size(), stop) == 0;
-	     dir = dirName(dir)) {
+	for (std::string dir = dirName(where.inputDir);
+	     dir.size() > stop.size() && dir.compare(0, stop.size(), stop) == 0; dir = dirName(dir)) {
 		// Plain grouping directories ("input", "sound", "virtual") have no
 		// subsystem and say nothing about the device.
 		std::string subsystem = subsystemOf(dir);
@@ -202,12 +203,9 @@ Result<DeviceInfo> DeviceDescriber::describe(std::string_view sysname) const
 		unsigned type;
 		bool required;
 	} masks[] = {
-		{"capabilities/ev", EV_SYN, true},
-		{"capabilities/key", EV_KEY, false},
-		{"capabilities/rel", EV_REL, false},
-		{"capabilities/abs", EV_ABS, false},
-		{"capabilities/msc", EV_MSC, false},
-		{"capabilities/sw", EV_SW, false},
+		{"capabilities/ev", EV_SYN, true},   {"capabilities/key", EV_KEY, false},
+		{"capabilities/rel", EV_REL, false}, {"capabilities/abs", EV_ABS, false},
+		{"capabilities/msc", EV_MSC, false}, {"capabilities/sw", EV_SW, false},
 		{"properties", EV_CNT, false},
 	};
 	for (auto &mask : masks) {

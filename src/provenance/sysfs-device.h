@@ -12,16 +12,17 @@
 
 namespace tactus {
 
-struct SystemRoots {              // every file system path tactus reads, so tests can point them at fixtures
+struct SystemRoots { // every file system path tactus reads, so tests can point them at fixtures
 	std::string sys = "/sys";
 	std::string proc = "/proc";
-	std::string run = "/run";      // udev database at RUN/udev/data/cMAJ:MIN
+	std::string run = "/run"; // udev database at RUN/udev/data/cMAJ:MIN
 };
 
 /** Parse the udev database text of one device; only "E:KEY=VALUE" lines are kept. */
 std::map<std::string, std::string> parseUdevDatabase(std::string_view text);
 
-/** Fill @p codes from one sysfs bitmask (capabilities/ev, key, ..., properties) of event type @p type; EV_SYN means capabilities/ev (the types), EV_CNT means properties. */
+/** Fill @p codes from one sysfs bitmask (capabilities/ev, key, ..., properties) of event type @p type; EV_SYN means
+ * capabilities/ev (the types), EV_CNT means properties. */
 Result<void> addSysfsBitmask(EvdevCodes &codes, unsigned type, std::string_view text);
 
 /** Reads what tactus needs to know about an input device from sysfs, udev and /proc. */
@@ -29,7 +30,10 @@ class DeviceDescriber {
 public:
 	DeviceDescriber(SystemRoots roots, ProvenanceRules rules);
 
-	/** Everything about /dev/input/@p sysname ("event3") from sysfs, the udev database and /proc: name, ids, phys, codes from capabilities/ *, caps (deriveCapabilities), seat (udev ID_SEAT, default seat0), provenance + provenanceDetail, creators for uinput. syspath in DeviceInfo is the real-looking path ("/sys/devices/..."), without the fixture root prefix. devnode = "/dev/input/" + sysname. */
+	/** Everything about /dev/input/@p sysname ("event3") from sysfs, the udev database and /proc: name, ids, phys,
+	 * codes from capabilities/ *, caps (deriveCapabilities), seat (udev ID_SEAT, default seat0), provenance +
+	 * provenanceDetail, creators for uinput. syspath in DeviceInfo is the real-looking path ("/sys/devices/..."),
+	 * without the fixture root prefix. devnode = "/dev/input/" + sysname. */
 	Result<DeviceInfo> describe(std::string_view sysname) const;
 
 	/** Topology of /dev/input/@p sysname's input device (parents nearest first). */

@@ -20,8 +20,7 @@ std::optional<pid_t> parsePid(std::string_view s)
 		return std::nullopt;
 	long value = 0;
 	auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
-	if (ec != std::errc() || ptr != s.data() + s.size() || value <= 0 ||
-	    value > std::numeric_limits<pid_t>::max())
+	if (ec != std::errc() || ptr != s.data() + s.size() || value <= 0 || value > std::numeric_limits<pid_t>::max())
 		return std::nullopt;
 	return static_cast<pid_t>(value);
 }
@@ -134,7 +133,8 @@ std::vector<CreatorProcess> findUinputHolders(const std::string &procRoot)
 		if (auto p = readCreatorProcess(procRoot, *pid))
 			out.push_back(std::move(*p));
 	}
-	std::sort(out.begin(), out.end(), [](const CreatorProcess &a, const CreatorProcess &b) { return a.pid < b.pid; });
+	std::sort(out.begin(), out.end(),
+		  [](const CreatorProcess &a, const CreatorProcess &b) { return a.pid < b.pid; });
 	return out;
 }
 

@@ -13,7 +13,9 @@
 
 namespace tactus {
 
-/** Processes that hold /dev/uinput open now (readlink of any PROC/PID/fd/N == "/dev/uinput"): pid, uid (real uid from status), exe, comm, systemd unit from PROC/PID/cgroup (last *.service or *.scope component of the cgroup v2 "0::" line). Unreadable processes are skipped. Sorted by pid. */
+/** Processes that hold /dev/uinput open now (readlink of any PROC/PID/fd/N == "/dev/uinput"): pid, uid (real uid from
+ * status), exe, comm, systemd unit from PROC/PID/cgroup (last *.service or *.scope component of the cgroup v2 "0::"
+ * line). Unreadable processes are skipped. Sorted by pid. */
 std::vector<CreatorProcess> findUinputHolders(const std::string &procRoot);
 
 /** Read one process's identity from PROC/@p pid; nullopt if its status is unreadable. */

@@ -4,8 +4,8 @@
 // L:, S: lines) followed by E: event lines, as evemu's evemu_read() and
 // evemu_read_event() accept them.
 
-#include "recording.h"
 #include "recording-internal.h"
+#include "recording.h"
 #include "util-lines.h"
 #include "util-strings.h"
 
@@ -47,7 +47,7 @@ std::vector<std::string_view> splitFields(std::string_view s, size_t max)
 class EvemuParser {
 public:
 	EvemuParser(std::string_view text, std::string_view name, const RecordingLimits &limits)
-		: text_(text), name_(name), limits_(limits)
+	    : text_(text), name_(name), limits_(limits)
 	{
 	}
 
@@ -87,7 +87,8 @@ Result<Recording> EvemuParser::run()
 {
 	line_ = 1;
 	if (text_.size() > limits_.maxFileBytes)
-		return parseError(name_, 1, "file too large (limit " + std::to_string(limits_.maxFileBytes) + " bytes)");
+		return parseError(name_, 1,
+				  "file too large (limit " + std::to_string(limits_.maxFileBytes) + " bytes)");
 	if (trim(text_).empty())
 		return parseError(name_, 1, "empty file");
 
@@ -121,7 +122,8 @@ bool EvemuParser::parseLine(std::string_view l)
 		const std::string_view v = trim(l.substr(8));
 		const size_t dot = v.find('.');
 		const auto major = parseDecimal(v.substr(0, dot));
-		const auto minor = dot == std::string_view::npos ? std::optional<int64_t>(0) : parseDecimal(v.substr(dot + 1));
+		const auto minor =
+			dot == std::string_view::npos ? std::optional<int64_t>(0) : parseDecimal(v.substr(dot + 1));
 		if (!major || !minor || *minor < 0 || *minor > 1000)
 			return fail("invalid EVEMU version '" + sanitizeForDisplay(v, 40) + "'");
 		if (*major != 1)
@@ -176,7 +178,8 @@ bool EvemuParser::parseLine(std::string_view l)
 		for (size_t i = 0; i < 4; i++) {
 			const auto v = parseHex(f[i]);
 			if (!v || *v > 0xffff)
-				return fail("'I:' field '" + sanitizeForDisplay(f[i], 20) + "' is not a 16-bit hex number");
+				return fail("'I:' field '" + sanitizeForDisplay(f[i], 20) +
+					    "' is not a 16-bit hex number");
 			*fields[i] = static_cast<uint16_t>(*v);
 		}
 		haveId_ = true;
@@ -194,8 +197,7 @@ bool EvemuParser::parseLine(std::string_view l)
 			return fail("event before the device description ('N:' and 'I:' lines)");
 		inEvents_ = true;
 		return parseEvent(body);
-	default:
-		return fail("unexpected line '" + sanitizeForDisplay(data, 40) + "'");
+	default: return fail("unexpected line '" + sanitizeForDisplay(data, 40) + "'");
 	}
 }
 

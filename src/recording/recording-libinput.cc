@@ -5,8 +5,8 @@
 // lists can be hundreds of megabytes and are streamed straight into
 // InputEvents, so memory stays proportional to the events, not to YAML nodes.
 
-#include "recording.h"
 #include "recording-internal.h"
+#include "recording.h"
 #include "util-strings.h"
 
 #include <yaml.h>
@@ -33,13 +33,13 @@ struct YNode {
 	enum class Kind : uint8_t { Scalar, Sequence, Mapping };
 
 	Kind kind = Kind::Scalar;
-	bool plain = false;        ///< unquoted scalar: the only style that may be a number
+	bool plain = false; ///< unquoted scalar: the only style that may be a number
 	bool doubleQuoted = false;
-	size_t line = 0;           ///< 1-based
-	std::string value;         ///< scalar text as libyaml decoded it
-	std::string raw;           ///< double-quoted scalars: our own decoding (\xNN = byte)
+	size_t line = 0;   ///< 1-based
+	std::string value; ///< scalar text as libyaml decoded it
+	std::string raw;   ///< double-quoted scalars: our own decoding (\xNN = byte)
 	bool hasRaw = false;
-	std::vector<YNode> items;  ///< sequence items, or key, value, key, value, ...
+	std::vector<YNode> items; ///< sequence items, or key, value, key, value, ...
 
 	bool isNull() const
 	{
@@ -109,7 +109,8 @@ std::optional<std::string> decodeDoubleQuoted(std::string_view s)
 		case '0': out += '\0'; break;
 		case 'a': out += '\a'; break;
 		case 'b': out += '\b'; break;
-		case 't': case '\t': out += '\t'; break;
+		case 't':
+		case '\t': out += '\t'; break;
 		case 'n': out += '\n'; break;
 		case 'v': out += '\v'; break;
 		case 'f': out += '\f'; break;
@@ -151,8 +152,7 @@ std::optional<std::string> decodeDoubleQuoted(std::string_view s)
  * marks count characters, not bytes, and count NEL, LS and PS as line
  * breaks, so walk the text the same way.
  */
-std::optional<std::string_view> scalarSource(std::string_view text, const yaml_mark_t &start,
-					     const yaml_mark_t &end)
+std::optional<std::string_view> scalarSource(std::string_view text, const yaml_mark_t &start, const yaml_mark_t &end)
 {
 	if (start.line != end.line || end.column < start.column)
 		return std::nullopt;
@@ -196,7 +196,7 @@ std::optional<std::string_view> scalarSource(std::string_view text, const yaml_m
 class LibinputParser {
 public:
 	LibinputParser(std::string_view text, std::string_view name, const RecordingLimits &limits)
-		: text_(text), name_(name), limits_(limits)
+	    : text_(text), name_(name), limits_(limits)
 	{
 		yaml_parser_initialize(&parser_);
 		yaml_parser_set_input_string(&parser_, reinterpret_cast<const unsigned char *>(text.data()),
@@ -339,8 +339,7 @@ bool LibinputParser::buildNode(YNode &out, unsigned depth, size_t &budget)
 				return false;
 		}
 	}
-	default:
-		return fail(line(), "unexpected YAML structure");
+	default: return fail(line(), "unexpected YAML structure");
 	}
 }
 
@@ -351,19 +350,15 @@ bool LibinputParser::skipNode()
 	for (;;) {
 		switch (ev_.type) {
 		case YAML_SEQUENCE_START_EVENT:
-		case YAML_MAPPING_START_EVENT:
-			depth++;
-			break;
+		case YAML_MAPPING_START_EVENT: depth++; break;
 		case YAML_SEQUENCE_END_EVENT:
 		case YAML_MAPPING_END_EVENT:
 			if (depth == 0)
 				return fail(line(), "unexpected end of collection");
 			depth--;
 			break;
-		case YAML_SCALAR_EVENT:
-			break;
-		default:
-			return fail(line(), "unexpected YAML structure");
+		case YAML_SCALAR_EVENT: break;
+		default: return fail(line(), "unexpected YAML structure");
 		}
 		if (depth == 0)
 			return true;
@@ -378,8 +373,8 @@ bool LibinputParser::toInt(const YNode &n, int64_t min, int64_t max, std::string
 		return fail(n.line, std::string(what) + " must be a number");
 	const auto v = parseDecimal(n.value);
 	if (!v)
-		return fail(n.line, std::string(what) + " must be a number, not '" +
-					    sanitizeForDisplay(n.value, 40) + "'");
+		return fail(n.line,
+			    std::string(what) + " must be a number, not '" + sanitizeForDisplay(n.value, 40) + "'");
 	if (*v < min || *v > max)
 		return fail(n.line, std::string(what) + " " + std::to_string(*v) + " out of range [" +
 					    std::to_string(min) + ", " + std::to_string(max) + "]");
@@ -443,8 +438,8 @@ Result<Recording> LibinputParser::run()
 					if (!toInt(n, 0, std::numeric_limits<int32_t>::max(), "version", v))
 						return false;
 					if (v != 1)
-						return fail(n.line, "unsupported libinput record version " + std::to_string(v) +
-									    " (only 1 is known)");
+						return fail(n.line, "unsupported libinput record version " +
+									    std::to_string(v) + " (only 1 is known)");
 					version = v;
 				} else {
 					if (ndevices)
@@ -452,7 +447,8 @@ Result<Recording> LibinputParser::run()
 					if (!toInt(n, 0, std::numeric_limits<int32_t>::max(), "ndevices", v))
 						return false;
 					if (static_cast<uint64_t>(v) > limits_.maxDevices)
-						return fail(n.line, "ndevices " + std::to_string(v) + " exceeds the limit of " +
+						return fail(n.line, "ndevices " + std::to_string(v) +
+									    " exceeds the limit of " +
 									    std::to_string(limits_.maxDevices));
 					ndevices = v;
 					ndevicesLine = n.line;

@@ -99,9 +99,10 @@ void appendTactus(std::string &out, const RecordedDevice &dev)
 	if (!info.creators.empty()) {
 		out += "    creators:\n";
 		for (const CreatorProcess &c : info.creators) {
-			appendf(out, "    - {pid: %ld, uid: %lu, ", static_cast<long>(c.pid), static_cast<unsigned long>(c.uid));
-			out += "exe: " + yamlQuote(c.exe) + ", comm: " + yamlQuote(c.comm) + ", unit: " + yamlQuote(c.unit) +
-			       "}\n";
+			appendf(out, "    - {pid: %ld, uid: %lu, ", static_cast<long>(c.pid),
+				static_cast<unsigned long>(c.uid));
+			out += "exe: " + yamlQuote(c.exe) + ", comm: " + yamlQuote(c.comm) +
+			       ", unit: " + yamlQuote(c.unit) + "}\n";
 		}
 	}
 }

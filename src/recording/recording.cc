@@ -96,10 +96,9 @@ void mergeEvents(Recording &rec, std::vector<std::vector<InputEvent>> &perDevice
 		std::vector<InputEvent>().swap(perDevice[d]);
 	}
 	// Stable: equal times keep device index order, and each device's own order.
-	std::stable_sort(rec.events.begin(), rec.events.end(),
-			 [](const RecordedEvent &a, const RecordedEvent &b) {
-				 return a.event.timeUsec < b.event.timeUsec;
-			 });
+	std::stable_sort(rec.events.begin(), rec.events.end(), [](const RecordedEvent &a, const RecordedEvent &b) {
+		return a.event.timeUsec < b.event.timeUsec;
+	});
 }
 
 std::optional<int64_t> parseDecimal(std::string_view s)
@@ -195,8 +194,9 @@ Result<Recording> loadRecording(const std::string &path, const RecordingLimits &
 	}
 	if (static_cast<uint64_t>(st.st_size) > limits.maxFileBytes) {
 		close(fd);
-		return parseError(path, 1, "file too large (" + std::to_string(st.st_size) + " bytes, limit " +
-					   std::to_string(limits.maxFileBytes) + ")");
+		return parseError(path, 1,
+				  "file too large (" + std::to_string(st.st_size) + " bytes, limit " +
+					  std::to_string(limits.maxFileBytes) + ")");
 	}
 
 	std::string text;

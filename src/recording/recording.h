@@ -14,8 +14,8 @@ namespace tactus {
 
 /** One device described in a recording. */
 struct RecordedDevice {
-	DeviceInfo info;                  ///< name, ids, codes, caps; syspath empty
-	bool provenanceRecorded = false;  ///< true if tactus wrote the provenance into the file
+	DeviceInfo info;                 ///< name, ids, codes, caps; syspath empty
+	bool provenanceRecorded = false; ///< true if tactus wrote the provenance into the file
 };
 
 /** One event of a recording, with the index of its device in Recording::devices. */
@@ -53,11 +53,9 @@ struct RecordingLimits {
 Result<Recording> loadRecording(const std::string &path, const RecordingLimits &limits = {});
 
 /** Parse `libinput record` YAML held in @p text; @p name is used in error messages. */
-Result<Recording> parseLibinputRecord(std::string_view text, std::string_view name,
-				      const RecordingLimits &limits = {});
+Result<Recording> parseLibinputRecord(std::string_view text, std::string_view name, const RecordingLimits &limits = {});
 
 /** Parse an `evemu-record` file held in @p text; @p name is used in error messages. */
-Result<Recording> parseEvemu(std::string_view text, std::string_view name,
-			     const RecordingLimits &limits = {});
+Result<Recording> parseEvemu(std::string_view text, std::string_view name, const RecordingLimits &limits = {});
 
 } // namespace tactus

@@ -26,7 +26,7 @@ uint64_t nowMonotonicUsec()
 } // namespace
 
 ReplayInputSource::ReplayInputSource(Recording recording, bool realTime)
-	: recording_(std::move(recording)), realTime_(realTime)
+    : recording_(std::move(recording)), realTime_(realTime)
 {
 }
 
@@ -35,9 +35,8 @@ ReplayInputSource::~ReplayInputSource() = default;
 std::string ReplayInputSource::describe() const
 {
 	const char *format = recording_.format == RecordingFormat::Evemu ? "evemu" : "libinput record";
-	return "replay of " + recording_.path + " (" + format + ", " +
-	       std::to_string(recording_.devices.size()) + " devices, " +
-	       std::to_string(recording_.events.size()) + " events" + (realTime_ ? ", real time)" : ")");
+	return "replay of " + recording_.path + " (" + format + ", " + std::to_string(recording_.devices.size()) +
+	       " devices, " + std::to_string(recording_.events.size()) + " events" + (realTime_ ? ", real time)" : ")");
 }
 
 Result<void> ReplayInputSource::start(sd_event *loop, InputSink &sink)

@@ -10,7 +10,7 @@ namespace tactus {
 
 /** What tactus concludes about a session's input (DESIGN.md, "Verdicts"). */
 enum class Verdict {
-	Learning,  ///< no ready profile yet; injection checks still run
+	Learning, ///< no ready profile yet; injection checks still run
 	Trusted,
 	Uncertain,
 	Untrusted,

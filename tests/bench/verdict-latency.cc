@@ -78,7 +78,7 @@ struct Options {
 enum class Kind { Synthetic, Hardware };
 
 struct Seat {
-	std::string name;   // seatK
+	std::string name; // seatK
 	Kind kind;
 	uint64_t dueOffset; // recording offset the latency is measured from
 	bool seen = false;
@@ -107,7 +107,8 @@ void keyboardHeader(std::ostringstream &o, int node, const char *name, const cha
 		o << c << (c < 83 ? ", " : "]\n");
 	o << "      4: [4]\n    properties: []\n  tactus:\n";
 	if (uinput)
-		o << "    provenance: uinput\n    detail: \"parentless, /dev/uinput held by pid 4242\"\n    seat: " << seat
+		o << "    provenance: uinput\n    detail: \"parentless, /dev/uinput held by pid 4242\"\n    seat: "
+		  << seat
 		  << "\n    creators:\n    - {pid: 4242, uid: 1000, exe: \"/usr/bin/ydotoold\", comm: \"ydotoold\", "
 		     "unit: \"ydotoold.service\"}\n";
 	else
@@ -229,7 +230,7 @@ void stop(pid_t pid)
 }
 
 struct Listener {
-	std::map<std::string, uint64_t> arrivals; // session id -> CLOCK_MONOTONIC us
+	std::map<std::string, uint64_t> arrivals;   // session id -> CLOCK_MONOTONIC us
 	std::map<std::string, std::string> reasons; // session id -> reasons, comma-separated
 };
 
@@ -334,9 +335,10 @@ int main(int argc, char **argv)
 		int pfd[2];
 		if (pipe2(pfd, O_CLOEXEC) < 0)
 			break;
-		busPid = spawn({opt.dbusDaemon, "--config-file=" + tmp + "/bus.conf", "--nofork",
-				"--address=unix:path=" + tmp + "/bus.sock", "--print-address=" + std::to_string(pfd[1])},
-			       tmp + "/dbus-daemon.log", pfd[1]);
+		busPid =
+			spawn({opt.dbusDaemon, "--config-file=" + tmp + "/bus.conf", "--nofork",
+			       "--address=unix:path=" + tmp + "/bus.sock", "--print-address=" + std::to_string(pfd[1])},
+			      tmp + "/dbus-daemon.log", pfd[1]);
 		close(pfd[1]);
 		std::string address;
 		char buf[512];
@@ -349,7 +351,8 @@ int main(int argc, char **argv)
 		}
 		close(pfd[0]);
 		if (address.find('\n') == std::string::npos) {
-			std::fprintf(stderr, "dbus-daemon did not start:\n%s", readFile(tmp + "/dbus-daemon.log").c_str());
+			std::fprintf(stderr, "dbus-daemon did not start:\n%s",
+				     readFile(tmp + "/dbus-daemon.log").c_str());
 			status = 77;
 			break;
 		}
@@ -421,7 +424,9 @@ int main(int argc, char **argv)
 			if (it == listener.arrivals.end())
 				continue;
 			reasonCounts[s.kind == Kind::Synthetic ? 0 : 1][listener.reasons["seat:" + s.name]]++;
-			const double ms = (static_cast<double>(it->second) - static_cast<double>(replayStart + s.dueOffset)) / 1000.0;
+			const double ms =
+				(static_cast<double>(it->second) - static_cast<double>(replayStart + s.dueOffset)) /
+				1000.0;
 			(s.kind == Kind::Synthetic ? synthetic : hardware).push_back(ms);
 		}
 		std::printf("VerdictChanged(\"injected\") latency, tactusd %s, one tactusd, %d seats, slots %" PRIu64
@@ -432,8 +437,8 @@ int main(int argc, char **argv)
 		load = load.substr(0, load.find(' '));
 		std::printf("machine: %ld CPUs online, 1-min load average %s\n\n", sysconf(_SC_NPROCESSORS_ONLN),
 			    load.c_str());
-		printStats("synthetic device (uinput, not allow-listed; from its first key press's due time):", synthetic,
-			   opt.runs);
+		printStats("synthetic device (uinput, not allow-listed; from its first key press's due time):",
+			   synthetic, opt.runs);
 		printStats("hardware keyboard at machine speed (superhuman-rate, 1 ms dwell, 2 ms stride; from the 4th "
 			   "key's release due time):",
 			   hardware, opt.runs);
@@ -443,12 +448,15 @@ int main(int argc, char **argv)
 				std::printf(" %s x%d", r.c_str(), n);
 			std::printf("\n");
 		}
-		std::printf("\nincludes: the replay's timer wake-up in tactusd (sd-event, CLOCK_MONOTONIC, 1 us accuracy),\n"
-			    "          tactusd's processing (provenance/timing evidence, verdict, log line, signal),\n"
-			    "          the bus round trip tactusd -> dbus-daemon -> this client, and sd-bus dispatch here\n"
-			    "excludes: the kernel -> evdev read (a replay has no device fd), and any client work after\n"
-			    "          receipt (locker, LockSession)\n");
-		status = synthetic.size() == static_cast<size_t>(opt.runs) && hardware.size() == static_cast<size_t>(opt.runs)
+		std::printf(
+			"\nincludes: the replay's timer wake-up in tactusd (sd-event, CLOCK_MONOTONIC, 1 us "
+			"accuracy),\n"
+			"          tactusd's processing (provenance/timing evidence, verdict, log line, signal),\n"
+			"          the bus round trip tactusd -> dbus-daemon -> this client, and sd-bus dispatch here\n"
+			"excludes: the kernel -> evdev read (a replay has no device fd), and any client work after\n"
+			"          receipt (locker, LockSession)\n");
+		status = synthetic.size() == static_cast<size_t>(opt.runs) &&
+					 hardware.size() == static_cast<size_t>(opt.runs)
 				 ? 0
 				 : 1;
 		if (status)

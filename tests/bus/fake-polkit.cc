@@ -112,7 +112,8 @@ int checkAuthorization(sd_bus_message *m, void *, sd_bus_error *error)
 	if (r >= 0)
 		r = sd_bus_message_read(m, "us", &flags, &cancellationId);
 	if (r < 0)
-		return sd_bus_error_set(error, "org.freedesktop.PolicyKit1.Error.Failed", "Malformed CheckAuthorization");
+		return sd_bus_error_set(error, "org.freedesktop.PolicyKit1.Error.Failed",
+					"Malformed CheckAuthorization");
 
 	const bool yes = allowed(action);
 	std::printf("check action=%s subject=%s kind=%s flags=%u result=%s\n", printable(action).c_str(),
@@ -130,10 +131,10 @@ int checkAuthorization(sd_bus_message *m, void *, sd_bus_error *error)
 
 const sd_bus_vtable kAuthorityVtable[] = {
 	SD_BUS_VTABLE_START(0),
-	SD_BUS_METHOD_WITH_ARGS("CheckAuthorization",
-				SD_BUS_ARGS("(sa{sv})", subject, "s", action_id, "a{ss}", details, "u", flags, "s",
-					    cancellation_id),
-				SD_BUS_RESULT("(bba{ss})", result), checkAuthorization, SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD_WITH_ARGS(
+		"CheckAuthorization",
+		SD_BUS_ARGS("(sa{sv})", subject, "s", action_id, "a{ss}", details, "u", flags, "s", cancellation_id),
+		SD_BUS_RESULT("(bba{ss})", result), checkAuthorization, SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_VTABLE_END,
 };
 

@@ -30,9 +30,9 @@ constexpr std::array<std::string_view, 10> kClassSubsystems = {
 
 // uevent keys the kernel writes; everything else in E: lines is udev's.
 constexpr std::array<std::string_view, 25> kKernelKeys = {
-	"ACTION", "DEVPATH", "SUBSYSTEM", "DEVNAME", "DEVTYPE", "DRIVER", "MAJOR", "MINOR", "SEQNUM",
-	"MODALIAS", "PRODUCT", "NAME", "PHYS", "UNIQ", "PROP", "EV", "KEY", "REL", "ABS", "MSC", "SW",
-	"LED", "HID_ID", "HID_NAME", "INTERFACE",
+	"ACTION",   "DEVPATH", "SUBSYSTEM", "DEVNAME", "DEVTYPE", "DRIVER",   "MAJOR",     "MINOR", "SEQNUM",
+	"MODALIAS", "PRODUCT", "NAME",      "PHYS",    "UNIQ",    "PROP",     "EV",        "KEY",   "REL",
+	"ABS",      "MSC",     "SW",        "LED",     "HID_ID",  "HID_NAME", "INTERFACE",
 };
 
 template<size_t N>
@@ -166,7 +166,8 @@ Result<std::vector<Record>> parseRecords(std::string_view text)
 			r.process = tag == 'R';
 			r.path = std::string(rest);
 			r.line = lineNo;
-			if (!r.process && (r.path.substr(0, 9) != "/devices/" || r.path.find("..") != std::string::npos))
+			if (!r.process &&
+			    (r.path.substr(0, 9) != "/devices/" || r.path.find("..") != std::string::npos))
 				return fixtureError(lineNo, "P: must be a path below /devices/");
 			records.push_back(std::move(r));
 			continue;
@@ -221,8 +222,8 @@ Result<SysfsFixture> SysfsFixture::create()
 	f.roots_.proc = templ + "/proc";
 	f.roots_.run = templ + "/run";
 	std::error_code ec;
-	for (const std::string &d : {f.roots_.sys + "/devices", f.roots_.sys + "/class/input", f.roots_.proc,
-				     f.roots_.run + "/udev/data"}) {
+	for (const std::string &d :
+	     {f.roots_.sys + "/devices", f.roots_.sys + "/class/input", f.roots_.proc, f.roots_.run + "/udev/data"}) {
 		fs::create_directories(d, ec);
 		if (ec)
 			return makeError(ec.value(), "cannot create " + d);
@@ -246,7 +247,7 @@ Result<SysfsFixture> SysfsFixture::fromDataFile(std::string_view name)
 }
 
 SysfsFixture::SysfsFixture(SysfsFixture &&other) noexcept
-	: base_(std::move(other.base_)), roots_(std::move(other.roots_))
+    : base_(std::move(other.base_)), roots_(std::move(other.roots_))
 {
 	other.base_.clear();
 }
@@ -327,13 +328,15 @@ Result<void> SysfsFixture::apply(std::string_view text)
 		if (isClass && !fs::exists(dir + "/device")) {
 			fs::path parent = devPath.parent_path();
 			const bool parentless = parent.parent_path() == "/sys/devices/virtual";
-			for (; !parentless && parent != "/sys/devices" && parent != "/sys"; parent = parent.parent_path()) {
+			for (; !parentless && parent != "/sys/devices" && parent != "/sys";
+			     parent = parent.parent_path()) {
 				const std::string rel = "/" + parent.lexically_relative("/sys").string();
 				bool recorded = false;
 				for (const std::string &p : devicePaths)
 					recorded |= p == rel;
 				if (recorded) {
-					auto linked = makeLink(dir + "/device", parent.lexically_relative(devPath).string());
+					auto linked =
+						makeLink(dir + "/device", parent.lexically_relative(devPath).string());
 					if (!linked)
 						return linked;
 					break;

@@ -458,12 +458,14 @@ TEST(AllowPolicy, ShippedFileParses)
 // and ";Allow=no" was "unknown key ;Allow".
 TEST(AllowPolicy, SemicolonCommentsAndByteOrderMark)
 {
-	AllowPolicy p = parseOk("; local rules\n[keyd]\nMatchCreatorUnit=keyd.service\n  ; Allow=no\n;Allow=no\nAllow=yes\n");
+	AllowPolicy p =
+		parseOk("; local rules\n[keyd]\nMatchCreatorUnit=keyd.service\n  ; Allow=no\n;Allow=no\nAllow=yes\n");
 	ASSERT_EQ(p.size(), 1u);
 	EXPECT_TRUE(p.rules()[0].allow);
 	EXPECT_EQ(p.rules()[0].describe(), "keyd (t.rules:2)");
 
-	AllowPolicy bom = parseOk("\xef\xbb\xbf# written on Windows\r\n[keyd]\r\nMatchCreatorUnit=keyd.service\r\nAllow=yes\r\n");
+	AllowPolicy bom =
+		parseOk("\xef\xbb\xbf# written on Windows\r\n[keyd]\r\nMatchCreatorUnit=keyd.service\r\nAllow=yes\r\n");
 	ASSERT_EQ(bom.size(), 1u);
 	EXPECT_EQ(bom.rules()[0].describe(), "keyd (t.rules:2)");
 	EXPECT_EQ(bom.rules()[0].matchCreatorUnit, "keyd.service");

@@ -111,16 +111,17 @@ OnUntrusted=lock
 	EXPECT_EQ(c.enrollment.pointerStrokes, 1000000u);
 	EXPECT_EQ(c.actions.onInjected, (Actions{.lock = true, .grab = true}));
 	EXPECT_EQ(c.actions.onUntrusted, (Actions{.lock = true, .grab = false}));
-	EXPECT_EQ(describeConfig(c),
-		  "Mode=enforce LogLevel=debug TrustedAbove=0.85 UntrustedBelow=0.1 Hysteresis=0.5 "
-		  "Keystrokes=100 PointerStrokes=1000000 OnInjected=\"publish lock grab\" OnUntrusted=\"publish lock\"");
+	EXPECT_EQ(
+		describeConfig(c),
+		"Mode=enforce LogLevel=debug TrustedAbove=0.85 UntrustedBelow=0.1 Hysteresis=0.5 "
+		"Keystrokes=100 PointerStrokes=1000000 OnInjected=\"publish lock grab\" OnUntrusted=\"publish lock\"");
 }
 
 TEST(Config, EveryLogLevel)
 {
 	const std::pair<const char *, LogLevel> levels[] = {
-		{"err", LogLevel::Error},   {"warning", LogLevel::Warning}, {"notice", LogLevel::Notice},
-		{"info", LogLevel::Info},   {"debug", LogLevel::Debug},
+		{"err", LogLevel::Error}, {"warning", LogLevel::Warning}, {"notice", LogLevel::Notice},
+		{"info", LogLevel::Info}, {"debug", LogLevel::Debug},
 	};
 	for (const auto &[name, level] : levels)
 		EXPECT_EQ(parseOk(std::string("[Daemon]\nLogLevel=") + name).daemon.logLevel, level) << name;
@@ -138,9 +139,11 @@ TEST(Config, Syntax)
 
 	// Actions are separated by any run of blanks; "publish" alone is
 	// publish only.
-	EXPECT_EQ(parseOk("[Actions]\nOnInjected=grab\t\t lock").actions.onInjected, (Actions{.lock = true, .grab = true}));
+	EXPECT_EQ(parseOk("[Actions]\nOnInjected=grab\t\t lock").actions.onInjected,
+		  (Actions{.lock = true, .grab = true}));
 	EXPECT_EQ(parseOk("[Actions]\nOnInjected=publish").actions.onInjected, Actions{});
-	EXPECT_EQ(parseOk("[Actions]\nOnInjected=lock lock").actions.onInjected, (Actions{.lock = true, .grab = false}));
+	EXPECT_EQ(parseOk("[Actions]\nOnInjected=lock lock").actions.onInjected,
+		  (Actions{.lock = true, .grab = false}));
 }
 
 TEST(Config, EmptyValueResetsToDefault)
@@ -171,26 +174,35 @@ TEST(Config, BadValues)
 		{"[Daemon]\nLogLevel=7", "t.conf:2: invalid LogLevel=7: expected err|warning|notice|info|debug"},
 		{"[Verdict]\nTrustedAbove=1.01", "t.conf:2: invalid TrustedAbove=1.01: out of range 0..1"},
 		{"[Verdict]\nTrustedAbove=-0.1", "t.conf:2: invalid TrustedAbove=-0.1: out of range 0..1"},
-		{"[Verdict]\nTrustedAbove=0.7x", "t.conf:2: invalid TrustedAbove=0.7x: expected a decimal number in 0..1"},
-		{"[Verdict]\nTrustedAbove=7e-1", "t.conf:2: invalid TrustedAbove=7e-1: expected a decimal number in 0..1"},
-		{"[Verdict]\nTrustedAbove=nan", "t.conf:2: invalid TrustedAbove=nan: expected a decimal number in 0..1"},
-		{"[Verdict]\nUntrustedBelow=inf", "t.conf:2: invalid UntrustedBelow=inf: expected a decimal number in 0..1"},
-		{"[Verdict]\nUntrustedBelow=0,2", "t.conf:2: invalid UntrustedBelow=0,2: expected a decimal number in 0..1"},
+		{"[Verdict]\nTrustedAbove=0.7x",
+		 "t.conf:2: invalid TrustedAbove=0.7x: expected a decimal number in 0..1"},
+		{"[Verdict]\nTrustedAbove=7e-1",
+		 "t.conf:2: invalid TrustedAbove=7e-1: expected a decimal number in 0..1"},
+		{"[Verdict]\nTrustedAbove=nan",
+		 "t.conf:2: invalid TrustedAbove=nan: expected a decimal number in 0..1"},
+		{"[Verdict]\nUntrustedBelow=inf",
+		 "t.conf:2: invalid UntrustedBelow=inf: expected a decimal number in 0..1"},
+		{"[Verdict]\nUntrustedBelow=0,2",
+		 "t.conf:2: invalid UntrustedBelow=0,2: expected a decimal number in 0..1"},
 		{"[Verdict]\nHysteresis=0.51", "t.conf:2: invalid Hysteresis=0.51: out of range 0..0.5"},
-		{"[Verdict]\nHysteresis=+0.1", "t.conf:2: invalid Hysteresis=+0.1: expected a decimal number in 0..0.5"},
+		{"[Verdict]\nHysteresis=+0.1",
+		 "t.conf:2: invalid Hysteresis=+0.1: expected a decimal number in 0..0.5"},
 		{"[Enrollment]\nKeystrokes=99", "t.conf:2: invalid Keystrokes=99: out of range 100..1000000"},
 		{"[Enrollment]\nKeystrokes=1000001", "t.conf:2: invalid Keystrokes=1000001: out of range 100..1000000"},
 		{"[Enrollment]\nKeystrokes=99999999999999999999",
 		 "t.conf:2: invalid Keystrokes=99999999999999999999: out of range 100..1000000"},
-		{"[Enrollment]\nKeystrokes=-500", "t.conf:2: invalid Keystrokes=-500: expected a whole number in 100..1000000"},
-		{"[Enrollment]\nPointerStrokes=2k", "t.conf:2: invalid PointerStrokes=2k: expected a whole number in 100..1000000"},
+		{"[Enrollment]\nKeystrokes=-500",
+		 "t.conf:2: invalid Keystrokes=-500: expected a whole number in 100..1000000"},
+		{"[Enrollment]\nPointerStrokes=2k",
+		 "t.conf:2: invalid PointerStrokes=2k: expected a whole number in 100..1000000"},
 		{"[Enrollment]\nPointerStrokes=300.0",
 		 "t.conf:2: invalid PointerStrokes=300.0: expected a whole number in 100..1000000"},
-		{"[Actions]\nOnInjected=publish shutdown",
-		 "t.conf:2: invalid OnInjected=publish shutdown: unknown action 'shutdown', expected publish, lock, grab"},
+		{"[Actions]\nOnInjected=publish shutdown", "t.conf:2: invalid OnInjected=publish shutdown: unknown "
+							   "action 'shutdown', expected publish, lock, grab"},
 		{"[Actions]\nOnInjected=lock,grab",
 		 "t.conf:2: invalid OnInjected=lock,grab: unknown action 'lock,grab', expected publish, lock, grab"},
-		{"[Actions]\nOnUntrusted=lock grab", "t.conf:2: invalid OnUntrusted=lock grab: grab is only meaningful for OnInjected"},
+		{"[Actions]\nOnUntrusted=lock grab",
+		 "t.conf:2: invalid OnUntrusted=lock grab: grab is only meaningful for OnInjected"},
 		{"[Actions]\nOnUntrusted=reboot",
 		 "t.conf:2: invalid OnUntrusted=reboot: unknown action 'reboot', expected publish, lock"},
 	};
@@ -206,7 +218,8 @@ TEST(Config, SyntaxErrorsNameTheLine)
 		{"[Daemon]\nmode=monitor", "t.conf:2: unknown key mode in section [Daemon]"},
 		{"[Daemon]\nTrustedAbove=0.9", "t.conf:2: unknown key TrustedAbove in section [Daemon]"},
 		{"[Daemon]\nMode=monitor\n# again\nMode=enforce", "t.conf:4: duplicate key Mode in section [Daemon]"},
-		{"[Daemon]\nMode=monitor\n[Verdict]\n[Daemon]\nMode=monitor", "t.conf:5: duplicate key Mode in section [Daemon]"},
+		{"[Daemon]\nMode=monitor\n[Verdict]\n[Daemon]\nMode=monitor",
+		 "t.conf:5: duplicate key Mode in section [Daemon]"},
 		{"[Daemon]\nMode", "t.conf:2: expected Key=value, missing '='"},
 		{"Mode=monitor", "t.conf:1: key outside of a [section]"},
 		{"[Daemon\nMode=monitor", "t.conf:1: unterminated section header"},
@@ -217,8 +230,10 @@ TEST(Config, SyntaxErrorsNameTheLine)
 		{std::string("[Daemon]\nMode=mon\0itor", 22), "t.conf:2: control character in line"},
 		{"[Daemon]\nMode=\x1b[31mmonitor", "t.conf:2: control character in line"},
 		{"[Verdict]\nUntrustedBelow=0.7", "t.conf:2: UntrustedBelow=0.7 must be below TrustedAbove=0.7"},
-		{"[Verdict]\nTrustedAbove=0.2\nHysteresis=0.1", "t.conf:2: UntrustedBelow=0.3 must be below TrustedAbove=0.2"},
-		{"[Verdict]\nTrustedAbove=0.5\nUntrustedBelow=0.6\n", "t.conf:3: UntrustedBelow=0.6 must be below TrustedAbove=0.5"},
+		{"[Verdict]\nTrustedAbove=0.2\nHysteresis=0.1",
+		 "t.conf:2: UntrustedBelow=0.3 must be below TrustedAbove=0.2"},
+		{"[Verdict]\nTrustedAbove=0.5\nUntrustedBelow=0.6\n",
+		 "t.conf:3: UntrustedBelow=0.6 must be below TrustedAbove=0.5"},
 	};
 	for (const auto &[text, message] : bad)
 		EXPECT_EQ(parseError(text), message) << text;
@@ -240,9 +255,11 @@ TEST(Config, SizeLimits)
 TEST(Config, DropInsOverrideInNameOrder)
 {
 	ScratchDir dir;
-	dir.write("tactus.conf", "[Daemon]\nMode=enforce\nLogLevel=debug\n[Verdict]\nTrustedAbove=0.9\nUntrustedBelow=0.8\n");
+	dir.write("tactus.conf",
+		  "[Daemon]\nMode=enforce\nLogLevel=debug\n[Verdict]\nTrustedAbove=0.9\nUntrustedBelow=0.8\n");
 	dir.write("tactus.conf.d/20-late.conf", "[Daemon]\nLogLevel=warning\n[Enrollment]\nKeystrokes=\n");
-	dir.write("tactus.conf.d/10-early.conf", "[Daemon]\nLogLevel=err\n[Enrollment]\nKeystrokes=500\nPointerStrokes=400\n");
+	dir.write("tactus.conf.d/10-early.conf",
+		  "[Daemon]\nLogLevel=err\n[Enrollment]\nKeystrokes=500\nPointerStrokes=400\n");
 	dir.write("tactus.conf.d/.10-early.conf.swp", "garbage");
 	dir.write("tactus.conf.d/README", "not a config file");
 	dir.write("tactus.conf.d/30-x.conf.bak", "[Nope]");
@@ -386,9 +403,37 @@ TEST(Config, GarbageNeverCrashes)
 	// Plausible pieces in random order reach the value parsers, not just
 	// the line checks.
 	const char *const pieces[] = {
-		"[Daemon]", "[Verdict]", "[Enrollment]", "[Actions]", "[", "]", "Mode", "LogLevel", "TrustedAbove",
-		"UntrustedBelow", "Hysteresis", "Keystrokes", "PointerStrokes", "OnInjected", "OnUntrusted", "=", "\n", " ",
-		"monitor", "enforce", "0.5", "1", "-", "e", "lock", "grab", "publish", "#", ";", "\xc3", "9999999999",
+		"[Daemon]",
+		"[Verdict]",
+		"[Enrollment]",
+		"[Actions]",
+		"[",
+		"]",
+		"Mode",
+		"LogLevel",
+		"TrustedAbove",
+		"UntrustedBelow",
+		"Hysteresis",
+		"Keystrokes",
+		"PointerStrokes",
+		"OnInjected",
+		"OnUntrusted",
+		"=",
+		"\n",
+		" ",
+		"monitor",
+		"enforce",
+		"0.5",
+		"1",
+		"-",
+		"e",
+		"lock",
+		"grab",
+		"publish",
+		"#",
+		";",
+		"\xc3",
+		"9999999999",
 	};
 	std::uniform_int_distribution<size_t> pick(0, std::size(pieces) - 1);
 	int parsed = 0;

@@ -17,14 +17,15 @@ using namespace tactus;
 
 namespace {
 
-const char *kHeader =
-	"PARTICIPANT_ID\tTEST_SECTION_ID\tSENTENCE\tUSER_INPUT\tKEYSTROKE_ID\tPRESS_TIME\tRELEASE_TIME\tLETTER\tKEYCODE\n";
+const char *kHeader = "PARTICIPANT_ID\tTEST_SECTION_ID\tSENTENCE\tUSER_INPUT\tKEYSTROKE_ID\tPRESS_TIME\tRELEASE_"
+		      "TIME\tLETTER\tKEYCODE\n";
 
 std::vector<AaltoSection> read(const std::string &text, AaltoStats &stats)
 {
 	std::istringstream in(text);
 	std::vector<AaltoSection> out;
-	readAaltoStream(in, [&](const AaltoSection &s) { out.push_back(s); }, stats);
+	readAaltoStream(
+		in, [&](const AaltoSection &s) { out.push_back(s); }, stats);
 	return out;
 }
 
@@ -60,7 +61,7 @@ TEST(InjectionAalto, MalformedRowsAreCountedAndSkipped)
 	std::string text = kHeader;
 	text += "6800\t73161\tx\tx\t3479943\t1472006999927\t1.472007e+12\t,\t188\n"; // real: float release time
 	text += "6800\t73161\tx\tx\t3479944\t1472006999950\t1472007000020\ta\t65\n";
-	text += "6800\t73161\tx\tx\t3479945\t1472006999990\n";                        // truncated
+	text += "6800\t73161\tx\tx\t3479945\t1472006999990\n";                       // truncated
 	text += "6800\t73161\tx\tx\t3479946\t1472007000100\t1472007000000\tb\t66\n"; // release before press
 	text += "\n";
 	text += "garbage\n";
@@ -109,7 +110,8 @@ TEST(InjectionAalto, GarbageNeverCrashes)
 	AaltoLimits limits;
 	limits.maxLineBytes = 1000;
 	std::istringstream in(std::string(kHeader) + std::string(100'000, '7'));
-	readAaltoStream(in, [](const AaltoSection &) {}, stats, limits);
+	readAaltoStream(
+		in, [](const AaltoSection &) {}, stats, limits);
 	EXPECT_EQ(stats.malformed, 1u);
 }
 

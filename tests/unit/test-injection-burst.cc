@@ -37,7 +37,7 @@ TEST(InjectionBurst, StickTypingWhileKeyboardInUse)
 	NewKeyboardBurstDetector det;
 	det.deviceAdded(1, 0, true);
 	EXPECT_EQ(type(det, 1, 10 * kSec, 50, 180'000), 0u); // the user types
-	det.deviceAdded(2, 30 * kSec, true);                   // stick plugged in
+	det.deviceAdded(2, 30 * kSec, true);                 // stick plugged in
 	InjectionEvidence e;
 	EXPECT_GT(type(det, 2, 32 * kSec, 40, 30'000, &e), 0u); // 33 keys/s two seconds later
 	EXPECT_EQ(e.reason, InjectionReason::NewKeyboardBurst);
@@ -76,7 +76,7 @@ TEST(InjectionBurst, LateTypingOrNonKeyboardRaisesNothing)
 	type(det, 1, 10 * kSec, 50, 180'000);
 	det.deviceAdded(2, 30 * kSec, true);
 	EXPECT_EQ(type(det, 2, 50 * kSec, 60, 30'000), 0u); // first key 20 s after plug-in
-	det.deviceAdded(3, 30 * kSec, false);                // a mouse with buttons
+	det.deviceAdded(3, 30 * kSec, false);               // a mouse with buttons
 	EXPECT_EQ(type(det, 3, 31 * kSec, 60, 30'000), 0u);
 	det.deviceRemoved(2);
 	EXPECT_EQ(type(det, 2, 52 * kSec, 60, 30'000), 0u); // unknown device

@@ -207,8 +207,8 @@ public:
 	void deviceRemoved(DeviceId id) override { trace.push_back("remove " + std::to_string(id)); }
 	void frame(DeviceId id, Frame events) override
 	{
-		std::string s = "frame " + std::to_string(id) + " @" + std::to_string(events.front().timeUsec) + " n=" +
-				std::to_string(events.size());
+		std::string s = "frame " + std::to_string(id) + " @" + std::to_string(events.front().timeUsec) +
+				" n=" + std::to_string(events.size());
 		trace.push_back(s);
 	}
 	void sourceFinished() override { finished = true; }
@@ -227,8 +227,8 @@ Recording twoDeviceRecording()
 	mouse.info.name = "mouse";
 	rec.devices = {kbd, mouse};
 	rec.events = {
-		{0, ev(1000, EV_KEY, KEY_A, 1)}, {0, ev(1000, EV_SYN, SYN_REPORT, 0)},
-		{1, ev(1500, EV_REL, REL_X, 2)}, {0, ev(2000, EV_KEY, KEY_A, 0)},
+		{0, ev(1000, EV_KEY, KEY_A, 1)},      {0, ev(1000, EV_SYN, SYN_REPORT, 0)},
+		{1, ev(1500, EV_REL, REL_X, 2)},      {0, ev(2000, EV_KEY, KEY_A, 0)},
 		{1, ev(1500, EV_SYN, SYN_REPORT, 0)}, {0, ev(2000, EV_SYN, SYN_REPORT, 0)},
 		{1, ev(9000, EV_REL, REL_Y, 1)}, // cut off: no SYN_REPORT
 	};

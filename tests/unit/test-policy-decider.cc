@@ -29,10 +29,10 @@ struct Harness {
 	PolicyDecider decider;
 
 	explicit Harness(PolicySettings settings)
-		: decider(settings, [this](const std::function<void(const PolicyDevice &)> &visit) {
-			  for (const auto &[id, device] : devices)
-				  visit(device);
-		  })
+	    : decider(settings, [this](const std::function<void(const PolicyDevice &)> &visit) {
+		      for (const auto &[id, device] : devices)
+			      visit(device);
+	      })
 	{
 	}
 

@@ -9,7 +9,8 @@ using test::SysfsFixture;
 
 TEST(UinputCreators, UnitFromCgroupV2)
 {
-	EXPECT_EQ(unitFromCgroup("0::/user.slice/user-1000.slice/user@1000.service/app.slice/evil.service\n"), "evil.service");
+	EXPECT_EQ(unitFromCgroup("0::/user.slice/user-1000.slice/user@1000.service/app.slice/evil.service\n"),
+		  "evil.service");
 	EXPECT_EQ(unitFromCgroup("0::/system.slice/ydotool.service\n"), "ydotool.service");
 	EXPECT_EQ(unitFromCgroup("0::/user.slice/user-1000.slice/session-2.scope\n"), "session-2.scope");
 	EXPECT_EQ(unitFromCgroup("0::/user.slice/user-1000.slice/user@1000.service/app.slice/"
@@ -28,15 +29,13 @@ TEST(UinputCreators, UnitFromCgroupV2)
 
 TEST(UinputCreators, UnitFromCgroupV1Hybrid)
 {
-	const char *hybrid =
-		"12:pids:/system.slice/kbd.service\n"
-		"1:name=systemd:/system.slice/kbd.service\n"
-		"0::/system.slice/kbd-v2.service\n";
+	const char *hybrid = "12:pids:/system.slice/kbd.service\n"
+			     "1:name=systemd:/system.slice/kbd.service\n"
+			     "0::/system.slice/kbd-v2.service\n";
 	// The unified line wins where there is one.
 	EXPECT_EQ(unitFromCgroup(hybrid), "kbd-v2.service");
-	const char *legacy =
-		"11:devices:/system.slice/legacy.service\n"
-		"1:name=systemd:/system.slice/legacy.service\n";
+	const char *legacy = "11:devices:/system.slice/legacy.service\n"
+			     "1:name=systemd:/system.slice/legacy.service\n";
 	EXPECT_EQ(unitFromCgroup(legacy), "legacy.service");
 }
 
@@ -58,8 +57,7 @@ TEST(UinputCreators, FindsHoldersSortedAndSkipsUnreadable)
 	// pid 1 holds no uinput, pid 4300 has no status, "self" is no pid.
 	ASSERT_EQ(holders.size(), 2u);
 	EXPECT_EQ(holders[0], (CreatorProcess{612, 0, "/usr/bin/ydotoold", "ydotoold", "ydotool.service"}));
-	EXPECT_EQ(holders[1],
-		  (CreatorProcess{4242, 1000, "/home/mallory/.local/bin/evil", "evil", "evil.service"}));
+	EXPECT_EQ(holders[1], (CreatorProcess{4242, 1000, "/home/mallory/.local/bin/evil", "evil", "evil.service"}));
 }
 
 TEST(UinputCreators, MissingOptionalFieldsStayEmpty)
@@ -77,8 +75,9 @@ TEST(UinputCreators, NotAPrefixMatch)
 {
 	auto f = SysfsFixture::create();
 	ASSERT_TRUE(f);
-	ASSERT_TRUE(f->apply("R: 10\nA: status=Uid:\\t0\\t0\\t0\\t0\\n\nL: fd/3=/dev/uinput (deleted)\nL: fd/4=/dev/uinput2\n"
-			     "R: 11\nA: status=Uid:\\t0\\t0\\t0\\t0\\n\nL: fd/3=/dev/input/event3\n"));
+	ASSERT_TRUE(f->apply(
+		"R: 10\nA: status=Uid:\\t0\\t0\\t0\\t0\\n\nL: fd/3=/dev/uinput (deleted)\nL: fd/4=/dev/uinput2\n"
+		"R: 11\nA: status=Uid:\\t0\\t0\\t0\\t0\\n\nL: fd/3=/dev/input/event3\n"));
 	EXPECT_TRUE(findUinputHolders(f->roots().proc).empty());
 }
 

@@ -300,7 +300,9 @@ TEST(DescribeDevice, FakeAcerWmiWhileUinputHeldIsUinput)
 	SysfsFixture f = load("uinput-fake-acer-wmi.umockdev");
 	DeviceInfo info = describe(f, "event31");
 	EXPECT_EQ(info.provenance, Provenance::Uinput);
-	EXPECT_EQ(info.provenanceDetail.rfind("parentless; matches rule 'Acer WMI hotkeys' (20-kernel-virtual.rules:", 0), 0u)
+	EXPECT_EQ(
+		info.provenanceDetail.rfind("parentless; matches rule 'Acer WMI hotkeys' (20-kernel-virtual.rules:", 0),
+		0u)
 		<< info.provenanceDetail;
 	EXPECT_NE(info.provenanceDetail.find("but /dev/uinput held by pid 5150"), std::string::npos)
 		<< info.provenanceDetail;
@@ -375,7 +377,8 @@ TEST(DescribeDevice, HostileNameReadIntact)
 TEST(DescribeDevice, MissingEntriesAreErrors)
 {
 	SysfsFixture f = load("desktop-usb.umockdev");
-	const std::string input = "sys/devices/pci0000:00/0000:00:14.0/usb1/1-2/1-2:1.0/0003:046D:C31C.0001/input/input5";
+	const std::string input =
+		"sys/devices/pci0000:00/0000:00:14.0/usb1/1-2/1-2:1.0/0003:046D:C31C.0001/input/input5";
 	DeviceDescriber describer(f.roots(), shippedRules());
 
 	auto missing = describer.describe("event99");
@@ -452,10 +455,12 @@ TEST(DescribeDevice, EveryFixtureDescribes)
 	// Every event node of every fixture file must describe without error
 	// and get a class other than unknown.
 	const char *files[] = {
-		"thinkpad-i8042.umockdev", "desktop-usb.umockdev", "logitech-unifying.umockdev",
-		"qemu-guest.umockdev", "uinput-clone.umockdev", "bluez-uhid-keyboard.umockdev",
-		"uhid-usb-keyboard.umockdev", "bluetooth-hidp-keyboard.umockdev", "acer-wmi-hotkeys.umockdev",
-		"hp-wmi-hotkeys.umockdev", "uinput-fake-acer-wmi.umockdev", "hyperv-keyboard.umockdev",
+		"thinkpad-i8042.umockdev",       "desktop-usb.umockdev",
+		"logitech-unifying.umockdev",    "qemu-guest.umockdev",
+		"uinput-clone.umockdev",         "bluez-uhid-keyboard.umockdev",
+		"uhid-usb-keyboard.umockdev",    "bluetooth-hidp-keyboard.umockdev",
+		"acer-wmi-hotkeys.umockdev",     "hp-wmi-hotkeys.umockdev",
+		"uinput-fake-acer-wmi.umockdev", "hyperv-keyboard.umockdev",
 	};
 	for (const char *file : files) {
 		SysfsFixture f = load(file);
@@ -467,7 +472,8 @@ TEST(DescribeDevice, EveryFixtureDescribes)
 				continue;
 			events++;
 			DeviceInfo info = describe(f, n);
-			EXPECT_NE(info.provenance, Provenance::Unknown) << file << " " << n << ": " << info.provenanceDetail;
+			EXPECT_NE(info.provenance, Provenance::Unknown)
+				<< file << " " << n << ": " << info.provenanceDetail;
 			EXPECT_FALSE(info.provenanceDetail.empty());
 		}
 		EXPECT_GT(events, 0u) << file;

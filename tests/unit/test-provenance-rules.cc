@@ -100,7 +100,8 @@ TEST(ProvenanceRules, GlobRefusesEmbeddedNul)
 
 TEST(ProvenanceRules, MatchDmi)
 {
-	auto rules = ProvenanceRules::parse("[q]\nMatchParentSubsystem=serio\nMatchDMI=dmi:*:svnQEMU:*\nProvenance=hypervisor\n", "t.rules");
+	auto rules = ProvenanceRules::parse(
+		"[q]\nMatchParentSubsystem=serio\nMatchDMI=dmi:*:svnQEMU:*\nProvenance=hypervisor\n", "t.rules");
 	ASSERT_TRUE(rules) << rules.error().message;
 	RuleSubject s;
 	s.parentSubsystems = {"serio", "platform"};
@@ -202,7 +203,8 @@ TEST(ProvenanceRules, ShippedDataFilesParse)
 	for (const ProvenanceRule &r : rules->rules()) {
 		hypervisor += r.provenance == Provenance::Hypervisor;
 		kernelVirtual += r.provenance == Provenance::KernelVirtual;
-		EXPECT_TRUE(r.fileName == "10-hypervisor.rules" || r.fileName == "20-kernel-virtual.rules") << r.fileName;
+		EXPECT_TRUE(r.fileName == "10-hypervisor.rules" || r.fileName == "20-kernel-virtual.rules")
+			<< r.fileName;
 	}
 	EXPECT_GT(hypervisor, 0u);
 	EXPECT_GT(kernelVirtual, 0u);
@@ -281,7 +283,10 @@ TEST(SysfsBitmask, GarbageIsAnError)
 	EXPECT_FALSE(parseSysfsBitmask("-1", 64));
 	EXPECT_FALSE(parseSysfsBitmask("12345678123456781", 64)); // 17 digits
 	EXPECT_FALSE(parseSysfsBitmask("123456789", 32));
-	EXPECT_FALSE(parseSysfsBitmask(std::string_view("1\0" "2", 3), 64));
+	EXPECT_FALSE(parseSysfsBitmask(std::string_view("1\0"
+							"2",
+							3),
+				       64));
 	std::string many;
 	for (int i = 0; i < 1000; i++)
 		many += "ffffffffffffffff ";
@@ -293,8 +298,8 @@ TEST(SysfsBitmask, GarbageIsAnError)
 // tactus.conf always did; before, both were "expected KEY=VALUE, missing '='".
 TEST(ProvenanceRules, SemicolonCommentsAndByteOrderMark)
 {
-	auto rules = ProvenanceRules::parse("\xef\xbb\xbf; local\n[vm]\n;MatchName=no\nMatchName=A\nProvenance=hypervisor\n",
-					    "t.rules");
+	auto rules = ProvenanceRules::parse(
+		"\xef\xbb\xbf; local\n[vm]\n;MatchName=no\nMatchName=A\nProvenance=hypervisor\n", "t.rules");
 	ASSERT_TRUE(rules) << rules.error().message;
 	ASSERT_EQ(rules->size(), 1u);
 	EXPECT_EQ(rules->rules()[0].matchName, "A");

@@ -110,30 +110,80 @@ TEST_P(RecordingGood, ParsesWithExpectedContent)
 		ASSERT_LE(rec.events[i - 1].event.timeUsec, rec.events[i].event.timeUsec) << "event " << i;
 }
 
-INSTANTIATE_TEST_SUITE_P(
-	Fixtures, RecordingGood,
-	testing::Values(
-		GoodFixture{"keyboard.evemu", RecordingFormat::Evemu, 1, "tactus fixture keyboard", 3, 0x1d6b, 0x0104, 42,
-			    {1, EV_MSC, MSC_SCAN, 0x70004}, {1'175'001, EV_SYN, SYN_REPORT, 0}, Provenance::Hardware},
-		GoodFixture{"keyboard.yml", RecordingFormat::LibinputRecord, 1, "tactus fixture keyboard", 3, 0x1d6b,
-			    0x0104, 42, {1, EV_MSC, MSC_SCAN, 0x70004}, {1'175'001, EV_SYN, SYN_REPORT, 0},
-			    Provenance::Unknown},
-		GoodFixture{"mouse.evemu", RecordingFormat::Evemu, 1, "tactus fixture mouse", 3, 0x1d6b, 0x0104, 128,
-			    {1, EV_REL, REL_X, 1}, {710'001, EV_SYN, SYN_REPORT, 0}, Provenance::Uinput},
-		GoodFixture{"raw-name.evemu", RecordingFormat::Evemu, 1, "tactus \xff\xfe keyboard", 0x19, 1, 1, 6,
-			    {1, EV_MSC, MSC_SCAN, 0x70004}, {95'001, EV_SYN, SYN_REPORT, 0}, Provenance::Unknown},
-		GoodFixture{"uinput-tactus.yml", RecordingFormat::LibinputRecord, 1, "ydotoold virtual device", 3, 0x1234,
-			    0x5678, 7, {5'000'010, EV_KEY, KEY_A, 1}, {5'000'040, EV_KEY, KEY_S, 1}, Provenance::Uinput},
-		GoodFixture{"keyboard-mouse.yml", RecordingFormat::LibinputRecord, 2, "tactus test keyboard", 3, 0x1d6b,
-			    0x0104, 3706, {500'000, EV_MSC, MSC_SCAN, 0x7000f}, {61'374'667, EV_SYN, SYN_REPORT, 0},
-			    Provenance::Hardware}),
-	[](const testing::TestParamInfo<GoodFixture> &p) {
-		std::string n = p.param.file;
-		for (char &c : n)
-			if (!isalnum(static_cast<unsigned char>(c)))
-				c = '_';
-		return n;
-	});
+INSTANTIATE_TEST_SUITE_P(Fixtures, RecordingGood,
+			 testing::Values(GoodFixture{"keyboard.evemu",
+						     RecordingFormat::Evemu,
+						     1,
+						     "tactus fixture keyboard",
+						     3,
+						     0x1d6b,
+						     0x0104,
+						     42,
+						     {1, EV_MSC, MSC_SCAN, 0x70004},
+						     {1'175'001, EV_SYN, SYN_REPORT, 0},
+						     Provenance::Hardware},
+					 GoodFixture{"keyboard.yml",
+						     RecordingFormat::LibinputRecord,
+						     1,
+						     "tactus fixture keyboard",
+						     3,
+						     0x1d6b,
+						     0x0104,
+						     42,
+						     {1, EV_MSC, MSC_SCAN, 0x70004},
+						     {1'175'001, EV_SYN, SYN_REPORT, 0},
+						     Provenance::Unknown},
+					 GoodFixture{"mouse.evemu",
+						     RecordingFormat::Evemu,
+						     1,
+						     "tactus fixture mouse",
+						     3,
+						     0x1d6b,
+						     0x0104,
+						     128,
+						     {1, EV_REL, REL_X, 1},
+						     {710'001, EV_SYN, SYN_REPORT, 0},
+						     Provenance::Uinput},
+					 GoodFixture{"raw-name.evemu",
+						     RecordingFormat::Evemu,
+						     1,
+						     "tactus \xff\xfe keyboard",
+						     0x19,
+						     1,
+						     1,
+						     6,
+						     {1, EV_MSC, MSC_SCAN, 0x70004},
+						     {95'001, EV_SYN, SYN_REPORT, 0},
+						     Provenance::Unknown},
+					 GoodFixture{"uinput-tactus.yml",
+						     RecordingFormat::LibinputRecord,
+						     1,
+						     "ydotoold virtual device",
+						     3,
+						     0x1234,
+						     0x5678,
+						     7,
+						     {5'000'010, EV_KEY, KEY_A, 1},
+						     {5'000'040, EV_KEY, KEY_S, 1},
+						     Provenance::Uinput},
+					 GoodFixture{"keyboard-mouse.yml",
+						     RecordingFormat::LibinputRecord,
+						     2,
+						     "tactus test keyboard",
+						     3,
+						     0x1d6b,
+						     0x0104,
+						     3706,
+						     {500'000, EV_MSC, MSC_SCAN, 0x7000f},
+						     {61'374'667, EV_SYN, SYN_REPORT, 0},
+						     Provenance::Hardware}),
+			 [](const testing::TestParamInfo<GoodFixture> &p) {
+				 std::string n = p.param.file;
+				 for (char &c : n)
+					 if (!isalnum(static_cast<unsigned char>(c)))
+						 c = '_';
+				 return n;
+			 });
 
 TEST(Recording, DevicesAndCapabilities)
 {
@@ -207,50 +257,49 @@ TEST_P(RecordingBad, FailsNamingFileLineAndCause)
 	EXPECT_EQ(r.error().errnum, -EINVAL);
 }
 
-INSTANTIATE_TEST_SUITE_P(
-	Fixtures, RecordingBad,
-	testing::Values(BadFixture{"bad-truncated.yml", 49, "not valid YAML"},
-			BadFixture{"bad-wrong-type.yml", 49, "type 2 not advertised"},
-			BadFixture{"bad-missing-code.yml", 49, "1/272 not advertised"},
-			BadFixture{"bad-type-range.yml", 49, "type 40 out of range"},
-			BadFixture{"bad-backwards.yml", 48, "backwards"},
-			BadFixture{"bad-negative-time.yml", 35, "negative time"},
-			BadFixture{"bad-usec.yml", 48, "usec 1000000"},
-			BadFixture{"bad-huge-ndevices.yml", 3, "ndevices 4000000000 out of range"},
-			BadFixture{"bad-invalid-utf8-name.yml", 16, "invalid leading UTF-8 octet"},
-			BadFixture{"bad-garbage.yml", 95, "not valid YAML"},
-			BadFixture{"bad-version.yml", 2, "unsupported libinput record version 2"},
-			BadFixture{"bad-string-number.yml", 17, "must be a number"},
-			BadFixture{"bad-missing-name.yml", 13, "missing 'name'"},
-			BadFixture{"bad-no-devices.yml", 1, "no devices"},
-			BadFixture{"bad-trailing.yml", 95, "more than one YAML document"},
-			BadFixture{"bad-provenance.yml", 33, "unknown provenance 'alien'"},
-			BadFixture{"bad-frame.yml", 45, "does not end with SYN_REPORT"},
-			BadFixture{"bad-empty.yml", 1, "empty file"},
-			BadFixture{"bad-short-event.yml", 49, "has 4 fields"},
-			BadFixture{"bad-truncated.evemu", 35, "sec.usec"},
-			BadFixture{"bad-wrong-type.evemu", 38, "type 3 not advertised"},
-			BadFixture{"bad-missing-code.evemu", 38, "1/272 not advertised"},
-			BadFixture{"bad-type-range.evemu", 38, "type 64 out of range"},
-			BadFixture{"bad-backwards.evemu", 37, "backwards"},
-			BadFixture{"bad-negative-time.evemu", 31, "negative time"},
-			BadFixture{"bad-usec.evemu", 37, "usec 1000000"},
-			BadFixture{"bad-huge-count.evemu", 22, "too many 'B:' lines"},
-			BadFixture{"bad-invalid-utf8.evemu", 38, "not valid UTF-8"},
-			BadFixture{"bad-garbage.evemu", 73, "NUL byte"},
-			BadFixture{"bad-version.evemu", 1, "unsupported EVEMU version 2.0"},
-			BadFixture{"bad-missing-id.evemu", 6, "before the 'N:' and 'I:' lines"},
-			BadFixture{"bad-string-number.evemu", 6, "not a 16-bit hex number"},
-			BadFixture{"bad-provenance.evemu", 4, "unknown provenance 'alien'"},
-			BadFixture{"bad-second-device.evemu", 73, "second 'N:' line"},
-			BadFixture{"bad-empty.evemu", 1, "empty file"}),
-	[](const testing::TestParamInfo<BadFixture> &p) {
-		std::string n = p.param.file;
-		for (char &c : n)
-			if (!isalnum(static_cast<unsigned char>(c)))
-				c = '_';
-		return n;
-	});
+INSTANTIATE_TEST_SUITE_P(Fixtures, RecordingBad,
+			 testing::Values(BadFixture{"bad-truncated.yml", 49, "not valid YAML"},
+					 BadFixture{"bad-wrong-type.yml", 49, "type 2 not advertised"},
+					 BadFixture{"bad-missing-code.yml", 49, "1/272 not advertised"},
+					 BadFixture{"bad-type-range.yml", 49, "type 40 out of range"},
+					 BadFixture{"bad-backwards.yml", 48, "backwards"},
+					 BadFixture{"bad-negative-time.yml", 35, "negative time"},
+					 BadFixture{"bad-usec.yml", 48, "usec 1000000"},
+					 BadFixture{"bad-huge-ndevices.yml", 3, "ndevices 4000000000 out of range"},
+					 BadFixture{"bad-invalid-utf8-name.yml", 16, "invalid leading UTF-8 octet"},
+					 BadFixture{"bad-garbage.yml", 95, "not valid YAML"},
+					 BadFixture{"bad-version.yml", 2, "unsupported libinput record version 2"},
+					 BadFixture{"bad-string-number.yml", 17, "must be a number"},
+					 BadFixture{"bad-missing-name.yml", 13, "missing 'name'"},
+					 BadFixture{"bad-no-devices.yml", 1, "no devices"},
+					 BadFixture{"bad-trailing.yml", 95, "more than one YAML document"},
+					 BadFixture{"bad-provenance.yml", 33, "unknown provenance 'alien'"},
+					 BadFixture{"bad-frame.yml", 45, "does not end with SYN_REPORT"},
+					 BadFixture{"bad-empty.yml", 1, "empty file"},
+					 BadFixture{"bad-short-event.yml", 49, "has 4 fields"},
+					 BadFixture{"bad-truncated.evemu", 35, "sec.usec"},
+					 BadFixture{"bad-wrong-type.evemu", 38, "type 3 not advertised"},
+					 BadFixture{"bad-missing-code.evemu", 38, "1/272 not advertised"},
+					 BadFixture{"bad-type-range.evemu", 38, "type 64 out of range"},
+					 BadFixture{"bad-backwards.evemu", 37, "backwards"},
+					 BadFixture{"bad-negative-time.evemu", 31, "negative time"},
+					 BadFixture{"bad-usec.evemu", 37, "usec 1000000"},
+					 BadFixture{"bad-huge-count.evemu", 22, "too many 'B:' lines"},
+					 BadFixture{"bad-invalid-utf8.evemu", 38, "not valid UTF-8"},
+					 BadFixture{"bad-garbage.evemu", 73, "NUL byte"},
+					 BadFixture{"bad-version.evemu", 1, "unsupported EVEMU version 2.0"},
+					 BadFixture{"bad-missing-id.evemu", 6, "before the 'N:' and 'I:' lines"},
+					 BadFixture{"bad-string-number.evemu", 6, "not a 16-bit hex number"},
+					 BadFixture{"bad-provenance.evemu", 4, "unknown provenance 'alien'"},
+					 BadFixture{"bad-second-device.evemu", 73, "second 'N:' line"},
+					 BadFixture{"bad-empty.evemu", 1, "empty file"}),
+			 [](const testing::TestParamInfo<BadFixture> &p) {
+				 std::string n = p.param.file;
+				 for (char &c : n)
+					 if (!isalnum(static_cast<unsigned char>(c)))
+						 c = '_';
+				 return n;
+			 });
 
 // Every bad-* file, also ones added later without a table entry, must fail with FILE:LINE:.
 TEST(Recording, EveryBadFixtureFails)

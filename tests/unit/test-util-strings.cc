@@ -25,7 +25,9 @@ TEST(Sanitize, EscapesControlAndInvalidBytes)
 {
 	EXPECT_EQ(sanitizeForDisplay("plain"), "plain");
 	EXPECT_EQ(sanitizeForDisplay("evil\nkeyboard\x1b[31m"), "evil\\x0akeyboard\\x1b[31m");
-	EXPECT_EQ(sanitizeForDisplay("a\xff" "b"), "a\\xffb");
+	EXPECT_EQ(sanitizeForDisplay("a\xff"
+				     "b"),
+		  "a\\xffb");
 	EXPECT_EQ(sanitizeForDisplay("back\\slash"), "back\\\\slash");
 	EXPECT_EQ(sanitizeForDisplay("\xc3\xa4"), "\xc3\xa4");
 }
@@ -49,11 +51,17 @@ TEST(Json, QuotesAndEscapes)
 
 TEST(Sanitize, EscapesC1AndBidiControls)
 {
-	EXPECT_EQ(sanitizeForDisplay("a\xc2\x9b" "2Jb"), "a\\xc2\\x9b2Jb");  // U+009B CSI
-	EXPECT_EQ(sanitizeForDisplay("x\xc2\x85y"), "x\\xc2\\x85y");        // U+0085 NEL
-	EXPECT_EQ(sanitizeForDisplay("\xe2\x80\xae" "evil"), "\\xe2\\x80\\xaeevil"); // U+202E RLO
-	EXPECT_EQ(sanitizeForDisplay("l\xe2\x80\xa8" "l"), "l\\xe2\\x80\\xa8l");   // U+2028
-	EXPECT_EQ(sanitizeForDisplay("\xc2\xa0"), "\xc2\xa0");                  // NBSP stays
+	EXPECT_EQ(sanitizeForDisplay("a\xc2\x9b"
+				     "2Jb"),
+		  "a\\xc2\\x9b2Jb");                                 // U+009B CSI
+	EXPECT_EQ(sanitizeForDisplay("x\xc2\x85y"), "x\\xc2\\x85y"); // U+0085 NEL
+	EXPECT_EQ(sanitizeForDisplay("\xe2\x80\xae"
+				     "evil"),
+		  "\\xe2\\x80\\xaeevil"); // U+202E RLO
+	EXPECT_EQ(sanitizeForDisplay("l\xe2\x80\xa8"
+				     "l"),
+		  "l\\xe2\\x80\\xa8l");                        // U+2028
+	EXPECT_EQ(sanitizeForDisplay("\xc2\xa0"), "\xc2\xa0"); // NBSP stays
 }
 
 TEST(UtilStrings, HexDigitValue)

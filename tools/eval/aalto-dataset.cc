@@ -30,15 +30,14 @@ bool parseInt(std::string_view s, int64_t &out)
 
 // The JS keyCode values of a US layout (the browsers' legacy codes).
 constexpr std::array<std::pair<int, uint16_t>, 40> kJsKeys = {{
-	{8, KEY_BACKSPACE}, {9, KEY_TAB}, {13, KEY_ENTER}, {16, KEY_LEFTSHIFT}, {17, KEY_LEFTCTRL},
-	{18, KEY_LEFTALT}, {20, KEY_CAPSLOCK}, {27, KEY_ESC}, {32, KEY_SPACE}, {33, KEY_PAGEUP},
-	{34, KEY_PAGEDOWN}, {35, KEY_END}, {36, KEY_HOME}, {37, KEY_LEFT}, {38, KEY_UP},
-	{39, KEY_RIGHT}, {40, KEY_DOWN}, {45, KEY_INSERT}, {46, KEY_DELETE}, {91, KEY_LEFTMETA},
-	{92, KEY_RIGHTMETA}, {93, KEY_COMPOSE}, {186, KEY_SEMICOLON}, {187, KEY_EQUAL}, {188, KEY_COMMA},
-	{189, KEY_MINUS}, {190, KEY_DOT}, {191, KEY_SLASH}, {192, KEY_GRAVE}, {219, KEY_LEFTBRACE},
-	{220, KEY_BACKSLASH}, {221, KEY_RIGHTBRACE}, {222, KEY_APOSTROPHE}, {59, KEY_SEMICOLON},
-	{61, KEY_EQUAL}, {173, KEY_MINUS}, {226, KEY_102ND}, {225, KEY_RIGHTALT}, {144, KEY_NUMLOCK},
-	{145, KEY_SCROLLLOCK},
+	{8, KEY_BACKSPACE},   {9, KEY_TAB},          {13, KEY_ENTER},       {16, KEY_LEFTSHIFT}, {17, KEY_LEFTCTRL},
+	{18, KEY_LEFTALT},    {20, KEY_CAPSLOCK},    {27, KEY_ESC},         {32, KEY_SPACE},     {33, KEY_PAGEUP},
+	{34, KEY_PAGEDOWN},   {35, KEY_END},         {36, KEY_HOME},        {37, KEY_LEFT},      {38, KEY_UP},
+	{39, KEY_RIGHT},      {40, KEY_DOWN},        {45, KEY_INSERT},      {46, KEY_DELETE},    {91, KEY_LEFTMETA},
+	{92, KEY_RIGHTMETA},  {93, KEY_COMPOSE},     {186, KEY_SEMICOLON},  {187, KEY_EQUAL},    {188, KEY_COMMA},
+	{189, KEY_MINUS},     {190, KEY_DOT},        {191, KEY_SLASH},      {192, KEY_GRAVE},    {219, KEY_LEFTBRACE},
+	{220, KEY_BACKSLASH}, {221, KEY_RIGHTBRACE}, {222, KEY_APOSTROPHE}, {59, KEY_SEMICOLON}, {61, KEY_EQUAL},
+	{173, KEY_MINUS},     {226, KEY_102ND},      {225, KEY_RIGHTALT},   {144, KEY_NUMLOCK},  {145, KEY_SCROLLLOCK},
 }};
 
 constexpr std::array<uint16_t, 26> kLetters = {
@@ -46,13 +45,13 @@ constexpr std::array<uint16_t, 26> kLetters = {
 	KEY_N, KEY_O, KEY_P, KEY_Q, KEY_R, KEY_S, KEY_T, KEY_U, KEY_V, KEY_W, KEY_X, KEY_Y, KEY_Z,
 };
 constexpr std::array<uint16_t, 10> kKeypad = {KEY_KP0, KEY_KP1, KEY_KP2, KEY_KP3, KEY_KP4,
-					       KEY_KP5, KEY_KP6, KEY_KP7, KEY_KP8, KEY_KP9};
+					      KEY_KP5, KEY_KP6, KEY_KP7, KEY_KP8, KEY_KP9};
 constexpr std::array<uint16_t, 10> kDigits = {KEY_0, KEY_1, KEY_2, KEY_3, KEY_4, KEY_5, KEY_6, KEY_7, KEY_8, KEY_9};
 
 class SectionBuilder {
 public:
 	SectionBuilder(const AaltoSectionFn &fn, AaltoStats &stats, const AaltoLimits &limits)
-		: fn_(fn), stats_(stats), limits_(limits)
+	    : fn_(fn), stats_(stats), limits_(limits)
 	{
 	}
 
@@ -77,8 +76,9 @@ public:
 	{
 		if (cur_.keys.empty())
 			return;
-		std::stable_sort(cur_.keys.begin(), cur_.keys.end(),
-				 [](const AaltoKeystroke &a, const AaltoKeystroke &b) { return a.pressMs < b.pressMs; });
+		std::stable_sort(
+			cur_.keys.begin(), cur_.keys.end(),
+			[](const AaltoKeystroke &a, const AaltoKeystroke &b) { return a.pressMs < b.pressMs; });
 		stats_.sections++;
 		fn_(cur_);
 		cur_.keys.clear();

@@ -13,7 +13,7 @@ namespace tactus {
 namespace {
 
 constexpr std::array<uint16_t, 27> kKeys = {
-	KEY_A, KEY_B, KEY_C, KEY_D, KEY_E, KEY_F, KEY_G, KEY_H, KEY_I, KEY_J, KEY_K, KEY_L, KEY_M, KEY_N,
+	KEY_A, KEY_B, KEY_C, KEY_D, KEY_E, KEY_F, KEY_G, KEY_H, KEY_I, KEY_J, KEY_K, KEY_L, KEY_M,     KEY_N,
 	KEY_O, KEY_P, KEY_Q, KEY_R, KEY_S, KEY_T, KEY_U, KEY_V, KEY_W, KEY_X, KEY_Y, KEY_Z, KEY_SPACE,
 };
 
@@ -47,11 +47,13 @@ std::vector<AttackProfile> standardAttackProfiles()
 		AttackHold hold;
 		double pollMs;
 	};
-	for (Variant v : {Variant{AttackHold::Tool, 1.0}, Variant{AttackHold::Fixed, 1.0}, Variant{AttackHold::Tool, 8.0},
-			  Variant{AttackHold::Tool, 10.0}}) {
+	for (Variant v : {Variant{AttackHold::Tool, 1.0}, Variant{AttackHold::Fixed, 1.0},
+			  Variant{AttackHold::Tool, 8.0}, Variant{AttackHold::Tool, 10.0}}) {
 		char h[40];
 		snprintf(h, sizeof(h), "%s%s", v.hold == AttackHold::Tool ? "tool-hold" : "fixed-hold",
-			 v.pollMs == 1.0 ? "" : v.pollMs == 8.0 ? "/poll-8ms" : "/poll-10ms");
+			 v.pollMs == 1.0   ? ""
+			 : v.pollMs == 8.0 ? "/poll-8ms"
+					   : "/poll-10ms");
 		char name[96];
 		const bool tool = v.hold == AttackHold::Tool;
 		snprintf(name, sizeof(name), "raw/%s", h);
@@ -100,7 +102,8 @@ std::vector<InputEvent> generateAttack(const AttackProfile &p, uint64_t seed, un
 	for (unsigned i = 0; i < keystrokes; i++) {
 		uint16_t code = randomKey(rng);
 		if (code == prev) // a typed double letter: the tool must release first
-			code = kKeys[(static_cast<size_t>(std::find(kKeys.begin(), kKeys.end(), code) - kKeys.begin()) + 1) %
+			code = kKeys[(static_cast<size_t>(std::find(kKeys.begin(), kKeys.end(), code) - kKeys.begin()) +
+				      1) %
 				     kKeys.size()];
 		prev = code;
 		double pressPoll = host(t);
@@ -109,15 +112,9 @@ std::vector<InputEvent> generateAttack(const AttackProfile &p, uint64_t seed, un
 		ev.push_back(keyEvent(static_cast<uint64_t>(releasePoll + latency(releasePoll)), code, 0));
 		double delayUs = 0.0;
 		switch (p.pace) {
-		case AttackPace::Raw:
-			delayUs = rng.uniform(0.0, 7000.0);
-			break;
-		case AttackPace::Fixed:
-			delayUs = p.delayMs * 1000.0;
-			break;
-		case AttackPace::FixedJitter:
-			delayUs = (p.delayMs + rng.uniform(0.0, p.jitterMs)) * 1000.0;
-			break;
+		case AttackPace::Raw: delayUs = rng.uniform(0.0, 7000.0); break;
+		case AttackPace::Fixed: delayUs = p.delayMs * 1000.0; break;
+		case AttackPace::FixedJitter: delayUs = (p.delayMs + rng.uniform(0.0, p.jitterMs)) * 1000.0; break;
 		}
 		t = releasePoll + delayUs;
 	}
@@ -141,7 +138,8 @@ std::vector<InputEvent> generateHumanTyping(uint64_t seed, unsigned keystrokes, 
 			code = prev;
 		else if (code == prev)
 			code = kKeys[(rng.next() % (kKeys.size() - 1) + 1 +
-				      static_cast<size_t>(std::find(kKeys.begin(), kKeys.end(), code) - kKeys.begin())) %
+				      static_cast<size_t>(std::find(kKeys.begin(), kKeys.end(), code) -
+							  kKeys.begin())) %
 				     kKeys.size()];
 		if (code == prev && t < prevRelease + 15'000.0)
 			t = prevRelease + 15'000.0 + rng.uniform(0.0, 30'000.0);
