@@ -58,6 +58,7 @@ int Daemon::start(sd_bus *systemBus)
 		log_info("replayed input: one pseudo-session per recorded seat");
 	else if (!tracker_->logindAvailable())
 		log_info("systemd-logind is not running: one pseudo-session per seat");
+	startBehaviour();
 	auto started = tracker_->start();
 	if (!started)
 		return logError(started.error().errnum, "Failed to read sessions: %s", started.error().message.c_str());
@@ -70,6 +71,96 @@ int Daemon::start(sd_bus *systemBus)
 		log_info("no input devices present yet");
 	started_ = true;
 	return 0;
+}
+
+namespace {
+
+int64_t realtimeUsec()
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return static_cast<int64_t>(ts.tv_sec) * 1000000 + ts.tv_nsec / 1000;
+}
+
+} // namespace
+
+void Daemon::startBehaviour()
+{
+	if (options_.keystrokeModel.empty()) {
+		log_debug("no keystroke model configured: sessions stay learning");
+	} else if (auto model = KeystrokeModel::load(options_.keystrokeModel); !model) {
+		log_warning("keystroke model not loaded: %s; sessions stay learning",
+			    sanitizeForDisplay(model.error().message, 512).c_str());
+	} else {
+		keystrokeModel_ = std::move(*model);
+		policy_.setKeystrokeModel(&*keystrokeModel_);
+		log_info("keystroke model %s: %s, %u-dimensional embeddings",
+			 sanitizeForDisplay(options_.keystrokeModel, 256).c_str(),
+			 sanitizeForDisplay(keystrokeModel_->version(), 64).c_str(), keystrokeModel_->embeddingSize());
+	}
+	if (options_.stateDirectory.empty()) {
+		log_debug("no state directory: no profiles, sessions stay learning");
+		return;
+	}
+	if (auto store = ProfileStore::open(options_.stateDirectory); !store)
+		log_warning("profiles: %s; sessions stay learning", sanitizeForDisplay(store.error().message, 512).c_str());
+	else
+		profiles_ = std::move(*store);
+}
+
+Profile *Daemon::profileOf(uid_t uid)
+{
+	if (!profiles_ || !keystrokeModel_)
+		return nullptr;
+	if (auto it = users_.find(uid); it != users_.end())
+		return &it->second;
+	ProfileLoad loaded = profiles_->loadOrSetAside(uid, realtimeUsec());
+	if (loaded.problem)
+		log_warning("profile of uid %u unusable (%s)%s%s: enrollment restarts", static_cast<unsigned>(uid),
+			    sanitizeForDisplay(loaded.problem->message, 256).c_str(),
+			    loaded.setAsidePath.empty() ? "" : ", set aside as ",
+			    sanitizeForDisplay(loaded.setAsidePath, 256).c_str());
+	Profile profile;
+	profile.uid = uid;
+	if (loaded.profile)
+		profile = std::move(*loaded.profile);
+	if (restartIfModelChanged(profile, Modality::Keystroke, keystrokeModelId(*keystrokeModel_), EnrollmentParams{},
+				  realtimeUsec()))
+		log_info("profile of uid %u was made with another keystroke model: enrollment restarts",
+			 static_cast<unsigned>(uid));
+	Profile &stored = users_.insert_or_assign(uid, std::move(profile)).first->second;
+	log_info("profile of uid %u: %s (%.0f%% enrolled)", static_cast<unsigned>(uid),
+		 std::string(profileStateName(stored.state())).c_str(), stored.enrollmentProgress() * 100.0);
+	return &stored;
+}
+
+void Daemon::saveProfile(uid_t uid)
+{
+	auto it = users_.find(uid);
+	if (!profiles_ || it == users_.end())
+		return;
+	if (auto r = profiles_->save(it->second); !r)
+		log_warning("profile of uid %u not saved: %s", static_cast<unsigned>(uid),
+			    sanitizeForDisplay(r.error().message, 256).c_str());
+}
+
+void Daemon::profileChanged(uid_t uid)
+{
+	auto it = users_.find(uid);
+	for (auto &[id, session] : sessions_) {
+		if (session.info.uid != uid || session.info.pseudo)
+			continue;
+		const std::string state(it == users_.end() ? "none" : profileStateName(it->second.state()));
+		const double progress = it == users_.end() ? 0.0 : it->second.enrollmentProgress();
+		if (state == session.profileState && progress == session.enrollmentProgress)
+			continue;
+		if (state != session.profileState)
+			log_info("session %s: profile %s", sanitizeForDisplay(id, 64).c_str(), state.c_str());
+		session.profileState = state;
+		session.enrollmentProgress = progress;
+		if (observer_)
+			observer_->sessionChanged(session, false);
+	}
 }
 
 uint64_t Daemon::nowUsec()
@@ -118,6 +209,14 @@ void Daemon::onSessionAdded(const SessionInfo &info)
 	auto [it, inserted] = sessions_.emplace(info.id, std::move(record));
 	if (!inserted)
 		return;
+	// Pseudo-sessions belong to no user: no profile, they stay learning.
+	if (!info.pseudo)
+		if (Profile *profile = profileOf(info.uid)) {
+			it->second.profile = profile;
+			it->second.profileState = std::string(profileStateName(profile->state()));
+			it->second.enrollmentProgress = profile->enrollmentProgress();
+			policy_.profileReplaced(it->second, static_cast<int64_t>(nowUsec()));
+		}
 	log_info("session %s added: user %s (%u) seat %s%s%s%s", sanitizeForDisplay(info.id, 64).c_str(),
 		 info.pseudo ? "-" : sanitizeForDisplay(info.userName, 64).c_str(), static_cast<unsigned>(info.uid),
 		 sanitizeForDisplay(info.seat, 64).c_str(), info.active ? ", active" : "",
@@ -196,6 +295,14 @@ void Daemon::carryOut(DeviceRecord &device, SessionRecord *session, const std::v
 			if (session)
 				lockSession(*session, action.reason);
 			break;
+		case PolicyAction::Kind::SaveProfile:
+			if (session)
+				saveProfile(session->info.uid);
+			break;
+		case PolicyAction::Kind::ProfileState:
+			if (session)
+				profileChanged(session->info.uid);
+			break;
 		}
 	}
 }
@@ -255,38 +362,62 @@ Result<void> Daemon::acknowledgeReauthentication(const std::string &sessionId)
 		return makeError(-ENOENT, "no session " + sanitizeForDisplay(sessionId, 64));
 	log_info("session %s: re-authentication acknowledged, trust restarts",
 		 sanitizeForDisplay(sessionId, 64).c_str());
-	if (PolicyDecider::reauthenticated(it->second))
+	if (PolicyDecider::reauthenticated(it->second, static_cast<int64_t>(nowUsec())))
 		verdictChanged(it->second, "re-authenticated");
 	return {};
 }
 
 Result<void> Daemon::resetProfile(const std::string &sessionId)
 {
-	auto it = sessions_.find(sessionId);
-	if (it == sessions_.end())
-		return makeError(-ENOENT, "no session " + sanitizeForDisplay(sessionId, 64));
-	// Behaviour profiles arrive with the behaviour model; until then a user
-	// has none, and restarting enrollment leaves the state at "none".
-	it->second.profileState = "none";
-	it->second.enrollmentProgress = 0.0;
-	log_info("session %s: profile of uid %u reset", sanitizeForDisplay(sessionId, 64).c_str(),
-		 static_cast<unsigned>(it->second.info.uid));
-	if (observer_)
-		observer_->sessionChanged(it->second, false);
-	return {};
+	return replaceProfile(sessionId, false);
 }
 
 Result<void> Daemon::forgetProfile(const std::string &sessionId)
 {
+	return replaceProfile(sessionId, true);
+}
+
+Result<void> Daemon::replaceProfile(const std::string &sessionId, bool forget)
+{
 	auto it = sessions_.find(sessionId);
 	if (it == sessions_.end())
 		return makeError(-ENOENT, "no session " + sanitizeForDisplay(sessionId, 64));
-	it->second.profileState = "none";
-	it->second.enrollmentProgress = 0.0;
-	log_info("session %s: profile of uid %u forgotten", sanitizeForDisplay(sessionId, 64).c_str(),
-		 static_cast<unsigned>(it->second.info.uid));
-	if (observer_)
-		observer_->sessionChanged(it->second, false);
+	const uid_t uid = it->second.info.uid;
+	Profile fresh;
+	fresh.uid = uid;
+	if (profiles_ && !it->second.info.pseudo) {
+		if (forget) {
+			if (auto r = profiles_->forget(uid); !r)
+				return r.error();
+		} else if (auto reset = profiles_->reset(uid, realtimeUsec(), EnrollmentParams{}); !reset) {
+			return reset.error();
+		} else {
+			fresh = std::move(*reset);
+		}
+		if (keystrokeModel_)
+			restartIfModelChanged(fresh, Modality::Keystroke, keystrokeModelId(*keystrokeModel_),
+					      EnrollmentParams{}, realtimeUsec());
+		users_.insert_or_assign(uid, std::move(fresh));
+	}
+	log_info("session %s: profile of uid %u %s", sanitizeForDisplay(sessionId, 64).c_str(),
+		 static_cast<unsigned>(uid), forget ? "forgotten: its files are deleted" : "reset: enrollment restarts");
+	// Every session of the user learns and is scored from the new profile.
+	for (auto &[id, session] : sessions_) {
+		if (session.info.uid != uid || session.info.pseudo)
+			continue;
+		if (!session.profile && !(id == sessionId))
+			continue;
+		if (policy_.profileReplaced(session, static_cast<int64_t>(nowUsec())))
+			verdictChanged(session, forget ? "profile forgotten" : "profile reset");
+	}
+	if (users_.count(uid)) {
+		profileChanged(uid);
+	} else {
+		it->second.profileState = "none";
+		it->second.enrollmentProgress = 0.0;
+		if (observer_)
+			observer_->sessionChanged(it->second, false);
+	}
 	return {};
 }
 

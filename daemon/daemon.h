@@ -5,6 +5,8 @@
 #include "daemon-config.h"
 #include "decider.h"
 #include "input-source.h"
+#include "keystroke-model.h"
+#include "profile-store.h"
 #include "session-tracker.h"
 
 #include <map>
@@ -71,6 +73,10 @@ public:
 		bool followLogind = true;       ///< false for replay: recorded seats get pseudo-sessions
 		Config::ActionsSection actions; ///< responses, carried out in enforce mode only
 		AllowPolicy allow;              ///< allow-listed synthetic devices, denied ones
+		/** Where per-user profiles live (`<dir>/profiles`); empty: none, sessions stay `learning`. */
+		std::string stateDirectory;
+		/** The keystroke model's weights file; empty: none, sessions stay `learning`. */
+		std::string keystrokeModel;
 	};
 
 	Daemon(sd_event *loop, std::unique_ptr<InputSource> source, Options options);
@@ -119,6 +125,16 @@ private:
 	/** Carries out what the policy decided for a frame of @p device, in order. */
 	void carryOut(DeviceRecord &device, SessionRecord *session, const std::vector<PolicyAction> &actions);
 	void grab(DeviceRecord &device, std::string reason);
+	/** Load the behaviour model and open the profile store (each optional: a warning without). */
+	void startBehaviour();
+	/** The profile of @p uid, loaded (or set aside, if unusable) on first use. */
+	Profile *profileOf(uid_t uid);
+	/** Save @p uid's profile (after it learned something). */
+	void saveProfile(uid_t uid);
+	/** ResetProfile (@p forget false) and ForgetProfile for the user of session @p sessionId. */
+	Result<void> replaceProfile(const std::string &sessionId, bool forget);
+	/** Publish the profile state of every session of @p uid. */
+	void profileChanged(uid_t uid);
 	void lockSession(const SessionRecord &session, std::string_view reason);
 	static uint64_t nowUsec();
 	void verdictChanged(SessionRecord &session, const char *why);
@@ -132,6 +148,9 @@ private:
 	std::map<DeviceId, DeviceRecord> devices_;
 	std::map<std::string, SessionRecord> sessions_;
 	PolicyDecider policy_;
+	std::optional<KeystrokeModel> keystrokeModel_;
+	std::optional<ProfileStore> profiles_;
+	std::map<uid_t, Profile> users_; ///< loaded profiles, one per uid; node addresses are stable
 	bool started_ = false; ///< devices added before this were present at start
 	uint64_t totalFrames_ = 0;
 	unsigned devicesSeen_ = 0;

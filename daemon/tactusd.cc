@@ -34,6 +34,8 @@ namespace {
 
 struct Arguments {
 	std::string replay;
+	std::string stateDir;       ///< --state-dir; default $STATE_DIRECTORY, /var/lib/tactus (live only)
+	std::string keystrokeModel; ///< --keystroke-model; default the packaged model (live only)
 	bool realTime = false;
 	bool noBus = false;
 	bool keepRunning = false;
@@ -67,6 +69,10 @@ void usage(FILE *out)
 		     "  --config-dir DIR      read DIR/tactus.conf and DIR/tactus.conf.d/*.conf\n"
 		     "                        (default %s)\n"
 		     "  --log-level LEVEL     err, warning, notice, info or debug (default info)\n"
+		     "  --state-dir DIR       per-user profiles in DIR/profiles (default\n"
+		     "                        $STATE_DIRECTORY, else /var/lib/tactus; none for --replay)\n"
+		     "  --keystroke-model F   keystroke model weights (default " TACTUS_DATADIR "/models/keystroke.tkm;\n"
+		     "                        none for --replay)\n"
 		     "  -h, --help            show this help\n"
 		     "  --version             show the version\n",
 		     TACTUS_DATADIR, TACTUS_SYSCONFDIR, TACTUS_DATADIR, TACTUS_SYSCONFDIR, TACTUS_SYSCONFDIR);
@@ -85,6 +91,8 @@ int parseArguments(int argc, char **argv, Arguments &args)
 		OptLogLevel,
 		OptConfigDir,
 		OptAllowDir,
+		OptStateDir,
+		OptKeystrokeModel,
 		OptVersion
 	};
 	static const struct option options[] = {
@@ -97,6 +105,8 @@ int parseArguments(int argc, char **argv, Arguments &args)
 		{"log-level", required_argument, nullptr, OptLogLevel},
 		{"config-dir", required_argument, nullptr, OptConfigDir},
 		{"allow-dir", required_argument, nullptr, OptAllowDir},
+		{"state-dir", required_argument, nullptr, OptStateDir},
+		{"keystroke-model", required_argument, nullptr, OptKeystrokeModel},
 		{"help", no_argument, nullptr, 'h'},
 		{"version", no_argument, nullptr, OptVersion},
 		{},
@@ -129,6 +139,8 @@ int parseArguments(int argc, char **argv, Arguments &args)
 			break;
 		case OptConfigDir: args.configDir = optarg; break;
 		case OptAllowDir: args.allowDirs.emplace_back(optarg); break;
+		case OptStateDir: args.stateDir = optarg; break;
+		case OptKeystrokeModel: args.keystrokeModel = optarg; break;
 		case 'h': usage(stdout); return 0;
 		case OptVersion: std::printf("tactusd %s\n", TACTUS_VERSION); return 0;
 		default: usage(stderr); return -EINVAL;
@@ -240,6 +252,20 @@ int run(const Arguments &args)
 				"allow-list rule %s matches no creator: any process can make a device that matches it",
 				rule.describe().c_str());
 	options.allow = std::move(*allow);
+	// Profiles and the model: a live daemon uses the unit's StateDirectory=
+	// and the packaged model; a replay only what it is given.
+	options.stateDirectory = args.stateDir;
+	options.keystrokeModel = args.keystrokeModel;
+	if (args.replay.empty()) {
+		if (options.stateDirectory.empty()) {
+			const char *state = getenv("STATE_DIRECTORY");
+			// systemd passes a colon-separated list; tactusd.service has one.
+			std::string dir = state && *state ? std::string(state) : std::string("/var/lib/tactus");
+			options.stateDirectory = dir.substr(0, dir.find(':'));
+		}
+		if (options.keystrokeModel.empty())
+			options.keystrokeModel = std::string(TACTUS_DATADIR) + "/models/keystroke.tkm";
+	}
 	// For benchmarks: when a --real-time replay's events are due (tests/bench).
 	const auto *replay = dynamic_cast<const ReplayInputSource *>(source->get());
 	Daemon daemon(loop.get(), std::move(*source), options);

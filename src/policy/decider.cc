@@ -6,6 +6,7 @@
 #include <linux/input.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <utility>
 
 namespace tactus {
@@ -122,6 +123,8 @@ void PolicyDecider::deviceAdded(PolicyDevice &device, const AllowPolicy &allow, 
 {
 	decideAllowed(device, allow);
 	burst_[device.info.seat].deviceAdded(device.id, nowUsec, device.info.caps.keyboard);
+	if (model_ && device.info.caps.keyboard)
+		device.keystrokeRows.emplace(model_->classSet());
 }
 
 void PolicyDecider::deviceRemoved(const PolicyDevice &device)
@@ -133,6 +136,8 @@ void PolicyDecider::eventsDropped(PolicyDevice &device)
 {
 	device.keyTiming.reset();
 	device.pointerMotion.reset();
+	if (device.keystrokeRows)
+		device.keystrokeRows->reset();
 }
 
 void PolicyDecider::grabbed(PolicyDevice &device, std::string reason)
@@ -149,18 +154,90 @@ void PolicyDecider::released(PolicyDevice &device)
 	device.grabReason.clear();
 }
 
-bool PolicyDecider::reauthenticated(PolicySession &session)
+bool PolicyDecider::reauthenticated(PolicySession &session, int64_t nowUs)
 {
 	session.lockRequested = false;
+	if (session.keystrokes && session.profile) {
+		session.keystrokes->reauthenticated(nowUs);
+		session.evidence.setBehaviour(session.keystrokes->verdict(*session.profile),
+					      session.keystrokes->trust().trust(), session.keystrokes->trust().reasons());
+	}
 	return session.evidence.reset();
 }
 
-void PolicyDecider::evidence(PolicyDevice &device, const SessionResolver &resolve, PolicyAction verdict,
+bool PolicyDecider::profileReplaced(PolicySession &session, int64_t nowUs) const
+{
+	session.keystrokes.reset();
+	if (!model_ || !session.profile)
+		return session.evidence.setBehaviour(Verdict::Learning, VerdictState{}.trust, {});
+	session.keystrokes = std::make_unique<KeystrokeBehaviour>(*model_, behaviourParams_, nowUs);
+	const KeystrokeBehaviour &k = *session.keystrokes;
+	return session.evidence.setBehaviour(k.verdict(*session.profile), k.trust().trust(), k.trust().reasons());
+}
+
+void PolicyDecider::setKeystrokeModel(const KeystrokeModel *model, const KeystrokeBehaviourParams &params)
+{
+	model_ = model;
+	behaviourParams_ = params;
+}
+
+void PolicyDecider::behaviour(PolicyDevice &device, Frame events, LazySession &session,
+			      std::vector<PolicyAction> &actions)
+{
+	KeystrokeExtractor &rows = *device.keystrokeRows;
+	bool any = false;
+	for (const InputEvent &ev : events) {
+		if (ev.type != EV_KEY || isButtonCode(ev.code))
+			continue;
+		rows.key(ev.code, ev.value, static_cast<int64_t>(ev.timeUsec));
+		any = true;
+	}
+	if (!any)
+		return;
+	const auto nowUs = static_cast<int64_t>(events.back().timeUsec);
+	KeystrokeRow row;
+	while (rows.pop(row)) {
+		SessionContext &context = session.get();
+		if (!context.state || !context.state->profile)
+			continue;
+		keystroke(row, context, nowUs, actions);
+	}
+}
+
+void PolicyDecider::keystroke(const KeystrokeRow &row, SessionContext &context, int64_t nowUs,
+			      std::vector<PolicyAction> &actions)
+{
+	PolicySession &s = *context.state;
+	if (!s.keystrokes)
+		s.keystrokes = std::make_unique<KeystrokeBehaviour>(*model_, behaviourParams_, nowUs);
+	KeystrokeOutcome out = s.keystrokes->keystroke(row, *s.profile, context.locked, s.evidence.injected(), nowUs,
+						       context.realtimeUs);
+	if (out.learn.save)
+		actions.push_back(makeAction(PolicyAction::Kind::SaveProfile, ""));
+	if (out.profileState)
+		actions.push_back(makeAction(PolicyAction::Kind::ProfileState, ""));
+	if (out.change || out.profileState) {
+		const KeystrokeBehaviour &k = *s.keystrokes;
+		if (s.evidence.setBehaviour(k.verdict(*s.profile), k.trust().trust(), k.trust().reasons())) {
+			std::string reason = out.change && !out.change->reasons.empty() ? out.change->reasons.front()
+											: "keystroke-behaviour";
+			std::string detail = out.change ? out.change->describe() : std::string("profile ready");
+			if (out.scored) {
+				char buf[96];
+				snprintf(buf, sizeof(buf), "; window distance %.3f, llr %+.2f", out.distance, out.llr);
+				detail += buf;
+			}
+			actions.push_back(makeAction(PolicyAction::Kind::VerdictChanged, std::move(reason), std::move(detail)));
+		}
+	}
+}
+
+void PolicyDecider::evidence(PolicyDevice &device, LazySession &lazy, PolicyAction verdict,
 			     std::vector<PolicyAction> &actions)
 {
 	// Input on a seat counts for that seat's active session only, so a
 	// switch to another user's session never carries this evidence along.
-	const SessionContext session = resolve();
+	const SessionContext &session = lazy.get();
 	if (!session.state)
 		return;
 	const std::string reason = verdict.reason;
@@ -191,7 +268,7 @@ void PolicyDecider::evidence(PolicyDevice &device, const SessionResolver &resolv
 	}
 }
 
-void PolicyDecider::checkTiming(PolicyDevice &device, Frame events, uint64_t presses, const SessionResolver &session,
+void PolicyDecider::checkTiming(PolicyDevice &device, Frame events, uint64_t presses, LazySession &session,
 				std::vector<PolicyAction> &actions)
 {
 	auto &burst = burst_[device.info.seat];
@@ -217,9 +294,10 @@ void PolicyDecider::checkTiming(PolicyDevice &device, Frame events, uint64_t pre
 	}
 }
 
-std::vector<PolicyAction> PolicyDecider::frame(PolicyDevice &device, Frame events, const SessionResolver &session)
+std::vector<PolicyAction> PolicyDecider::frame(PolicyDevice &device, Frame events, const SessionResolver &resolve)
 {
 	std::vector<PolicyAction> actions;
+	LazySession session{resolve, std::nullopt};
 	const uint64_t pressesBefore = device.keyPresses;
 	for (const InputEvent &ev : events)
 		if (ev.type == EV_KEY && !isButtonCode(ev.code) && ev.value == 1)
@@ -240,6 +318,9 @@ std::vector<PolicyAction> PolicyDecider::frame(PolicyDevice &device, Frame event
 	// stick that enumerates as a keyboard is hardware.
 	else
 		checkTiming(device, events, pressesBefore, session, actions);
+	// Who is typing: only what allowed keyboards type counts.
+	if (device.allowed && device.keystrokeRows)
+		behaviour(device, events, session, actions);
 	// A grab waiting for held keys happens once none is down, or at the
 	// next press: holding keys down must not shield a device from it.
 	if (!device.grabPending.empty() && (device.keysDown.none() || (waiting && pressed)))

@@ -16,6 +16,9 @@
 #include "injection-pointer.h"
 #include "injection-timing.h"
 #include "input-event.h"
+#include "keystroke-behaviour.h"
+#include "keystroke-features.h"
+#include "profile.h"
 #include "verdict.h"
 
 #include <linux/input-event-codes.h>
@@ -24,6 +27,8 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -51,18 +56,29 @@ struct PolicyDevice {
 	uint64_t keyPresses = 0;           ///< key presses so far (a count, never which keys)
 	KeystrokeTimingDetector keyTiming; ///< human limits of typing, on every keyboard, hardware included
 	PointerInjectionDetector pointerMotion;
+	/** Keystroke rows for the behaviour model: allowed keyboards, when a model is loaded. */
+	std::optional<KeystrokeExtractor> keystrokeRows;
 };
 
 /** What the policy keeps of one session besides logind's view of it. */
 struct PolicySession {
 	SessionEvidence evidence;
 	bool lockRequested = false; ///< LockSession asked for the current verdict
+	/**
+	 * The session user's profile, kept by the daemon (one per uid, shared
+	 * by the user's sessions); null: none (a pseudo-session, no state
+	 * directory) and no behaviour is learned or scored.
+	 */
+	Profile *profile = nullptr;
+	/** Keystroke behaviour: the window, trust; made by the decider with the first keystroke. */
+	std::unique_ptr<KeystrokeBehaviour> keystrokes;
 };
 
 /** The session a frame counts for: the active session of the device's seat. */
 struct SessionContext {
 	PolicySession *state = nullptr; ///< null: the seat has no active session; evidence is dropped
 	bool locked = false;            ///< logind's LockedHint
+	int64_t realtimeUs = 0;         ///< CLOCK_REALTIME µs now, for profile timestamps
 };
 
 /**
@@ -79,6 +95,8 @@ struct PolicyAction {
 		GrabRefused,    ///< the no-lock-out rule refused a grab (log `detail`)
 		VerdictChanged, ///< the session's verdict changed: log `reason` + describe(), publish
 		LockSession,    ///< ask logind to lock the session
+		SaveProfile,    ///< the session user's profile learned something worth keeping: save it
+		ProfileState,   ///< the profile's state or enrollment progress changed: publish
 	};
 	Kind kind = Kind::Grab;
 	std::string reason; ///< reason code, e.g. "superhuman-rate"
@@ -166,18 +184,53 @@ public:
 	/** An administrator released the grab (or cancelled a waiting one). */
 	static void released(PolicyDevice &device);
 
-	/** The user re-authenticated: trust restarts from a clean state; true if the verdict changed. */
-	static bool reauthenticated(PolicySession &session);
+	/**
+	 * The user re-authenticated: injection evidence is cleared and trust
+	 * restarts from a clean state (@p nowUs CLOCK_MONOTONIC µs); true if
+	 * the verdict changed.
+	 */
+	static bool reauthenticated(PolicySession &session, int64_t nowUs);
+
+	/**
+	 * The session's profile was set, replaced (reset) or emptied (forget):
+	 * behaviour restarts from it (@p nowUs CLOCK_MONOTONIC µs). True if
+	 * the session's verdict changed.
+	 */
+	bool profileReplaced(PolicySession &session, int64_t nowUs) const;
+
+	/**
+	 * The keystroke model (null: none, sessions stay `learning`), kept
+	 * alive by the caller. Set before devices are added.
+	 */
+	void setKeystrokeModel(const KeystrokeModel *model, const KeystrokeBehaviourParams &params = {});
+	const KeystrokeModel *keystrokeModel() const { return model_; }
 
 private:
-	void evidence(PolicyDevice &device, const SessionResolver &session, PolicyAction verdict,
+	/** Resolves the session at most once per frame. */
+	struct LazySession {
+		const SessionResolver &resolve;
+		std::optional<SessionContext> context;
+		SessionContext &get()
+		{
+			if (!context)
+				context = resolve();
+			return *context;
+		}
+	};
+
+	void evidence(PolicyDevice &device, LazySession &session, PolicyAction verdict,
 		      std::vector<PolicyAction> &actions);
-	void checkTiming(PolicyDevice &device, Frame events, uint64_t presses, const SessionResolver &session,
+	void checkTiming(PolicyDevice &device, Frame events, uint64_t presses, LazySession &session,
 			 std::vector<PolicyAction> &actions);
+	void behaviour(PolicyDevice &device, Frame events, LazySession &session, std::vector<PolicyAction> &actions);
+	void keystroke(const KeystrokeRow &row, SessionContext &session, int64_t nowUs,
+		       std::vector<PolicyAction> &actions);
 
 	PolicySettings settings_;
 	ForEachPolicyDevice devices_;
 	std::map<std::string, NewKeyboardBurstDetector> burst_; ///< per seat
+	const KeystrokeModel *model_ = nullptr;
+	KeystrokeBehaviourParams behaviourParams_;
 };
 
 } // namespace tactus

@@ -70,8 +70,8 @@ std::string TrustChange::describe() const
 	out += " -> ";
 	out += verdictName(to);
 	out += " (";
-	if (cause == "reset") {
-		out += "reset";
+	if (cause == "reset" || cause == "enrolled") {
+		out += cause;
 	} else if (reasons.empty()) {
 		out += "evidence";
 	} else {

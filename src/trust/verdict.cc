@@ -33,7 +33,8 @@ std::optional<Verdict> verdictFromName(std::string_view name)
 
 bool SessionEvidence::addInjection(std::string_view reason)
 {
-	VerdictState next = state_;
+	VerdictState next = injected_ ? state_ : VerdictState{};
+	injected_ = true;
 	next.verdict = Verdict::Injected;
 	next.trust = 0.0;
 	if (std::find(next.reasons.begin(), next.reasons.end(), reason) == next.reasons.end())
@@ -44,12 +45,23 @@ bool SessionEvidence::addInjection(std::string_view reason)
 	return true;
 }
 
+bool SessionEvidence::setBehaviour(Verdict verdict, double trust, std::vector<std::string> reasons)
+{
+	behaviour_.verdict = verdict;
+	behaviour_.trust = std::clamp(trust, 0.0, 1.0);
+	behaviour_.reasons = std::move(reasons);
+	if (injected_ || state_ == behaviour_)
+		return false;
+	state_ = behaviour_;
+	return true;
+}
+
 bool SessionEvidence::reset()
 {
-	const VerdictState clean;
-	if (state_ == clean)
+	injected_ = false;
+	if (state_ == behaviour_)
 		return false;
-	state_ = clean;
+	state_ = behaviour_;
 	return true;
 }
 

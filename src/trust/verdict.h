@@ -41,13 +41,29 @@ class SessionEvidence {
 public:
 	/** Injection evidence (reason code such as "synthetic-device"); true if the verdict changed. */
 	bool addInjection(std::string_view reason);
-	/** The user re-authenticated: trust restarts from a clean state; true if the verdict changed. */
+	/**
+	 * The behaviour models' verdict (learning, trusted, uncertain,
+	 * untrusted), trust in [0, 1] and reasons (e.g. "rhythm-mismatch").
+	 * Injection evidence keeps priority: while it stands, the published
+	 * state stays `injected` and this is remembered for after the reset.
+	 * True if the published state changed.
+	 */
+	bool setBehaviour(Verdict verdict, double trust, std::vector<std::string> reasons);
+	/**
+	 * The user re-authenticated: injection evidence is cleared and the
+	 * state is the behaviour's again (learning until a profile is ready);
+	 * true if the verdict changed.
+	 */
 	bool reset();
+	/** Injection evidence stands (until reset()). */
+	bool injected() const { return injected_; }
 
 	const VerdictState &state() const { return state_; }
 
 private:
 	VerdictState state_;
+	VerdictState behaviour_; ///< the behaviour models' state, published when not injected
+	bool injected_ = false;
 };
 
 } // namespace tactus

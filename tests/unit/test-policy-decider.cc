@@ -189,7 +189,7 @@ TEST(PolicyDecider, SyntheticKeyboardInEnforceModeWaitsForItsKeyThenGrabsAndLock
 	// Locked once per verdict: more input asks for nothing more.
 	EXPECT_TRUE(h.frame(2, {key(30, KEY_B, 1), syn(30)}).empty());
 	// Re-authentication restarts trust, and the next evidence locks again.
-	EXPECT_TRUE(PolicyDecider::reauthenticated(h.session));
+	EXPECT_TRUE(PolicyDecider::reauthenticated(h.session, 35000));
 	PolicyDecider::released(h.devices.at(2));
 	actions = h.frame(2, {key(40, KEY_B, 0), syn(40)});
 	EXPECT_EQ(kinds(actions), (std::vector<Kind>{Kind::Grab, Kind::VerdictChanged, Kind::LockSession}));

@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+// Who is typing, for one session: keystroke rows (timings and coarse key
+// classes, never keys) from every allowed keyboard of the session's seat go
+// into a sliding window; each full window is embedded by the keystroke
+// model, learned into the user's profile while it enrolls (and, slowly, while
+// trust is high), and once the profile is ready scored against its templates
+// (mean distance, TypeNet's score: Acien et al., IEEE T-BIOM 2021), turned
+// into a log-likelihood ratio by the model's calibration, and accumulated by
+// the session's TrustModel. Pure: no I/O; the caller saves the profile when
+// told to.
+
+#include "keystroke-features.h"
+#include "keystroke-model.h"
+#include "profile-enrollment.h"
+#include "profile.h"
+#include "trust-model.h"
+
+#include <Eigen/Core>
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace tactus {
+
+/** Parameters of KeystrokeBehaviour; defaults are what tactusd uses. */
+struct KeystrokeBehaviourParams {
+	/** Keystrokes per window, ≤ the model's maxKeys(); the evaluation protocol's 50. */
+	uint32_t windowKeys = 50;
+	/** A window is scored every this many new keystrokes (the slide), 1..windowKeys. */
+	uint32_t strideKeys = 10;
+	EnrollmentParams enrollment;
+	TrustParams trust;
+};
+
+/** The model's identity as profiles record it: templates of another model are not comparable. */
+ModelId keystrokeModelId(const KeystrokeModel &model);
+
+/** What one keystroke did to the session. */
+struct KeystrokeOutcome {
+	bool windowDone = false;  ///< a window was embedded (learned and/or scored)
+	bool scored = false;      ///< it was scored against a ready profile
+	double distance = 0.0;    ///< mean distance to the templates (scored)
+	double llr = 0.0;         ///< calibrated evidence of the window, nats (scored)
+	LearnResult learn;        ///< what the profile learned from it
+	bool profileState = false; ///< the profile's state or enrollment progress changed (publish)
+	/** The behaviour verdict changed (learning → trusted, trusted → uncertain, ...). */
+	std::optional<TrustChange> change;
+};
+
+/** One session's keystroke behaviour. */
+class KeystrokeBehaviour {
+public:
+	/**
+	 * @p model outlives this object. @p nowUs: CLOCK_MONOTONIC µs, the
+	 * start of trust (a login is fresh authentication).
+	 */
+	KeystrokeBehaviour(const KeystrokeModel &model, const KeystrokeBehaviourParams &params, int64_t nowUs);
+
+	/**
+	 * One keystroke of the session. @p profile: the session user's profile
+	 * (learned into, scored against). @p locked: the session is locked —
+	 * the keystroke is the password typed into the locker: it is neither
+	 * learned nor scored, and the window restarts so no window ever holds
+	 * password keystrokes. @p injection: injection evidence stands (nothing
+	 * is learned). @p monoUs: the keystroke's kernel time (CLOCK_MONOTONIC
+	 * µs), @p realUs: CLOCK_REALTIME µs for the profile's timestamps.
+	 */
+	KeystrokeOutcome keystroke(const KeystrokeRow &row, Profile &profile, bool locked, bool injection, int64_t monoUs,
+				   int64_t realUs);
+
+	/** The user re-authenticated: trust restarts (the verdict change, if any); the window restarts. */
+	std::optional<TrustChange> reauthenticated(int64_t nowUs);
+
+	/** The window restarts (a gap in the input, such as a lock or a lost buffer). */
+	void restartWindow();
+
+	const TrustModel &trust() const { return trust_; }
+	/** Learning while the profile is not ready; the trust model's verdict once it is. */
+	Verdict verdict(const Profile &profile) const;
+	const ModelId &modelId() const { return modelId_; }
+
+private:
+	const KeystrokeModel &model_;
+	KeystrokeBehaviourParams params_;
+	ModelId modelId_;
+	KeystrokeEmbedder embedder_;
+	TrustModel trust_;
+	std::vector<KeystrokeRow> window_; ///< ring of the last windowKeys rows
+	size_t head_ = 0;                  ///< oldest row when the ring is full
+	uint32_t sinceWindow_ = 0;         ///< new rows since the last window
+	std::vector<KeystrokeRow> ordered_;
+	Eigen::VectorXf embedding_;
+	Eigen::MatrixXf templates_;
+};
+
+} // namespace tactus
