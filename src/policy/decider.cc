@@ -154,13 +154,28 @@ void PolicyDecider::released(PolicyDevice &device)
 	device.grabReason.clear();
 }
 
+namespace {
+
+// What the session shows of its behaviour: learning (and the neutral trust)
+// until the profile is ready, then the trust model's verdict, trust and
+// reasons. True if the published state changed.
+bool publishBehaviour(PolicySession &session)
+{
+	const KeystrokeBehaviour &k = *session.keystrokes;
+	const Verdict verdict = k.verdict(*session.profile);
+	if (verdict == Verdict::Learning)
+		return session.evidence.setBehaviour(Verdict::Learning, VerdictState{}.trust, {});
+	return session.evidence.setBehaviour(verdict, k.trust().trust(), k.trust().reasons());
+}
+
+} // namespace
+
 bool PolicyDecider::reauthenticated(PolicySession &session, int64_t nowUs)
 {
 	session.lockRequested = false;
 	if (session.keystrokes && session.profile) {
 		session.keystrokes->reauthenticated(nowUs);
-		session.evidence.setBehaviour(session.keystrokes->verdict(*session.profile),
-					      session.keystrokes->trust().trust(), session.keystrokes->trust().reasons());
+		publishBehaviour(session);
 	}
 	return session.evidence.reset();
 }
@@ -171,8 +186,7 @@ bool PolicyDecider::profileReplaced(PolicySession &session, int64_t nowUs) const
 	if (!model_ || !session.profile)
 		return session.evidence.setBehaviour(Verdict::Learning, VerdictState{}.trust, {});
 	session.keystrokes = std::make_unique<KeystrokeBehaviour>(*model_, behaviourParams_, nowUs);
-	const KeystrokeBehaviour &k = *session.keystrokes;
-	return session.evidence.setBehaviour(k.verdict(*session.profile), k.trust().trust(), k.trust().reasons());
+	return publishBehaviour(session);
 }
 
 void PolicyDecider::setKeystrokeModel(const KeystrokeModel *model, const KeystrokeBehaviourParams &params)
@@ -217,8 +231,7 @@ void PolicyDecider::keystroke(const KeystrokeRow &row, SessionContext &context, 
 	if (out.profileState)
 		actions.push_back(makeAction(PolicyAction::Kind::ProfileState, ""));
 	if (out.change || out.profileState) {
-		const KeystrokeBehaviour &k = *s.keystrokes;
-		if (s.evidence.setBehaviour(k.verdict(*s.profile), k.trust().trust(), k.trust().reasons())) {
+		if (publishBehaviour(s)) {
 			std::string reason = out.change && !out.change->reasons.empty() ? out.change->reasons.front()
 											: "keystroke-behaviour";
 			std::string detail = out.change ? out.change->describe() : std::string("profile ready");
