@@ -4,7 +4,6 @@
 
 #include "injection-attack.h"
 #include "injection-timing.h"
-#include "key-classes.h"
 
 #include <linux/input-event-codes.h>
 
@@ -226,25 +225,6 @@ TEST(InjectionTiming, KeyCodesNeverInEvidence)
 		EXPECT_TRUE(l.starts_with("superhuman-rate") || l.starts_with("too-regular")) << l;
 		EXPECT_EQ(l.find("KEY_"), std::string::npos) << l;
 	}
-}
-
-TEST(KeyClasses, ClassesAreCoarse)
-{
-	EXPECT_EQ(keyClassOf(KEY_SPACE).kind, KeyKind::Space);
-	EXPECT_EQ(keyClassOf(KEY_BACKSPACE).kind, KeyKind::Backspace);
-	EXPECT_EQ(keyClassOf(KEY_ENTER).kind, KeyKind::Enter);
-	EXPECT_EQ(keyClassOf(KEY_LEFTSHIFT).kind, KeyKind::Modifier);
-	EXPECT_EQ(keyClassOf(KEY_RIGHTSHIFT).hand, KeyHand::Right);
-	EXPECT_EQ(keyClassOf(KEY_A).hand, KeyHand::Left);
-	EXPECT_EQ(keyClassOf(KEY_A).row, KeyRow::Home);
-	EXPECT_EQ(keyClassOf(KEY_P).hand, KeyHand::Right);
-	EXPECT_EQ(keyClassOf(KEY_P).row, KeyRow::Top);
-	EXPECT_EQ(keyClassOf(KEY_F23).kind, KeyKind::Other);
-	// F and G share a class: a class does not identify a key.
-	EXPECT_EQ(keyClassOf(KEY_F), keyClassOf(KEY_G));
-	EXPECT_EQ(keyKindName(KeyKind::Backspace), "backspace");
-	for (unsigned code = 0; code < KEY_CNT; code++)
-		EXPECT_LT(keyClassIndex(keyClassOf(static_cast<uint16_t>(code))), kKeyClassIndexCount);
 }
 
 TEST(InjectionTiming, SustainedOverlappingStreamIsSuperhuman)

@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+// The keystroke embedding model (TypeNet, Acien et al. 2021): an LSTM over
+// per-keystroke features (KeystrokeRow: five timings, rollover, one-hot key
+// class), its last hidden state projected and L2-normalised. Weights are
+// data, trained by tools/train/train_keystroke.py; inference is Eigen, pinned
+// to PyTorch's output within 1e-4 by tests/unit/test-keystroke-model.cc.
+//
+// Weights file (format version 1), "tactus-keystroke-model" files in
+// data/models/: UTF-8 header lines, then the tensors as little-endian
+// float32, row-major, in header order, then a trailer line
+// "crc32 XXXXXXXX\n" (zlib CRC-32 of every byte before it). Header:
+//   tactus-keystroke-model 1
+//   model-version STRING
+//   architecture lstm layers L hidden H embed E
+//   class-set NAME K                (keyClassSetName(); K classes, one-hot)
+//   transform clip-ms C log-scale-ms S rollover-max M
+//   max-keys N
+//   input-mean m1..m6  /  input-std s1..s6
+//   calibration logistic A B
+//   tensor NAME ROWS COLS            (PyTorch parameter names and shapes)
+//   end
+// Unknown header keys are ignored; a newer format version is refused.
+//
+// Input per keystroke: t (ms) = clip(timing, -C, C) -> sign(t) log1p(|t|/S)
+// for hold, pp, rp, pr, rr; rollover -> min(r, M); each z-scored with
+// input-mean/input-std; then the one-hot class (K values). The first row of
+// a window has no predecessor: its flights and rollover count as 0.
+//
+// Score of an attempt = mean Euclidean distance of its embedding to the
+// enrollment embeddings (0..2, lower = more alike). Calibration turns it into
+// evidence: llr(d) = A + B d, the natural-log likelihood ratio
+// log p(d | genuine) / p(d | impostor), fitted by prior-balanced logistic
+// regression on validation-participant scores; independent windows add.
+
+#include "keystroke-features.h"
+#include "util-result.h"
+
+#include <Eigen/Core>
+
+#include <array>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace tactus {
+
+/** Newest weights file format this code reads. */
+inline constexpr unsigned kKeystrokeModelFormat = 1;
+
+/** A loaded, validated keystroke model; immutable, shareable between threads. */
+class KeystrokeModel {
+public:
+	/** Read and validate @p path; errors name the file and what is wrong. */
+	static Result<KeystrokeModel> load(const std::string &path);
+	/** Validate @p bytes, a whole weights file; @p name is used in error messages. */
+	static Result<KeystrokeModel> parse(std::string_view bytes, const std::string &name);
+
+	/** The model's version string (header `model-version`). */
+	const std::string &version() const { return version_; }
+	/** Class set the model was trained with; the extractor must use it too. */
+	KeyClassSet classSet() const { return classSet_; }
+	/** Embedding dimension E. */
+	unsigned embeddingSize() const { return embed_; }
+	/** Longest window the model was trained on; longer windows use their first maxKeys() rows. */
+	size_t maxKeys() const { return maxKeys_; }
+	/** Log-likelihood ratio (natural log, genuine vs impostor) of a mean distance. */
+	double llr(double distance) const { return calibA_ + calibB_ * distance; }
+
+private:
+	friend class KeystrokeEmbedder;
+	friend class KeystrokeModelParser;
+	KeystrokeModel() = default;
+
+	struct Layer {
+		Eigen::MatrixXf wih;  // 4H x in
+		Eigen::MatrixXf whh;  // 4H x H
+		Eigen::VectorXf bias; // bias_ih + bias_hh
+	};
+
+	std::string version_;
+	KeyClassSet classSet_ = KeyClassSet::None;
+	unsigned classes_ = 0;
+	unsigned hidden_ = 0;
+	unsigned embed_ = 0;
+	size_t maxKeys_ = 0;
+	double clipMs_ = 0, logScaleMs_ = 1, rolloverMax_ = 0;
+	std::array<double, 6> mean_{}, std_{};
+	double calibA_ = 0, calibB_ = 0;
+	std::vector<Layer> layers_;
+	Eigen::MatrixXf proj_; // E x H
+	Eigen::VectorXf projBias_;
+};
+
+/** Runs a model; holds the scratch buffers, so one per thread, no allocation per call. */
+class KeystrokeEmbedder {
+public:
+	/** An embedder for @p model, which must outlive it. */
+	explicit KeystrokeEmbedder(const KeystrokeModel &model);
+
+	/**
+	 * Embedding (unit length, model.embeddingSize() values) of a window of
+	 * keystrokes into @p out; false if @p rows is empty.
+	 */
+	bool embed(std::span<const KeystrokeRow> rows, Eigen::Ref<Eigen::VectorXf> out);
+
+private:
+	const KeystrokeModel &model_;
+	Eigen::MatrixXf in_;    // features x maxKeys
+	Eigen::MatrixXf gates_; // 4H x maxKeys
+	Eigen::MatrixXf hs_;    // H x maxKeys, a layer's outputs
+	Eigen::VectorXf g_, h_, c_;
+};
+
+/** Mean Euclidean distance of @p probe to the columns of @p enrollment (TypeNet's score). */
+float meanDistance(const Eigen::Ref<const Eigen::VectorXf> &probe, const Eigen::Ref<const Eigen::MatrixXf> &enrollment);
+
+/** zlib's CRC-32 of @p bytes. */
+uint32_t crc32(std::string_view bytes);
+
+} // namespace tactus
