@@ -17,17 +17,23 @@ struct Verb {
 	std::string_view help;
 };
 
-constexpr std::array<Verb, 2> kVerbs = {{
+constexpr std::array<Verb, 6> kVerbs = {{
 	{"injection", tactus::eval::runInjection,
 	 "--aalto DIR [--runs N] [--seed S] [--json]   false alarms on human typing, keystrokes to detection"},
 	{"bench", tactus::eval::runBench, "[--events N]   per-event cost of the injection detectors"},
+	{"keystrokes", tactus::eval::runKeystrokes,
+	 "DIR [--model FILE] [--validation] [--plots DIR]   keystroke verification: EER, FRR at 1% FAR, ROC/DET"},
+	{"keystroke-features", tactus::eval::runKeystrokeFeatures,
+	 "DIR OUT   the extractor's rows of Aalto files, for tools/train"},
+	{"keystroke-bench", tactus::eval::runKeystrokeBench, "[--model FILE] [--windows N]   cost of scoring one window"},
+	{"key-classes", tactus::eval::runKeyClasses, "[--words FILE]   key class sets: letters per class, leakage"},
 }};
 
 void usage(FILE *out)
 {
 	fprintf(out, "Usage: tactus-eval VERB [OPTIONS]\n\nVerbs:\n");
 	for (const Verb &v : kVerbs)
-		fprintf(out, "  %-10.*s %.*s\n", static_cast<int>(v.name.size()), v.name.data(),
+		fprintf(out, "  %-18.*s %.*s\n", static_cast<int>(v.name.size()), v.name.data(),
 			static_cast<int>(v.help.size()), v.help.data());
 }
 
