@@ -17,7 +17,7 @@ struct Verb {
 	std::string_view help;
 };
 
-constexpr std::array<Verb, 6> kVerbs = {{
+constexpr std::array<Verb, 7> kVerbs = {{
 	{"injection", tactus::eval::runInjection,
 	 "--aalto DIR [--runs N] [--seed S] [--json]   false alarms on human typing, keystrokes to detection"},
 	{"bench", tactus::eval::runBench, "[--events N]   per-event cost of the injection detectors"},
@@ -26,6 +26,8 @@ constexpr std::array<Verb, 6> kVerbs = {{
 	{"keystroke-features", tactus::eval::runKeystrokeFeatures,
 	 "DIR OUT   the extractor's rows of Aalto files, for tools/train"},
 	{"keystroke-bench", tactus::eval::runKeystrokeBench, "[--model FILE] [--windows N]   cost of scoring one window"},
+	{"typing-schedule", tactus::eval::runTypingSchedule,
+	 "--aalto FILE [--first N] [--sections N] [--class-set S] [--seed S]   a participant's timing with generated keys"},
 	{"key-classes", tactus::eval::runKeyClasses, "[--words FILE]   key class sets: letters per class, leakage"},
 }};
 
