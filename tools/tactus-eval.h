@@ -19,5 +19,6 @@ int runKeystrokes(std::span<char *const> args);
 int runKeystrokeFeatures(std::span<char *const> args);
 int runKeystrokeBench(std::span<char *const> args);
 int runKeyClasses(std::span<char *const> args);
+int runTakeover(std::span<char *const> args);
 
 } // namespace tactus::eval
