@@ -197,7 +197,7 @@ bool writeTrustSvg(const std::string &path, const std::string &title, const Trus
 		xmin = std::min(xmin, -static_cast<long>(r->genuineTrace.size()));
 		xmax = std::max(xmax, static_cast<long>(r->impostorTrace.size()));
 	}
-	const double W = 720, H = 420, ml = 60, mr = 150, mt = 50, mb = 50;
+	const double W = 780, H = 420, ml = 60, mr = 200, mt = 50, mb = 50;
 	auto X = [&](double v) {
 		return ml + (v - static_cast<double>(xmin)) / static_cast<double>(xmax - xmin) * (W - ml - mr);
 	};
@@ -271,8 +271,9 @@ bool writeTrustSvg(const std::string &path, const std::string &title, const Trus
 			f << buf;
 		}
 		f << "\"/>\n";
+		// The legend, in the right margin between the two `untrusted` thresholds.
 		snprintf(buf, sizeof buf, "<text x=\"%.1f\" y=\"%.1f\" fill=\"%s\">%s</text>\n",
-			 X(static_cast<double>(xmax)) + 4, H - mb - 14.0 * static_cast<double>(examples.size() - e),
+			 X(static_cast<double>(xmax)) + 4, Y(tp.untrustedLeave) + 30 + 16.0 * static_cast<double>(e),
 			 colour, labels[e].c_str());
 		f << buf;
 	}
@@ -416,12 +417,13 @@ int runTakeover(std::span<char *const> args)
 			if (!r.enrolled || r.pairs.empty() || r.impostorTrace.empty())
 				continue;
 			examples.push_back(&r);
-			labels.push_back(eval[i]->id + " by " + eval[r.pairs[0].impostor]->id + ": " +
-					 (r.pairs[0].reached ? std::to_string(r.pairs[0].keys) : "not reached"));
+			labels.push_back(
+				eval[i]->id + " by " + eval[r.pairs[0].impostor]->id + ": " +
+				(r.pairs[0].reached ? std::to_string(r.pairs[0].keys) + " keys" : "not reached"));
 		}
 		char title[200];
 		snprintf(title, sizeof title,
-			 "Takeover: trust over keystrokes (median %s, p90 %s to untrusted, %zu pairs)",
+			 "Takeover: trust per keystroke; to untrusted: median %s, p90 %s (%zu pairs)",
 			 keysText(median).c_str(), keysText(p90).c_str(), pairs);
 		if (!writeTrustSvg(o.svg, title, params.trust, examples, labels)) {
 			fprintf(stderr, "tactus-eval takeover: cannot write %s\n", o.svg.c_str());
