@@ -89,14 +89,6 @@ struct Options {
 	bool validation = false;
 };
 
-std::string defaultModelPath()
-{
-	std::string src = std::string(TACTUS_SOURCE_ROOT) + "/data/models/keystroke.tkm";
-	if (std::filesystem::exists(src))
-		return src;
-	return std::string(TACTUS_DATADIR) + "/models/keystroke.tkm";
-}
-
 // Equal error rate of distances (lower = genuine): the threshold where the
 // false-reject and false-accept rates are closest, their mean.
 double equalErrorRate(std::vector<float> g, std::vector<float> i)
@@ -216,6 +208,14 @@ int usageKeystrokes(FILE *out)
 }
 
 } // namespace
+
+std::string defaultModelPath()
+{
+	std::string src = std::string(TACTUS_SOURCE_ROOT) + "/data/models/keystroke.tkm";
+	if (std::filesystem::exists(src))
+		return src;
+	return std::string(TACTUS_DATADIR) + "/models/keystroke.tkm";
+}
 
 bool isValidationParticipant(std::string_view id)
 {

@@ -26,6 +26,12 @@ inline constexpr uint32_t kValidationPercent = 27;
  */
 bool isValidationParticipant(std::string_view id);
 
+/**
+ * The keystroke model tactus-eval uses without --model: the source tree's
+ * data/models/keystroke.tkm if present, else the installed one.
+ */
+std::string defaultModelPath();
+
 /** One section's keystrokes as extractor rows, in press order. */
 struct FeatureSection {
 	std::string id;

@@ -17,12 +17,14 @@ struct Verb {
 	std::string_view help;
 };
 
-constexpr std::array<Verb, 7> kVerbs = {{
+constexpr std::array<Verb, 8> kVerbs = {{
 	{"injection", tactus::eval::runInjection,
 	 "--aalto DIR [--runs N] [--seed S] [--json]   false alarms on human typing, keystrokes to detection"},
 	{"bench", tactus::eval::runBench, "[--events N]   per-event cost of the injection detectors"},
 	{"keystrokes", tactus::eval::runKeystrokes,
 	 "DIR [--model FILE] [--validation] [--plots DIR]   keystroke verification: EER, FRR at 1% FAR, ROC/DET"},
+	{"takeover", tactus::eval::runTakeover,
+	 "DIR [--model FILE] [--validation] [--pairs K] [--limit N] [--json] [--svg FILE]   keystrokes to untrusted"},
 	{"keystroke-features", tactus::eval::runKeystrokeFeatures,
 	 "DIR OUT   the extractor's rows of Aalto files, for tools/train"},
 	{"keystroke-bench", tactus::eval::runKeystrokeBench, "[--model FILE] [--windows N]   cost of scoring one window"},

@@ -20,5 +20,6 @@ int runTypingSchedule(std::span<char *const> args);
 int runKeystrokeFeatures(std::span<char *const> args);
 int runKeystrokeBench(std::span<char *const> args);
 int runKeyClasses(std::span<char *const> args);
+int runTakeover(std::span<char *const> args);
 
 } // namespace tactus::eval
