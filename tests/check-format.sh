@@ -12,20 +12,39 @@ if [ -z "$clang_format" ]; then
 	echo "clang-format not installed (Debian package clang-format): skipped"
 	exit 77
 fi
-if [ -d .git ] || git rev-parse --git-dir >/dev/null 2>&1; then
-	mapfile -t files < <(git ls-files -- '*.cc' '*.h')
+
+# Not checked yet: being edited on another branch when the tree was
+# formatted; they are formatted after that merge, and then this list goes.
+not_yet=(
+	tools/tactus-eval.cc
+	tools/tactus-eval.h
+	tests/unit/test-injection-timing.cc
+	src/features/key-classes.cc
+	src/features/key-classes.h
+)
+
+# Tracked files and new ones not yet added (but not ignored ones such as
+# build/); a tree without git (a release tarball) is searched instead.
+if git rev-parse --git-dir >/dev/null 2>&1; then
+	mapfile -t files < <(git ls-files --cached --others --exclude-standard -- '*.cc' '*.h' | sort -u)
 else
-	mapfile -t files < <(find src daemon dbus tools tests -name '*.cc' -o -name '*.h' | sort)
+	mapfile -t files < <(find src daemon dbus tools tests \( -name '*.cc' -o -name '*.h' \) | sort)
 fi
+diff_out=$(mktemp)
+trap 'rm -f "$diff_out"' EXIT
+checked=0
 bad=0
 for f in "${files[@]}"; do
-	[ -f "$f" ] || continue
-	if ! "$clang_format" --style=file "$f" | diff -u "$f" - >/tmp/check-format.$$ 2>&1; then
+	[ -f "$f" ] || continue # deleted in the work tree, not yet in the index
+	for skip in "${not_yet[@]}"; do
+		[ "$f" = "$skip" ] && continue 2
+	done
+	checked=$((checked + 1))
+	if ! "$clang_format" --style=file "$f" | diff -u "$f" - >"$diff_out" 2>&1; then
 		echo "$f: not formatted as .clang-format says (fix: clang-format -i $f)"
-		head -n 20 /tmp/check-format.$$ | sed 's/^/    /'
+		head -n 20 "$diff_out" | sed 's/^/    /'
 		bad=$((bad + 1))
 	fi
 done
-rm -f /tmp/check-format.$$
-echo "checked ${#files[@]} files: $bad not formatted"
+echo "clang-format: checked $checked files (${#not_yet[@]} not yet), $bad not formatted"
 [ $bad -eq 0 ]

@@ -65,10 +65,11 @@ Result<std::vector<ConfFile>> listConfFiles(const std::vector<std::string> &dirs
 				continue;
 			return names.error();
 		}
+		const std::string dirSlash = dir + "/";
 		for (const std::string &n : *names) {
 			if (n.size() <= suffix.size() || !endsWith(n, suffix) || isHiddenOrBackupFile(n))
 				continue;
-			files[n] = dir + "/" + n;
+			files[n] = dirSlash + n;
 		}
 	}
 

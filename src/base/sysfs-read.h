@@ -15,7 +15,7 @@
 namespace tactus {
 
 /** Read at most @p maxBytes of @p path; longer files are an error (-EFBIG). */
-Result<std::string> readFileLimited(const std::string &path, size_t maxBytes = 64 * 1024);
+Result<std::string> readFileLimited(const std::string &path, size_t maxBytes = size_t{64} * 1024);
 
 /** Read a sysfs attribute and drop the one trailing newline the kernel adds. */
 Result<std::string> readSysfsAttribute(const std::string &path);

@@ -82,7 +82,7 @@ std::string sanitizeForDisplay(std::string_view s, size_t maxBytes)
 			if (c == '\\')
 				piece = "\\\\";
 			else {
-				std::snprintf(buf, sizeof(buf), "\\x%02x", c);
+				(void)std::snprintf(buf, sizeof(buf), "\\x%02x", c);
 				piece = buf;
 			}
 			i += 1;
@@ -92,7 +92,7 @@ std::string sanitizeForDisplay(std::string_view s, size_t maxBytes)
 			// separators and bidi overrides that reorder what is shown.
 			for (size_t k = 0; k < len; k++) {
 				char buf[8];
-				std::snprintf(buf, sizeof(buf), "\\x%02x", static_cast<unsigned char>(s[i + k]));
+				(void)std::snprintf(buf, sizeof(buf), "\\x%02x", static_cast<unsigned char>(s[i + k]));
 				piece += buf;
 			}
 			i += len;
@@ -148,7 +148,7 @@ std::string jsonQuote(std::string_view s)
 		default:
 			if (c < 0x20 || c == 0x7f) {
 				char buf[8];
-				std::snprintf(buf, sizeof(buf), "\\u%04x", c);
+				(void)std::snprintf(buf, sizeof(buf), "\\u%04x", c);
 				out += buf;
 			} else {
 				out += ch;

@@ -23,10 +23,10 @@ std::string InjectionEvidence::describe() const
 {
 	char buf[256];
 	std::string_view name = injectionReasonName(reason);
-	snprintf(buf, sizeof(buf),
-		 "%.*s (%.*s): strength %.2f, run of %u, interval %.1f ms (spread %.1f ms), dwell %.1f ms",
-		 static_cast<int>(name.size()), name.data(), static_cast<int>(rule.size()), rule.data(), strength, run,
-		 meanGapMs, spreadGapMs, meanDwellMs);
+	(void)snprintf(buf, sizeof(buf),
+		       "%.*s (%.*s): strength %.2f, run of %u, interval %.1f ms (spread %.1f ms), dwell %.1f ms",
+		       static_cast<int>(name.size()), name.data(), static_cast<int>(rule.size()), rule.data(), strength,
+		       run, meanGapMs, spreadGapMs, meanDwellMs);
 	return buf;
 }
 

@@ -73,8 +73,8 @@ std::string utcStamp(int64_t us)
 	if (!::gmtime_r(&secs, &tm))
 		return "unknown-time";
 	char buf[64];
-	snprintf(buf, sizeof(buf), "%04d%02d%02dT%02d%02d%02d.%06ldZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-		 tm.tm_hour, tm.tm_min, tm.tm_sec, frac);
+	(void)snprintf(buf, sizeof(buf), "%04d%02d%02dT%02d%02d%02d.%06ldZ", tm.tm_year + 1900, tm.tm_mon + 1,
+		       tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, frac);
 	return buf;
 }
 
@@ -165,8 +165,8 @@ Result<void> ProfileStore::save(const Profile &profile)
 		struct timespec ts {};
 		::clock_gettime(CLOCK_MONOTONIC, &ts);
 		char unique[64];
-		snprintf(unique, sizeof(unique), "%d-%u-%ld", static_cast<int>(::getpid()), tmpCounter_++,
-			 static_cast<long>(ts.tv_nsec));
+		(void)snprintf(unique, sizeof(unique), "%d-%u-%ld", static_cast<int>(::getpid()), tmpCounter_++,
+			       static_cast<long>(ts.tv_nsec));
 		tmpName = prefix + unique;
 		fd.reset(::openat(dir_.get(), tmpName.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
 				  0600));
@@ -204,7 +204,7 @@ Result<std::string> ProfileStore::setAside(uid_t uid, int64_t nowUs)
 	for (int n = 0; n < 100; n++) {
 		char suffix[8] = "";
 		if (n)
-			snprintf(suffix, sizeof(suffix), "-%02d", n);
+			(void)snprintf(suffix, sizeof(suffix), "-%02d", n);
 		target = base + suffix;
 		// Never replace an earlier set-aside file: it is evidence too.
 		int r = ::renameat2(dir_.get(), name.c_str(), dir_.get(), target.c_str(), RENAME_NOREPLACE);

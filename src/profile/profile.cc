@@ -416,7 +416,7 @@ Result<Profile> decodeProfile(std::string_view bytes, uid_t uid)
 	uint32_t crc = crc32Of(bytes.substr(0, expected - kTrailerBytes));
 	if (crc != storedCrc) {
 		char buf[96];
-		snprintf(buf, sizeof(buf), "checksum mismatch (stored %08x, computed %08x)", storedCrc, crc);
+		(void)snprintf(buf, sizeof(buf), "checksum mismatch (stored %08x, computed %08x)", storedCrc, crc);
 		return malformed(buf);
 	}
 	if (fileUid != static_cast<uint32_t>(uid))

@@ -47,7 +47,7 @@ std::string busName(uint16_t bustype)
 	if (auto name = kBusNames.find(bustype))
 		return std::string(*name);
 	char buf[8];
-	std::snprintf(buf, sizeof(buf), "0x%04x", bustype);
+	(void)std::snprintf(buf, sizeof(buf), "0x%04x", bustype);
 	return buf;
 }
 

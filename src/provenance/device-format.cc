@@ -12,7 +12,7 @@ namespace {
 std::string hex4(uint16_t v)
 {
 	char buf[8];
-	std::snprintf(buf, sizeof(buf), "%04x", v);
+	(void)std::snprintf(buf, sizeof(buf), "%04x", v);
 	return buf;
 }
 

@@ -224,7 +224,7 @@ Result<DeviceInfo> DeviceDescriber::describe(std::string_view sysname) const
 
 	// The udev database is optional: no udev (containers, early boot) means
 	// no properties and the default seat.
-	if (auto db = readFileLimited(roots_.run + "/udev/data/c" + *dev, 256 * 1024))
+	if (auto db = readFileLimited(roots_.run + "/udev/data/c" + *dev, size_t{256} * 1024))
 		info.udevProperties = parseUdevDatabase(*db);
 	if (auto seat = info.udevProperties.find("ID_SEAT"); seat != info.udevProperties.end() && !seat->second.empty())
 		info.seat = seat->second;

@@ -49,11 +49,12 @@ std::string unitFromCgroupPath(std::string_view path)
 
 bool holdsUinput(const std::string &procRoot, const std::string &pidDir)
 {
-	auto fds = listDirectory(procRoot + "/" + pidDir + "/fd");
+	const std::string fdDir = procRoot + "/" + pidDir + "/fd/";
+	auto fds = listDirectory(fdDir);
 	if (!fds)
 		return false;
 	for (const std::string &fd : *fds) {
-		auto target = readLink(procRoot + "/" + pidDir + "/fd/" + fd);
+		auto target = readLink(fdDir + fd);
 		if (target && *target == "/dev/uinput")
 			return true;
 	}

@@ -54,7 +54,7 @@ public:
 	Result<Recording> run();
 
 private:
-	bool fail(std::string what)
+	bool fail(std::string_view what)
 	{
 		if (!error_)
 			error_ = parseError(name_, line_, what);

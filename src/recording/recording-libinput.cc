@@ -223,7 +223,7 @@ private:
 	};
 
 	bool next();
-	bool fail(size_t line, std::string what)
+	bool fail(size_t line, std::string_view what)
 	{
 		if (!error_)
 			error_ = parseError(name_, line, what);

@@ -79,13 +79,13 @@ std::string TrustChange::describe() const
 			out += (i ? ", " : "") + reasons[i];
 	}
 	char buf[256];
-	snprintf(buf, sizeof(buf), "): trust %.3f, log-odds %+.2f, confidence %.2f, %llu windows", trust, logOdds,
-		 confidence, static_cast<unsigned long long>(windows));
+	(void)snprintf(buf, sizeof(buf), "): trust %.3f, log-odds %+.2f, confidence %.2f, %llu windows", trust, logOdds,
+		       confidence, static_cast<unsigned long long>(windows));
 	out += buf;
 	if (window) {
 		std::string_view m = modalityName(window->modality);
-		snprintf(buf, sizeof(buf), "; last window %.*s llr %+.2f (%u events, %u new)",
-			 static_cast<int>(m.size()), m.data(), window->llr, window->events, window->newEvents);
+		(void)snprintf(buf, sizeof(buf), "; last window %.*s llr %+.2f (%u events, %u new)",
+			       static_cast<int>(m.size()), m.data(), window->llr, window->events, window->newEvents);
 		out += buf;
 	}
 	return out;
