@@ -103,7 +103,8 @@ void Daemon::startBehaviour()
 		return;
 	}
 	if (auto store = ProfileStore::open(options_.stateDirectory); !store)
-		log_warning("profiles: %s; sessions stay learning", sanitizeForDisplay(store.error().message, 512).c_str());
+		log_warning("profiles: %s; sessions stay learning",
+			    sanitizeForDisplay(store.error().message, 512).c_str());
 	else
 		profiles_ = std::move(*store);
 }
@@ -400,7 +401,8 @@ Result<void> Daemon::replaceProfile(const std::string &sessionId, bool forget)
 		users_.insert_or_assign(uid, std::move(fresh));
 	}
 	log_info("session %s: profile of uid %u %s", sanitizeForDisplay(sessionId, 64).c_str(),
-		 static_cast<unsigned>(uid), forget ? "forgotten: its files are deleted" : "reset: enrollment restarts");
+		 static_cast<unsigned>(uid),
+		 forget ? "forgotten: its files are deleted" : "reset: enrollment restarts");
 	// Every session of the user learns and is scored from the new profile.
 	for (auto &[id, session] : sessions_) {
 		if (session.info.uid != uid || session.info.pseudo)

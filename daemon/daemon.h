@@ -151,7 +151,7 @@ private:
 	std::optional<KeystrokeModel> keystrokeModel_;
 	std::optional<ProfileStore> profiles_;
 	std::map<uid_t, Profile> users_; ///< loaded profiles, one per uid; node addresses are stable
-	bool started_ = false; ///< devices added before this were present at start
+	bool started_ = false;           ///< devices added before this were present at start
 	uint64_t totalFrames_ = 0;
 	unsigned devicesSeen_ = 0;
 };

@@ -71,7 +71,8 @@ void usage(FILE *out)
 		     "  --log-level LEVEL     err, warning, notice, info or debug (default info)\n"
 		     "  --state-dir DIR       per-user profiles in DIR/profiles (default\n"
 		     "                        $STATE_DIRECTORY, else /var/lib/tactus; none for --replay)\n"
-		     "  --keystroke-model F   keystroke model weights (default " TACTUS_DATADIR "/models/keystroke.tkm;\n"
+		     "  --keystroke-model F   keystroke model weights (default " TACTUS_DATADIR
+		     "/models/keystroke.tkm;\n"
 		     "                        none for --replay)\n"
 		     "  -h, --help            show this help\n"
 		     "  --version             show the version\n",

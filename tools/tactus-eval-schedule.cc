@@ -29,9 +29,9 @@ namespace {
 std::vector<uint16_t> candidateKeys()
 {
 	std::vector<uint16_t> keys(letterKeyCodes().begin(), letterKeyCodes().end());
-	for (uint16_t k : {KEY_1, KEY_2, KEY_3, KEY_4, KEY_5, KEY_6, KEY_7, KEY_8, KEY_9, KEY_0, KEY_SPACE, KEY_ENTER,
-			   KEY_BACKSPACE, KEY_LEFTSHIFT, KEY_COMMA, KEY_DOT, KEY_SEMICOLON, KEY_APOSTROPHE, KEY_SLASH,
-			   KEY_MINUS})
+	for (uint16_t k : {KEY_1,     KEY_2,   KEY_3,         KEY_4,          KEY_5,     KEY_6,         KEY_7,
+			   KEY_8,     KEY_9,   KEY_0,         KEY_SPACE,      KEY_ENTER, KEY_BACKSPACE, KEY_LEFTSHIFT,
+			   KEY_COMMA, KEY_DOT, KEY_SEMICOLON, KEY_APOSTROPHE, KEY_SLASH, KEY_MINUS})
 		keys.push_back(k);
 	return keys;
 }
@@ -81,7 +81,8 @@ int runTypingSchedule(std::span<char *const> args)
 
 	std::vector<AaltoSection> sections;
 	AaltoStats stats;
-	auto r = readAaltoFile(file, [&](const AaltoSection &s) { sections.push_back(s); }, stats);
+	auto r = readAaltoFile(
+		file, [&](const AaltoSection &s) { sections.push_back(s); }, stats);
 	if (!r) {
 		fprintf(stderr, "tactus-eval typing-schedule: %s\n", r.error().message.c_str());
 		return 1;
@@ -119,10 +120,10 @@ int runTypingSchedule(std::span<char *const> args)
 	// Time order; a release before a press at the same millisecond. The same
 	// generated key pressed again while still down would be a repeat on a
 	// real keyboard: such overlaps are dropped by the consumer, not here.
-	std::stable_sort(events.begin(), events.end(), [](const Event &a, const Event &b) {
-		return a.ms != b.ms ? a.ms < b.ms : a.value < b.value;
-	});
-	printf("# tactus-eval typing-schedule: %u sections from %u, %u keystrokes (%u skipped), class set %s, seed %llu\n",
+	std::stable_sort(events.begin(), events.end(),
+			 [](const Event &a, const Event &b) { return a.ms != b.ms ? a.ms < b.ms : a.value < b.value; });
+	printf("# tactus-eval typing-schedule: %u sections from %u, %u keystrokes (%u skipped), class set %s, seed "
+	       "%llu\n",
 	       used, first, keystrokes, skipped, std::string(keyClassSetName(*set)).c_str(),
 	       static_cast<unsigned long long>(seed));
 	printf("# ms linux-key-code value\n");

@@ -237,10 +237,12 @@ void PolicyDecider::keystroke(const KeystrokeRow &row, SessionContext &context, 
 			std::string detail = out.change ? out.change->describe() : std::string("profile ready");
 			if (out.scored) {
 				char buf[96];
-				snprintf(buf, sizeof(buf), "; window distance %.3f, llr %+.2f", out.distance, out.llr);
+				(void)snprintf(buf, sizeof(buf), "; window distance %.3f, llr %+.2f", out.distance,
+					       out.llr);
 				detail += buf;
 			}
-			actions.push_back(makeAction(PolicyAction::Kind::VerdictChanged, std::move(reason), std::move(detail)));
+			actions.push_back(
+				makeAction(PolicyAction::Kind::VerdictChanged, std::move(reason), std::move(detail)));
 		}
 	}
 }

@@ -19,8 +19,7 @@ ModelId keystrokeModelId(const KeystrokeModel &model)
 
 KeystrokeBehaviour::KeystrokeBehaviour(const KeystrokeModel &model, const KeystrokeBehaviourParams &params,
 				       int64_t nowUs)
-	: model_(model), params_(params), modelId_(keystrokeModelId(model)), embedder_(model),
-	  trust_(nowUs, params.trust)
+    : model_(model), params_(params), modelId_(keystrokeModelId(model)), embedder_(model), trust_(nowUs, params.trust)
 {
 	params_.windowKeys = std::clamp<uint32_t>(params_.windowKeys, 1,
 						  static_cast<uint32_t>(std::max<size_t>(model.maxKeys(), 1)));
@@ -51,8 +50,8 @@ std::optional<TrustChange> KeystrokeBehaviour::reauthenticated(int64_t nowUs)
 	return trust_.reset(nowUs);
 }
 
-KeystrokeOutcome KeystrokeBehaviour::keystroke(const KeystrokeRow &row, Profile &profile, bool locked,
-					       bool injection, int64_t monoUs, int64_t realUs)
+KeystrokeOutcome KeystrokeBehaviour::keystroke(const KeystrokeRow &row, Profile &profile, bool locked, bool injection,
+					       int64_t monoUs, int64_t realUs)
 {
 	KeystrokeOutcome out;
 	if (locked) {

@@ -42,11 +42,11 @@ ModelId keystrokeModelId(const KeystrokeModel &model);
 
 /** What one keystroke did to the session. */
 struct KeystrokeOutcome {
-	bool windowDone = false;  ///< a window was embedded (learned and/or scored)
-	bool scored = false;      ///< it was scored against a ready profile
-	double distance = 0.0;    ///< mean distance to the templates (scored)
-	double llr = 0.0;         ///< calibrated evidence of the window, nats (scored)
-	LearnResult learn;        ///< what the profile learned from it
+	bool windowDone = false;   ///< a window was embedded (learned and/or scored)
+	bool scored = false;       ///< it was scored against a ready profile
+	double distance = 0.0;     ///< mean distance to the templates (scored)
+	double llr = 0.0;          ///< calibrated evidence of the window, nats (scored)
+	LearnResult learn;         ///< what the profile learned from it
 	bool profileState = false; ///< the profile's state or enrollment progress changed (publish)
 	/** The behaviour verdict changed (learning → trusted, trusted → uncertain, ...). */
 	std::optional<TrustChange> change;
@@ -70,8 +70,8 @@ public:
 	 * is learned). @p monoUs: the keystroke's kernel time (CLOCK_MONOTONIC
 	 * µs), @p realUs: CLOCK_REALTIME µs for the profile's timestamps.
 	 */
-	KeystrokeOutcome keystroke(const KeystrokeRow &row, Profile &profile, bool locked, bool injection, int64_t monoUs,
-				   int64_t realUs);
+	KeystrokeOutcome keystroke(const KeystrokeRow &row, Profile &profile, bool locked, bool injection,
+				   int64_t monoUs, int64_t realUs);
 
 	/** The user re-authenticated: trust restarts (the verdict change, if any); the window restarts. */
 	std::optional<TrustChange> reauthenticated(int64_t nowUs);

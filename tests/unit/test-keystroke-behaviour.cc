@@ -260,9 +260,10 @@ TEST(PolicyDeciderBehaviour, KeyEventsEnrollTheSessionsUser)
 	for (unsigned i = 0; i < 400; i++) {
 		const uint16_t code = keys[i % 10];
 		const uint64_t hold = 70 + t.jitter(60);
-		for (const auto &frame : {std::vector<InputEvent>{{ms * 1000, EV_KEY, code, 1}, {ms * 1000, EV_SYN, 0, 0}},
-					  std::vector<InputEvent>{{(ms + hold) * 1000, EV_KEY, code, 0},
-								  {(ms + hold) * 1000, EV_SYN, 0, 0}}}) {
+		for (const auto &frame :
+		     {std::vector<InputEvent>{{ms * 1000, EV_KEY, code, 1}, {ms * 1000, EV_SYN, 0, 0}},
+		      std::vector<InputEvent>{{(ms + hold) * 1000, EV_KEY, code, 0},
+					      {(ms + hold) * 1000, EV_SYN, 0, 0}}}) {
 			for (const auto &a : decider.frame(devices.at(1), frame, resolve)) {
 				saves += a.kind == PolicyAction::Kind::SaveProfile;
 				states += a.kind == PolicyAction::Kind::ProfileState;
@@ -287,11 +288,13 @@ TEST(PolicyDeciderBehaviour, KeyEventsEnrollTheSessionsUser)
 	// teach the profile nothing.
 	const uint64_t seenBefore = profile.find(Modality::Keystroke)->eventsSeen;
 	for (unsigned i = 0; i < 100; i++, ms += 200) {
-		decider.frame(devices.at(2), std::vector<InputEvent>{{ms * 1000, EV_KEY, KEY_A, 1}, {ms * 1000, EV_SYN, 0, 0}},
-			      resolve);
 		decider.frame(devices.at(2),
-			      std::vector<InputEvent>{{(ms + 90) * 1000, EV_KEY, KEY_A, 0}, {(ms + 90) * 1000, EV_SYN, 0, 0}},
+			      std::vector<InputEvent>{{ms * 1000, EV_KEY, KEY_A, 1}, {ms * 1000, EV_SYN, 0, 0}},
 			      resolve);
+		decider.frame(
+			devices.at(2),
+			std::vector<InputEvent>{{(ms + 90) * 1000, EV_KEY, KEY_A, 0}, {(ms + 90) * 1000, EV_SYN, 0, 0}},
+			resolve);
 	}
 	EXPECT_EQ(session.evidence.state().verdict, Verdict::Injected);
 	EXPECT_EQ(profile.find(Modality::Keystroke)->eventsSeen, seenBefore);
