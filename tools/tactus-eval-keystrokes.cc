@@ -88,6 +88,8 @@ struct Options {
 	std::string model;
 	std::string plots;
 	bool validation = false;
+	bool json = false;
+	size_t participants = 0; // 0 = all
 };
 
 std::string defaultModelPath()
@@ -212,7 +214,8 @@ bool writeSvg(const std::string &path, const std::string &title, const std::stri
 
 int usageKeystrokes(FILE *out)
 {
-	fprintf(out, "Usage: tactus-eval keystrokes DIR [--model FILE] [--validation] [--plots DIR]\n");
+	fprintf(out, "Usage: tactus-eval keystrokes DIR [--model FILE] [--validation] [--participants N] [--plots DIR] "
+		     "[--json]\n");
 	return out == stdout ? 0 : 2;
 }
 
@@ -351,7 +354,13 @@ int runKeystrokes(std::span<char *const> args)
 			o.model = v;
 		else if (a == "--plots" && (v = value()))
 			o.plots = v;
-		else if (a == "-h" || a == "--help")
+		else if (a == "--json")
+			o.json = true;
+		else if (a == "--participants" && (v = value())) {
+			o.participants = strtoul(v, nullptr, 10);
+			if (o.participants < 2)
+				return usageKeystrokes(stderr);
+		} else if (a == "-h" || a == "--help")
 			return usageKeystrokes(stdout);
 		else if (!a.starts_with("-") && o.dir.empty())
 			o.dir = args[i];
@@ -375,6 +384,8 @@ int runKeystrokes(std::span<char *const> args)
 	for (const FeatureParticipant &p : *parts)
 		if ((!o.validation || p.validation) && p.sections.size() >= kEnrollment + kGenuine)
 			eval.push_back(&p);
+	if (o.participants > 0 && eval.size() > o.participants)
+		eval.resize(o.participants); // a slice: the first N in id order
 	if (eval.size() < 2) {
 		fprintf(stderr, "tactus-eval keystrokes: %zu participants with >= %zu sections in %s, need 2\n",
 			eval.size(), kEnrollment + kGenuine, o.dir.c_str());
@@ -435,6 +446,14 @@ int runKeystrokes(std::span<char *const> args)
 	llrG /= static_cast<double>(allG.size());
 	llrI /= static_cast<double>(allI.size());
 
+	if (o.json) {
+		printf("{\"participants\": %zu, \"validation\": %s, \"genuine\": %zu, \"impostor\": %zu, "
+		       "\"eer_mean\": %.6f, \"eer_global\": %.6f, \"frr_at_far1\": %.6f, \"llr_genuine\": %.4f, "
+		       "\"llr_impostor\": %.4f, \"model_version\": \"%s\"}\n",
+		       n, o.validation ? "true" : "false", allG.size(), allI.size(), meanEer, globalEer, frr1, llrG,
+		       llrI, model->version().c_str());
+		return 0;
+	}
 	printf("tactus-eval keystrokes: %s\n", o.dir.c_str());
 	printf("model            %s (version %s, class set %s)\n", o.model.c_str(), model->version().c_str(),
 	       std::string(keyClassSetName(model->classSet())).c_str());
