@@ -70,11 +70,6 @@ struct TensorSpec {
 	unsigned cols = 0;
 };
 
-float sigmoid(float x)
-{
-	return 1.0f / (1.0f + std::exp(-x));
-}
-
 } // namespace
 
 class KeystrokeModelParser {
@@ -313,8 +308,8 @@ Result<KeystrokeModel> KeystrokeModelParser::run(KeystrokeModel &m)
 KeystrokeEmbedder::KeystrokeEmbedder(const KeystrokeModel &model)
     : model_(model), in_(kTimings + model.classes_, static_cast<Eigen::Index>(model.maxKeys_)),
       gates_(4 * model.hidden_, static_cast<Eigen::Index>(model.maxKeys_)),
-      hs_(model.hidden_, static_cast<Eigen::Index>(model.maxKeys_)), g_(4 * model.hidden_), h_(model.hidden_),
-      c_(model.hidden_)
+      hs_(model.hidden_, static_cast<Eigen::Index>(model.maxKeys_)), g_(4 * model.hidden_), act_(4 * model.hidden_),
+      h_(model.hidden_), c_(model.hidden_)
 {
 }
 
@@ -357,14 +352,13 @@ bool KeystrokeEmbedder::embed(std::span<const KeystrokeRow> rows, Eigen::Ref<Eig
 		for (Eigen::Index t = 0; t < n; t++) {
 			g_ = gates_.col(t) + layer.bias;
 			g_.noalias() += layer.whh * h_;
-			for (Eigen::Index j = 0; j < H; j++) {
-				float i = sigmoid(g_(j));
-				float f = sigmoid(g_(H + j));
-				float gg = std::tanh(g_(2 * H + j));
-				float o = sigmoid(g_(3 * H + j));
-				c_(j) = f * c_(j) + i * gg;
-				h_(j) = o * std::tanh(c_(j));
-			}
+			// PyTorch's gate order: input, forget, cell, output.
+			act_.head(2 * H) = g_.head(2 * H).array().logistic();
+			act_.segment(2 * H, H) = g_.segment(2 * H, H).array().tanh();
+			act_.tail(H) = g_.tail(H).array().logistic();
+			c_.array() = act_.segment(H, H).array() * c_.array() +
+				     act_.head(H).array() * act_.segment(2 * H, H).array();
+			h_.array() = act_.tail(H).array() * c_.array().tanh();
 			hs_.col(t) = h_;
 		}
 	}

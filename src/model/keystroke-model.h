@@ -111,7 +111,7 @@ private:
 	Eigen::MatrixXf in_;    // features x maxKeys
 	Eigen::MatrixXf gates_; // 4H x maxKeys
 	Eigen::MatrixXf hs_;    // H x maxKeys, a layer's outputs
-	Eigen::VectorXf g_, h_, c_;
+	Eigen::VectorXf g_, act_, h_, c_;
 };
 
 /** Mean Euclidean distance of @p probe to the columns of @p enrollment (TypeNet's score). */

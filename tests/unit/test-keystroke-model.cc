@@ -34,10 +34,10 @@ std::string readFile(const std::string &path)
 	return s.str();
 }
 
-std::vector<std::vector<KeystrokeRow>> readWindows()
+std::vector<std::vector<KeystrokeRow>> readWindows(const std::string &name = "windows.tsv")
 {
 	std::vector<std::vector<KeystrokeRow>> out;
-	std::ifstream in(fixtureDir() + "windows.tsv");
+	std::ifstream in(fixtureDir() + name);
 	std::string line;
 	while (std::getline(in, line)) {
 		if (line.empty() || line[0] == '#')
@@ -136,7 +136,7 @@ TEST(KeystrokeModel, ShippedModelMatchesPyTorch)
 	auto m = KeystrokeModel::load(shipped);
 	ASSERT_TRUE(m.ok()) << m.error().message;
 	EXPECT_EQ(m->embeddingSize(), 128u);
-	auto windows = readWindows();
+	auto windows = readWindows("shipped-windows.tsv");
 	auto want = readExpected("shipped-expected.tsv");
 	ASSERT_EQ(windows.size(), want.size()) << "regenerate with tools/train/gen_model_fixtures.py --shipped";
 	KeystrokeEmbedder embedder(*m);
