@@ -73,11 +73,21 @@ def props(vm, path, *names):
     return dict(zip(names, values))
 
 
+def model_class_set():
+    """The shipped model's key class set (its header line `class-set NAME N`)."""
+    with open(os.path.join(vmtest.SRC, "data", "models", "keystroke.tkm"), "rb") as f:
+        for line in f.read(4096).split(b"\n"):
+            if line.startswith(b"class-set "):
+                return line.split()[1].decode()
+    raise VmError("data/models/keystroke.tkm names no class set")
+
+
 def schedule(build_dir, participant_file, sections, first=0, seed=1):
-    """(ms, code, value) events of a participant's timing with generated keys."""
+    """(ms, code, value) events of a participant's timing with generated keys
+    of the same classes as the model sees them."""
     tool = os.path.join(build_dir, "tools", "tactus-eval")
     out = subprocess.run([tool, "typing-schedule", "--aalto", participant_file, "--first", str(first),
-                          "--sections", str(sections), "--seed", str(seed)],
+                          "--sections", str(sections), "--seed", str(seed), "--class-set", model_class_set()],
                          check=True, capture_output=True, text=True).stdout
     events = []
     for line in out.splitlines():
