@@ -7,8 +7,8 @@
 #include "tactus-eval-keystrokes.h"
 #include "tactus-eval.h"
 
-#include "config.h"
 #include "aalto-dataset.h"
+#include "config.h"
 #include "keystroke-model.h"
 
 #include <algorithm>

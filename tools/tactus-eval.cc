@@ -27,9 +27,11 @@ constexpr std::array<Verb, 8> kVerbs = {{
 	 "DIR [--model FILE] [--validation] [--pairs K] [--limit N] [--json] [--svg FILE]   keystrokes to untrusted"},
 	{"keystroke-features", tactus::eval::runKeystrokeFeatures,
 	 "DIR OUT   the extractor's rows of Aalto files, for tools/train"},
-	{"keystroke-bench", tactus::eval::runKeystrokeBench, "[--model FILE] [--windows N]   cost of scoring one window"},
+	{"keystroke-bench", tactus::eval::runKeystrokeBench,
+	 "[--model FILE] [--windows N]   cost of scoring one window"},
 	{"typing-schedule", tactus::eval::runTypingSchedule,
-	 "--aalto FILE [--first N] [--sections N] [--class-set S] [--seed S]   a participant's timing with generated keys"},
+	 "--aalto FILE [--first N] [--sections N] [--class-set S] [--seed S]   a participant's timing with generated "
+	 "keys"},
 	{"key-classes", tactus::eval::runKeyClasses, "[--words FILE]   key class sets: letters per class, leakage"},
 }};
 

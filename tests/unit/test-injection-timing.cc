@@ -162,9 +162,8 @@ TEST(InjectionTiming, RolloverBurstOfFastTypistRaisesNothing)
 			t += flights[(i * 3 + round) % 7];
 		}
 	}
-	std::stable_sort(ev.begin(), ev.end(), [](const InputEvent &a, const InputEvent &b) {
-		return a.timeUsec < b.timeUsec;
-	});
+	std::stable_sort(ev.begin(), ev.end(),
+			 [](const InputEvent &a, const InputEvent &b) { return a.timeUsec < b.timeUsec; });
 	Outcome o = feed(ev);
 	EXPECT_EQ(o.alarms, 0u) << (o.lines.empty() ? "" : o.lines.front());
 }
@@ -240,9 +239,8 @@ TEST(InjectionTiming, SustainedOverlappingStreamIsSuperhuman)
 		ev.push_back(InputEvent{t + static_cast<uint64_t>(rng.uniform(30'000, 70'000)), EV_KEY, keys[i], 0});
 		t += static_cast<uint64_t>(rng.uniform(6'000, 30'000));
 	}
-	std::stable_sort(ev.begin(), ev.end(), [](const InputEvent &a, const InputEvent &b) {
-		return a.timeUsec < b.timeUsec;
-	});
+	std::stable_sort(ev.begin(), ev.end(),
+			 [](const InputEvent &a, const InputEvent &b) { return a.timeUsec < b.timeUsec; });
 	Outcome o = feed(ev);
 	ASSERT_GT(o.alarms, 0u);
 	EXPECT_EQ(o.first.rule, "sustained-rollover");
