@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "keystroke-model.h"
 
+#include <zlib.h>
+
 #include <algorithm>
 #include <array>
 #include <bit>
@@ -18,19 +20,6 @@ namespace {
 constexpr std::string_view kMagic = "tactus-keystroke-model";
 constexpr size_t kMaxFileBytes = 64 << 20;
 constexpr unsigned kTimings = 6; // hold, pp, rp, pr, rr, rollover
-
-constexpr std::array<uint32_t, 256> makeCrcTable()
-{
-	std::array<uint32_t, 256> t{};
-	for (uint32_t i = 0; i < 256; i++) {
-		uint32_t c = i;
-		for (int k = 0; k < 8; k++)
-			c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-		t[i] = c;
-	}
-	return t;
-}
-constexpr std::array<uint32_t, 256> kCrcTable = makeCrcTable();
 
 std::vector<std::string_view> words(std::string_view line)
 {
@@ -87,10 +76,9 @@ private:
 
 uint32_t crc32(std::string_view bytes)
 {
-	uint32_t c = 0xFFFFFFFFu;
-	for (char ch : bytes)
-		c = kCrcTable[(c ^ static_cast<uint8_t>(ch)) & 0xFF] ^ (c >> 8);
-	return c ^ 0xFFFFFFFFu;
+	// zlib's CRC-32 (the one profiles use too, and Python's zlib.crc32).
+	return static_cast<uint32_t>(
+		::crc32_z(0L, reinterpret_cast<const Bytef *>(bytes.data()), static_cast<z_size_t>(bytes.size())));
 }
 
 Result<KeystrokeModel> KeystrokeModel::load(const std::string &path)
