@@ -104,8 +104,9 @@ TEST(KeystrokeBehaviour, EnrollsFromNormalTypingThenTrusts)
 		EXPECT_FALSE(out.scored);
 		if (out.change)
 			enrolled = out.change;
-		if (!enrolled)
+		if (!enrolled) {
 			EXPECT_EQ(k.verdict(profile), Verdict::Learning);
+		}
 	}
 	ASSERT_TRUE(enrolled.has_value());
 	EXPECT_EQ(enrolled->from, Verdict::Learning);
