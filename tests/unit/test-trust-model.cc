@@ -2,6 +2,7 @@
 // The per-session trust model: the sequential test's arithmetic, hysteresis,
 // idle confidence, reset, reasons, and synthetic takeovers.
 
+#include "splitmix64.h"
 #include "trust-model.h"
 
 #include <gtest/gtest.h>
@@ -43,20 +44,13 @@ WindowEvidence independent(double llr, int64_t t, Modality m = Modality::Keystro
 }
 
 /**
- * SplitMix64 (Steele, Lea and Flood, "Fast splittable pseudorandom number
- * generators", OOPSLA 2014) with Box–Muller normals: the same stream on every
+ * The tools' SplitMix64 with Box–Muller normals: the same stream on every
  * platform, which std::normal_distribution does not promise.
  */
 class Rng {
 public:
-	explicit Rng(uint64_t seed) : state_(seed) {}
-	uint64_t next()
-	{
-		uint64_t z = (state_ += 0x9e3779b97f4a7c15ull);
-		z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-		z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-		return z ^ (z >> 31);
-	}
+	explicit Rng(uint64_t seed) : bits_(seed) {}
+	uint64_t next() { return bits_.next(); }
 	/** Uniform in (0, 1). */
 	double uniform() { return (static_cast<double>(next() >> 11) + 0.5) / 9007199254740992.0; }
 	double normal()
@@ -73,7 +67,7 @@ public:
 	}
 
 private:
-	uint64_t state_;
+	SplitMix64 bits_;
 	std::optional<double> spare_;
 };
 
