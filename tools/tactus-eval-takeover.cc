@@ -55,9 +55,51 @@ struct Options {
 	bool validation = false;
 	bool json = false;
 	size_t pairs = 3;
-	size_t limit = 0; // 0: all
+	size_t limit = 0;           // 0: all
+	size_t fold = 0, folds = 1; // participants whose index % folds == fold
 	unsigned jobs = 0;
+	KeystrokeBehaviourParams params; // what tactusd uses, unless --set
 };
+
+/**
+ * Sets one tunable of @p p from "NAME=VALUE" (--set): window, stride (keys),
+ * gain (keystroke modality), upper, lower, start (log-odds, nats),
+ * llr-limit (nats), trusted-enter, trusted-leave, untrusted-enter,
+ * untrusted-leave (trust, 0..1). False on an unknown name or a bad number.
+ */
+bool setParam(std::string_view text, KeystrokeBehaviourParams &p)
+{
+	size_t eq = text.find('=');
+	if (eq == std::string_view::npos)
+		return false;
+	std::string name(text.substr(0, eq)), value(text.substr(eq + 1));
+	char *end = nullptr;
+	errno = 0;
+	double v = strtod(value.c_str(), &end);
+	if (value.empty() || errno != 0 || *end != '\0' || !std::isfinite(v))
+		return false;
+	TrustParams &t = p.trust;
+	if (name == "window" || name == "stride") {
+		if (v < 1 || v > 50 || v != std::floor(v))
+			return false;
+		(name == "window" ? p.windowKeys : p.strideKeys) = static_cast<uint32_t>(v);
+		return true;
+	}
+	double *field = name == "gain"              ? &t.gain[0]
+			: name == "upper"           ? &t.upperLogOdds
+			: name == "lower"           ? &t.lowerLogOdds
+			: name == "start"           ? &t.startLogOdds
+			: name == "llr-limit"       ? &t.windowLlrLimit
+			: name == "trusted-enter"   ? &t.trustedEnter
+			: name == "trusted-leave"   ? &t.trustedLeave
+			: name == "untrusted-enter" ? &t.untrustedEnter
+			: name == "untrusted-leave" ? &t.untrustedLeave
+						    : nullptr;
+	if (!field)
+		return false;
+	*field = v;
+	return true;
+}
 
 struct PairResult {
 	size_t impostor = 0; ///< index into the evaluated participants
@@ -284,11 +326,15 @@ bool writeTrustSvg(const std::string &path, const std::string &title, const Trus
 int usage(FILE *out)
 {
 	fprintf(out,
-		"Usage: tactus-eval takeover DIR [--model FILE] [--validation] [--pairs K] [--limit N] [--jobs J]\n"
-		"                            [--json] [--svg FILE]\n"
+		"Usage: tactus-eval takeover DIR [--model FILE] [--validation] [--fold K/N] [--pairs K] [--limit N]\n"
+		"                            [--jobs J] [--set NAME=VALUE]... [--json] [--svg FILE]\n"
 		"Each participant enrolls by typing, types the rest of their sections, then each of the next K\n"
 		"participants takes over a copy of that session: impostor keystrokes until `untrusted`, genuine\n"
-		"keystrokes per false `untrusted`.\n");
+		"keystrokes per false `untrusted`.\n"
+		"--fold K/N keeps the participants whose index (in id order) modulo N is K: tune on one fold,\n"
+		"report on another. --set changes one of tactusd's defaults: window, stride (keys), gain,\n"
+		"upper, lower, start, llr-limit (nats), trusted-enter, trusted-leave, untrusted-enter,\n"
+		"untrusted-leave (trust).\n");
 	return out == stdout ? 0 : 2;
 }
 
@@ -326,6 +372,20 @@ int runTakeover(std::span<char *const> args)
 			o.pairs = count;
 		} else if (a == "--limit" && (v = value()) && parseCount(v, 1, 10'000'000, count)) {
 			o.limit = count;
+		} else if (a == "--set" && (v = value())) {
+			if (!setParam(v, o.params)) {
+				fprintf(stderr, "tactus-eval takeover: --set %s: unknown name or bad value\n", v);
+				return 2;
+			}
+		} else if (a == "--fold" && (v = value())) {
+			unsigned k = 0, n = 0;
+			char tail = 0;
+			if (sscanf(v, "%u/%u%c", &k, &n, &tail) != 2 || n < 1 || n > 100 || k >= n) {
+				fprintf(stderr, "tactus-eval takeover: --fold %s: expected K/N with K < N\n", v);
+				return 2;
+			}
+			o.fold = k;
+			o.folds = n;
 		} else if (a == "--jobs" && (v = value()) && parseCount(v, 1, 256, count)) {
 			o.jobs = static_cast<unsigned>(count);
 		} else if (a == "-h" || a == "--help") {
@@ -350,10 +410,21 @@ int runTakeover(std::span<char *const> args)
 		fprintf(stderr, "tactus-eval takeover: %s\n", parts.error().message.c_str());
 		return 1;
 	}
+	if (o.params.strideKeys > o.params.windowKeys || o.params.windowKeys > model->maxKeys()) {
+		fprintf(stderr, "tactus-eval takeover: --set: stride must not exceed window, window at most %zu\n",
+			static_cast<size_t>(model->maxKeys()));
+		return 2;
+	}
+	if (auto ok = o.params.trust.check(); !ok) {
+		fprintf(stderr, "tactus-eval takeover: --set: %s\n", ok.error().message.c_str());
+		return 2;
+	}
 	std::vector<const FeatureParticipant *> eval;
+	size_t index = 0;
 	for (const FeatureParticipant &p : *parts)
 		if (!o.validation || p.validation)
-			eval.push_back(&p);
+			if (index++ % o.folds == o.fold)
+				eval.push_back(&p);
 	if (o.limit && eval.size() > o.limit)
 		eval.resize(o.limit);
 	if (eval.size() < 2) {
@@ -362,7 +433,7 @@ int runTakeover(std::span<char *const> args)
 		return 1;
 	}
 
-	const KeystrokeBehaviourParams params; // what tactusd uses
+	const KeystrokeBehaviourParams &params = o.params;
 	const size_t n = eval.size();
 	std::vector<ParticipantResult> results(n);
 	std::atomic<size_t> next{0};
@@ -460,10 +531,16 @@ int runTakeover(std::span<char *const> args)
 	printf("tactus-eval takeover: %s\n", o.dir.c_str());
 	printf("model            %s (version %s, class set %s)\n", o.model.c_str(), model->version().c_str(),
 	       std::string(keyClassSetName(model->classSet())).c_str());
-	printf("participants     %zu%s%s; %zu enrolled, %zu skipped (too little typing to enroll)\n", n,
+	printf("participants     %zu%s%s%s; %zu enrolled, %zu skipped (too little typing to enroll)\n", n,
 	       o.validation ? " (validation split: FNV-1a(id) % 100 < 27; never seen in training)" : " (all)",
+	       o.folds > 1 ? (" (fold " + std::to_string(o.fold) + "/" + std::to_string(o.folds) + ")").c_str() : "",
 	       o.limit && n == o.limit ? " (--limit)" : "", enrolled, n - enrolled);
-	printf("protocol         tactusd's KeystrokeBehaviour (window %u keys, stride %u; trust model defaults).\n"
+	const TrustParams &tp = params.trust;
+	printf("trust            gain %.2f, log-odds %+.2f..%+.2f (start %+.2f), window llr limit %.1f;\n"
+	       "                 trusted at >= %.2f (leave < %.2f), untrusted at <= %.3f (leave >= %.2f)\n",
+	       tp.gain[0], tp.lowerLogOdds, tp.upperLogOdds, tp.startLogOdds, tp.windowLlrLimit, tp.trustedEnter,
+	       tp.trustedLeave, tp.untrustedEnter, tp.untrustedLeave);
+	printf("protocol         tactusd's KeystrokeBehaviour (window %u keys, stride %u).\n"
 	       "                 Each participant P types their sections in order (ascending id; %.0f s between\n"
 	       "                 sections) until the profile is ready (%u templates, %" PRIu64 " keystrokes); P's\n"
 	       "                 remaining keystrokes are genuine: every change to `untrusted` is a false one,\n"

@@ -180,8 +180,7 @@ def body(vm, args):
     check(rc == 0 and out.split()[0] == "600", f"profile file /var/lib/tactus/profiles/{UID}.profile: {out.strip()}")
     enrolled = [l for l in vmtest.tactusd_log(vm) if f"session {sid} verdict trusted" in l and "(enrolled)" in l]
     check(len(enrolled) == 1, f"tactusd logged the change once: {enrolled[:1]}")
-    monitor = vmtest.start_signal_monitor(vm, [f"type='signal',sender='{BUS}',path='{path}',member='VerdictChanged'"],
-                                          timeout=400)
+    monitor = vmtest.start_signal_monitor(vm, [f"type='signal',sender='{BUS}',path='{path}'"], timeout=600)
 
     # 2. takeover
     before = len(vmtest.tactusd_log(vm))
@@ -207,12 +206,12 @@ def body(vm, args):
     time.sleep(1)
     p = props(vm, path, "Verdict", "Reasons")
     check(p == {"Verdict": "trusted", "Reasons": []}, f"after re-authentication: {p}")
-    signals = [a for m, _, a in vmtest.stop_signal_monitor(vm, monitor) if m == "VerdictChanged"]
-    # Printed, not checked: in this test bed's runs the dbus-monitor job came
-    # back empty here although tactusd logged each change and the properties
-    # followed (checked above); to be found out (the injection path's
-    # VerdictChanged is checked by vm-sessions).
-    note(f"dbus-monitor saw VerdictChanged on {path}: {signals}")
+    raw = []
+    signals = [a for m, _, a in vmtest.stop_signal_monitor(vm, monitor, raw) if m == "VerdictChanged"]
+    rc, out, err = raw[0]
+    check("untrusted" in signals and signals[-1] == "trusted",
+          f"dbus-monitor on {path}: VerdictChanged {signals}"
+          + ("" if "untrusted" in signals else f" (monitor rc {rc}, {len(out)} bytes out, stderr {err[-300:]!r})"))
 
     # 4. privacy: no key code, key name or class sequence anywhere
     journal = vm.check("journalctl -b --no-pager -o cat -u tactusd.service", timeout=30)

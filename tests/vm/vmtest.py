@@ -184,11 +184,14 @@ def start_signal_monitor(vm, matches, timeout=400):
     return job
 
 
-def stop_signal_monitor(vm, job):
-    """Stop the monitor; [(member, path, first string argument)] it saw, in order."""
+def stop_signal_monitor(vm, job, raw=None):
+    """Stop the monitor; [(member, path, first string argument)] it saw, in
+    order. @raw: a list that receives (rc, stdout, stderr) of the monitor."""
     time.sleep(1)
     vm.run(f"kill $(cat {MONITOR_PID}); rm -f {MONITOR_PID}", timeout=10)
-    out = job.wait()[1]
+    rc, out, err = job.wait()
+    if raw is not None:
+        raw.append((rc, out, err))
     seen = []
     for block in re.split(r"\n(?=signal )", out):
         m = re.search(r"path=(\S+); interface=\S+; member=(\w+)", block)
