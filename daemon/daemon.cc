@@ -304,6 +304,12 @@ void Daemon::carryOut(DeviceRecord &device, SessionRecord *session, const std::v
 			if (session)
 				profileChanged(session->info.uid);
 			break;
+		case PolicyAction::Kind::TrustChanged:
+			// Not logged: trust moves with every few windows; the verdict
+			// changes are the log's.
+			if (session && observer_)
+				observer_->sessionTrustChanged(*session);
+			break;
 		}
 	}
 }

@@ -51,6 +51,8 @@ public:
 	virtual void sessionAdded(const SessionRecord &session) = 0;
 	/** @p verdictChanged: Verdict/Trust/Reasons changed; otherwise Active/Locked did. */
 	virtual void sessionChanged(const SessionRecord &session, bool verdictChanged) = 0;
+	/** Trust moved (by kTrustPublishStep or more); the verdict and reasons did not. */
+	virtual void sessionTrustChanged(const SessionRecord &session) = 0;
 	virtual void sessionRemoved(const SessionRecord &session) = 0;
 	virtual void deviceAdded(const DeviceRecord &device) = 0;
 	virtual void deviceRemoved(const DeviceRecord &device) = 0;

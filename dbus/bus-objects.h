@@ -87,6 +87,8 @@ void emitModeChanged(sd_bus *bus);
 extern const BusImplementation kSessionImplementation;
 /** PropertiesChanged (and VerdictChanged if @p verdictChanged) for @p session. */
 void emitSessionChanged(sd_bus *bus, const SessionRecord &session, bool verdictChanged);
+/** PropertiesChanged for Trust alone (the verdict did not change, so no VerdictChanged). */
+void emitSessionTrustChanged(sd_bus *bus, const SessionRecord &session);
 
 // bus-device.cc: org.tactus.Device1, one object per device.
 extern const BusImplementation kDeviceImplementation;

@@ -65,6 +65,11 @@ void BusService::sessionChanged(const SessionRecord &session, bool verdictChange
 	emitSessionChanged(bus_.get(), session, verdictChanged);
 }
 
+void BusService::sessionTrustChanged(const SessionRecord &session)
+{
+	emitSessionTrustChanged(bus_.get(), session);
+}
+
 void BusService::sessionRemoved(const SessionRecord &session)
 {
 	emitObjectSignal(bus_.get(), "SessionRemoved", session.info.id, kSessions.path(session.info.id));

@@ -37,6 +37,7 @@ public:
 
 	void sessionAdded(const SessionRecord &session) override;
 	void sessionChanged(const SessionRecord &session, bool verdictChanged) override;
+	void sessionTrustChanged(const SessionRecord &session) override;
 	void sessionRemoved(const SessionRecord &session) override;
 	void deviceAdded(const DeviceRecord &device) override;
 	void deviceRemoved(const DeviceRecord &device) override;

@@ -130,6 +130,12 @@ void emitSessionChanged(sd_bus *bus, const SessionRecord &session, bool verdictC
 		sd_bus_send(bus, signal.get(), nullptr);
 }
 
+void emitSessionTrustChanged(sd_bus *bus, const SessionRecord &session)
+{
+	const std::string path = kSessions.path(session.info.id);
+	sd_bus_emit_properties_changed(bus, path.c_str(), kSessions.interface, "Trust", nullptr);
+}
+
 // Getters and methods receive the session the lookup found.
 const BusImplementation kSessionImplementation =
 	fallbackObjects<kSessions, &Daemon::findSession, &Daemon::sessions, idOf>(kSessionVtable, "sessions");

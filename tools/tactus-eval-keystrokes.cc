@@ -420,10 +420,10 @@ int runKeystrokes(std::span<char *const> args)
 		g.clear();
 		im.clear();
 		for (Eigen::Index s = ns - static_cast<Eigen::Index>(kGenuine); s < ns; s++)
-			g.push_back(meanDistance(me.col(s), enroll));
+			g.push_back(model->score(me.col(s), enroll));
 		for (size_t j = 1; j <= nImp; j++) {
 			const Eigen::MatrixXf &other = emb[(p + j) % n];
-			im.push_back(meanDistance(other.col(other.cols() - 1), enroll));
+			im.push_back(model->score(other.col(other.cols() - 1), enroll));
 		}
 		eers.push_back(equalErrorRate(g, im));
 		allG.insert(allG.end(), g.begin(), g.end());
@@ -461,8 +461,10 @@ int runKeystrokes(std::span<char *const> args)
 	       o.validation ? " (validation split: FNV-1a(id) % 100 < 27; never seen in training)" : " (all)");
 	printf("protocol         enrollment: first %zu sections; genuine: last %zu; impostors: last section of the "
 	       "next "
-	       "%zu participants; <= %zu keys each; score = mean distance to the enrollment embeddings\n",
-	       kEnrollment, kGenuine, nImp, model->maxKeys());
+	       "%zu participants; <= %zu keys each; score = %s\n",
+	       kEnrollment, kGenuine, nImp, model->maxKeys(),
+	       model->scoreRule() == KeystrokeScore::Centroid ? "distance to the mean of the enrollment embeddings"
+							      : "mean distance to the enrollment embeddings");
 	printf("attempts         %zu genuine, %zu impostor\n", allG.size(), allI.size());
 	printf("EER per participant (mean)  %.2f%%\n", 100 * meanEer);
 	printf("EER global                  %.2f%%\n", 100 * globalEer);
@@ -554,7 +556,7 @@ int runKeystrokeBench(std::span<char *const> args)
 	for (size_t w = 0; w < windows; w++) {
 		rows[w % rows.size()].holdUs += 1;
 		embedder.embed(rows, e);
-		sink += model->llr(meanDistance(e, enroll));
+		sink += model->llr(model->score(e, enroll));
 	}
 	double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
 	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c1);

@@ -129,6 +129,7 @@ Result<KeystrokeModel> KeystrokeModelParser::run(KeystrokeModel &m)
 	std::vector<TensorSpec> tensors;
 	size_t pos = 0;
 	bool ended = false;
+	unsigned format = 1;
 	unsigned lineNo = 0;
 	while (pos < body.size()) {
 		size_t nl = body.find('\n', pos);
@@ -148,6 +149,7 @@ Result<KeystrokeModel> KeystrokeModelParser::run(KeystrokeModel &m)
 					    std::to_string(kKeystrokeModelFormat) + ")");
 			if (version < 1)
 				return fail("format version 0 is not valid");
+			format = version;
 			continue;
 		}
 		if (line == "end") {
@@ -217,6 +219,15 @@ Result<KeystrokeModel> KeystrokeModelParser::run(KeystrokeModel &m)
 	for (double s : m.std_)
 		if (!(s > 0))
 			return fail("\"input-std\" must be positive");
+	if (format >= 2) {
+		v = need("score", 1);
+		if (v && (*v)[0] == "centroid")
+			m.score_ = KeystrokeScore::Centroid;
+		else if (v && (*v)[0] == "mean-distance")
+			m.score_ = KeystrokeScore::MeanDistance;
+		else
+			return fail("missing or unknown \"score\" (want: centroid or mean-distance)");
+	}
 	v = need("calibration", 3);
 	if (!v || (*v)[0] != "logistic" || !parseDouble((*v)[1], m.calibA_) || !parseDouble((*v)[2], m.calibB_))
 		return fail("missing or malformed \"calibration\" (want: logistic A B)");
@@ -362,6 +373,21 @@ float meanDistance(const Eigen::Ref<const Eigen::VectorXf> &probe, const Eigen::
 	if (enrollment.cols() == 0)
 		return 0.0f;
 	return (enrollment.colwise() - probe).colwise().norm().mean();
+}
+
+float centroidDistance(const Eigen::Ref<const Eigen::VectorXf> &probe,
+		       const Eigen::Ref<const Eigen::MatrixXf> &enrollment)
+{
+	if (enrollment.cols() == 0)
+		return 0.0f;
+	return (enrollment.rowwise().mean() - probe).norm();
+}
+
+float KeystrokeModel::score(const Eigen::Ref<const Eigen::VectorXf> &probe,
+			    const Eigen::Ref<const Eigen::MatrixXf> &enrollment) const
+{
+	return score_ == KeystrokeScore::Centroid ? centroidDistance(probe, enrollment)
+						  : meanDistance(probe, enrollment);
 }
 
 } // namespace tactus

@@ -7,16 +7,17 @@
 // data, trained by tools/train/train_keystroke.py; inference is Eigen, pinned
 // to PyTorch's output within 1e-4 by tests/unit/test-keystroke-model.cc.
 //
-// Weights file (format version 1), "tactus-keystroke-model" files in
+// Weights file (format version 2; 1 is read too), "tactus-keystroke-model" files in
 // data/models/: UTF-8 header lines, then the tensors as little-endian
 // float32, row-major, in header order, then a trailer line
 // "crc32 XXXXXXXX\n" (zlib CRC-32 of every byte before it). Header:
-//   tactus-keystroke-model 1
+//   tactus-keystroke-model 2
 //   model-version STRING
 //   architecture lstm layers L hidden H embed E
 //   class-set NAME K                (keyClassSetName(); K classes, one-hot)
 //   transform clip-ms C log-scale-ms S rollover-max M
 //   max-keys N
+//   score centroid|mean-distance    (format 2, required; format 1 means mean-distance)
 //   input-mean m1..m6  /  input-std s1..s6
 //   calibration logistic A B
 //   tensor NAME ROWS COLS            (PyTorch parameter names and shapes)
@@ -28,9 +29,14 @@
 // input-mean/input-std; then the one-hot class (K values). The first row of
 // a window has no predecessor: its flights and rollover count as 0.
 //
-// Score of an attempt = mean Euclidean distance of its embedding to the
-// enrollment embeddings (0..2, lower = more alike). Calibration turns it into
-// evidence: llr(d) = A + B d, the natural-log likelihood ratio
+// Score of an attempt, by the file's rule: the Euclidean distance of its
+// embedding to the mean of the enrollment embeddings (`centroid`), or the
+// mean of its distances to them (`mean-distance`, TypeNet's); 0..2, lower =
+// more alike. On the validation participants the centroid rule gave the same
+// per-participant EER and a lower global one (tools/train/README.md), since
+// a user whose templates spread has a mean distance inflated by that spread.
+// Calibration turns the score into evidence: llr(d) = A + B d, the
+// natural-log likelihood ratio
 // log p(d | genuine) / p(d | impostor), fitted by prior-balanced logistic
 // regression on validation-participant scores; independent windows add.
 
@@ -48,7 +54,13 @@
 namespace tactus {
 
 /** Newest weights file format this code reads. */
-inline constexpr unsigned kKeystrokeModelFormat = 1;
+inline constexpr unsigned kKeystrokeModelFormat = 2;
+
+/** How an attempt's embedding is compared with the enrollment embeddings (the file's `score`). */
+enum class KeystrokeScore : uint8_t {
+	MeanDistance, ///< mean Euclidean distance to the templates (TypeNet: Acien et al. 2021)
+	Centroid,     ///< Euclidean distance to the templates' mean
+};
 
 /** A loaded, validated keystroke model; immutable, shareable between threads. */
 class KeystrokeModel {
@@ -66,7 +78,16 @@ public:
 	unsigned embeddingSize() const { return embed_; }
 	/** Longest window the model was trained on; longer windows use their first maxKeys() rows. */
 	size_t maxKeys() const { return maxKeys_; }
-	/** Log-likelihood ratio (natural log, genuine vs impostor) of a mean distance. */
+	/** The scoring rule the calibration was fitted for. */
+	KeystrokeScore scoreRule() const { return score_; }
+	/**
+	 * Score of @p probe (a unit embedding, embeddingSize() values) against
+	 * @p enrollment (embeddingSize() × n templates, n ≥ 1) by the model's
+	 * rule: a distance in 0..2, lower = more alike; 0 when n = 0.
+	 */
+	float score(const Eigen::Ref<const Eigen::VectorXf> &probe,
+		    const Eigen::Ref<const Eigen::MatrixXf> &enrollment) const;
+	/** Log-likelihood ratio (natural log, genuine vs impostor) of a score(). */
 	double llr(double distance) const { return calibA_ + calibB_ * distance; }
 
 private:
@@ -89,6 +110,7 @@ private:
 	double clipMs_ = 0, logScaleMs_ = 1, rolloverMax_ = 0;
 	std::array<double, 6> mean_{}, std_{};
 	double calibA_ = 0, calibB_ = 0;
+	KeystrokeScore score_ = KeystrokeScore::MeanDistance;
 	std::vector<Layer> layers_;
 	Eigen::MatrixXf proj_; // E x H
 	Eigen::VectorXf projBias_;
@@ -114,8 +136,11 @@ private:
 	Eigen::VectorXf g_, act_, h_, c_;
 };
 
-/** Mean Euclidean distance of @p probe to the columns of @p enrollment (TypeNet's score). */
+/** Mean Euclidean distance of @p probe to the columns of @p enrollment (TypeNet's score); 0 without columns. */
 float meanDistance(const Eigen::Ref<const Eigen::VectorXf> &probe, const Eigen::Ref<const Eigen::MatrixXf> &enrollment);
+/** Euclidean distance of @p probe to the mean of the columns of @p enrollment; 0 without columns. */
+float centroidDistance(const Eigen::Ref<const Eigen::VectorXf> &probe,
+		       const Eigen::Ref<const Eigen::MatrixXf> &enrollment);
 
 /** zlib's CRC-32 of @p bytes. */
 uint32_t crc32(std::string_view bytes);

@@ -6,6 +6,7 @@
 #include <linux/input.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <utility>
 
@@ -168,6 +169,19 @@ bool publishBehaviour(PolicySession &session)
 	return session.evidence.setBehaviour(verdict, k.trust().trust(), k.trust().reasons());
 }
 
+// Trust moved by kTrustPublishStep or more while the verdict stayed: publish
+// the new trust. True if the published state changed (never while injected).
+bool publishTrust(PolicySession &session)
+{
+	const KeystrokeBehaviour &k = *session.keystrokes;
+	const Verdict verdict = k.verdict(*session.profile);
+	const VerdictState &shown = session.evidence.state();
+	if (verdict == Verdict::Learning || verdict != shown.verdict ||
+	    std::abs(k.trust().trust() - shown.trust) < kTrustPublishStep)
+		return false;
+	return session.evidence.setBehaviour(verdict, k.trust().trust(), k.trust().reasons());
+}
+
 } // namespace
 
 bool PolicyDecider::reauthenticated(PolicySession &session, int64_t nowUs)
@@ -244,6 +258,8 @@ void PolicyDecider::keystroke(const KeystrokeRow &row, SessionContext &context, 
 			actions.push_back(
 				makeAction(PolicyAction::Kind::VerdictChanged, std::move(reason), std::move(detail)));
 		}
+	} else if (out.scored && publishTrust(s)) {
+		actions.push_back(makeAction(PolicyAction::Kind::TrustChanged, ""));
 	}
 }
 

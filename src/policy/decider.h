@@ -74,6 +74,13 @@ struct PolicySession {
 	std::unique_ptr<KeystrokeBehaviour> keystrokes;
 };
 
+/**
+ * Trust is published again when it has moved by at least this much since it
+ * was last published (0..1), so a locker or `busctl` sees it follow the
+ * typing without a PropertiesChanged per window (one every 10 keystrokes).
+ */
+constexpr double kTrustPublishStep = 0.02;
+
 /** The session a frame counts for: the active session of the device's seat. */
 struct SessionContext {
 	PolicySession *state = nullptr; ///< null: the seat has no active session; evidence is dropped
@@ -97,6 +104,7 @@ struct PolicyAction {
 		LockSession,    ///< ask logind to lock the session
 		SaveProfile,    ///< the session user's profile learned something worth keeping: save it
 		ProfileState,   ///< the profile's state or enrollment progress changed: publish
+		TrustChanged,   ///< trust moved by kTrustPublishStep or more, the verdict did not: publish Trust
 	};
 	Kind kind = Kind::Grab;
 	std::string reason; ///< reason code, e.g. "superhuman-rate"

@@ -96,7 +96,7 @@ KeystrokeOutcome KeystrokeBehaviour::keystroke(const KeystrokeRow &row, Profile 
 		// Templates are stored N × D row-major: as a D × N column-major
 		// matrix, each column is one template.
 		templates_ = Eigen::Map<const Eigen::MatrixXf>(m->templates.data(), d, n);
-		out.distance = meanDistance(embedding_, templates_);
+		out.distance = model_.score(embedding_, templates_);
 		out.llr = model_.llr(out.distance);
 		out.scored = true;
 		sample.score = out.distance;

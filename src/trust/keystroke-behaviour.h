@@ -6,7 +6,8 @@
 // into a sliding window; each full window is embedded by the keystroke
 // model, learned into the user's profile while it enrolls (and, slowly, while
 // trust is high), and once the profile is ready scored against its templates
-// (mean distance, TypeNet's score: Acien et al., IEEE T-BIOM 2021), turned
+// (by the model's rule: distance to the templates' centroid, or TypeNet's mean
+// distance: Acien et al., IEEE T-BIOM 2021), turned
 // into a log-likelihood ratio by the model's calibration, and accumulated by
 // the session's TrustModel. Pure: no I/O; the caller saves the profile when
 // told to.
@@ -44,7 +45,7 @@ ModelId keystrokeModelId(const KeystrokeModel &model);
 struct KeystrokeOutcome {
 	bool windowDone = false;   ///< a window was embedded (learned and/or scored)
 	bool scored = false;       ///< it was scored against a ready profile
-	double distance = 0.0;     ///< mean distance to the templates (scored)
+	double distance = 0.0;     ///< the model's score() against the templates, 0..2 (scored)
 	double llr = 0.0;          ///< calibrated evidence of the window, nats (scored)
 	LearnResult learn;         ///< what the profile learned from it
 	bool profileState = false; ///< the profile's state or enrollment progress changed (publish)

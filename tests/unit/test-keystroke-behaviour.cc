@@ -12,6 +12,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -302,4 +303,69 @@ TEST(PolicyDeciderBehaviour, KeyEventsEnrollTheSessionsUser)
 	// Re-authentication: injection evidence cleared, the behaviour's verdict is back.
 	EXPECT_TRUE(PolicyDecider::reauthenticated(session, static_cast<int64_t>(ms) * 1000));
 	EXPECT_EQ(session.evidence.state().verdict, Verdict::Trusted);
+}
+
+// Trust is published as it moves, not only when the verdict changes: a
+// locker watching Trust sees it fall before the verdict leaves `trusted`.
+TEST(PolicyDeciderBehaviour, TrustIsPublishedAsItMovesWithinAVerdict)
+{
+	// Mild evidence against the user in every window: llr = -0.3.
+	auto model = modelWithCalibration("calibration logistic -0.3 0");
+	ASSERT_TRUE(model.ok()) << model.error().message;
+	std::map<DeviceId, PolicyDevice> devices;
+	PolicyDecider decider(PolicySettings{}, [&devices](const std::function<void(const PolicyDevice &)> &visit) {
+		for (const auto &[id, d] : devices)
+			visit(d);
+	});
+	decider.setKeystrokeModel(&*model);
+	Profile profile = freshProfile();
+	PolicySession session;
+	session.profile = &profile;
+	PolicyDevice d;
+	d.id = 1;
+	d.info.caps.keyboard = true;
+	d.info.provenance = Provenance::Hardware;
+	PolicyDevice &keyboard = devices.emplace(1, std::move(d)).first->second;
+	decider.deviceAdded(keyboard, AllowPolicy{}, 0);
+	const SessionResolver resolve = [&session] {
+		SessionContext c;
+		c.state = &session;
+		c.realtimeUs = 1'700'000'000'000'000;
+		return c;
+	};
+	Typist t(6);
+	uint64_t ms = 1000;
+	double published = -1;
+	Verdict verdict = Verdict::Learning;
+	unsigned trustChanges = 0, verdictChanges = 0;
+	for (unsigned i = 0; i < 1000; i++) {
+		const uint64_t hold = 70 + t.jitter(60);
+		for (const auto &frame :
+		     {std::vector<InputEvent>{{ms * 1000, EV_KEY, KEY_A, 1}, {ms * 1000, EV_SYN, 0, 0}},
+		      std::vector<InputEvent>{{(ms + hold) * 1000, EV_KEY, KEY_A, 0},
+					      {(ms + hold) * 1000, EV_SYN, 0, 0}}}) {
+			for (const auto &a : decider.frame(keyboard, frame, resolve)) {
+				const VerdictState &shown = session.evidence.state();
+				if (a.kind == PolicyAction::Kind::TrustChanged) {
+					trustChanges++;
+					EXPECT_EQ(shown.verdict, verdict); // within a verdict
+					EXPECT_NE(shown.verdict, Verdict::Learning);
+					EXPECT_GE(std::abs(shown.trust - published), kTrustPublishStep - 1e-12);
+					published = shown.trust;
+				} else if (a.kind == PolicyAction::Kind::VerdictChanged) {
+					verdictChanges++;
+					EXPECT_NE(shown.verdict, verdict);
+					verdict = shown.verdict;
+					published = shown.trust;
+				}
+			}
+		}
+		ms += 150 + t.jitter(150);
+	}
+	// learning -> trusted -> uncertain -> untrusted; trust fell in steps between.
+	EXPECT_EQ(verdictChanges, 3u);
+	EXPECT_EQ(session.evidence.state().verdict, Verdict::Untrusted);
+	EXPECT_GE(trustChanges, 5u);
+	// Trust never drifts from what was published by a step or more unannounced.
+	EXPECT_LT(std::abs(session.keystrokes->trust().trust() - published), kTrustPublishStep);
 }

@@ -176,6 +176,12 @@ TEST(KeystrokeModel, ScoreAndCalibration)
 	Eigen::VectorXf probe(2);
 	probe << 1, 0;
 	EXPECT_NEAR(meanDistance(probe, enroll), (0.0f + std::sqrt(2.0f)) / 2, 1e-6);
+	// The centroid (0.5, 0.5) is sqrt(0.5) from (1, 0).
+	EXPECT_NEAR(centroidDistance(probe, enroll), std::sqrt(0.5f), 1e-6);
+	EXPECT_EQ(centroidDistance(probe, Eigen::MatrixXf(2, 0)), 0.0f);
+	// tiny.tkm says "score mean-distance".
+	EXPECT_EQ(m->scoreRule(), KeystrokeScore::MeanDistance);
+	EXPECT_EQ(m->score(probe, enroll), meanDistance(probe, enroll));
 	// tiny.tkm: calibration logistic 1.5 -4.
 	EXPECT_DOUBLE_EQ(m->llr(0.5), 1.5 - 4 * 0.5);
 	EXPECT_GT(m->llr(0.1), m->llr(0.9));
@@ -201,7 +207,18 @@ TEST(KeystrokeModel, RefusesBadFiles)
 	flipped[flipped.size() / 2] ^= 0x10;
 	expectError(flipped, "checksum mismatch");
 
-	expectError(edited(good, "tactus-keystroke-model 1", "tactus-keystroke-model 2"), "format version 2 is newer");
+	expectError(edited(good, "tactus-keystroke-model 2", "tactus-keystroke-model 3"), "format version 3 is newer");
+	// Format 2 names its scoring rule; format 1 had none and meant the mean distance.
+	expectError(edited(good, "score mean-distance\n", ""), "\"score\"");
+	expectError(edited(good, "score mean-distance", "score median"), "\"score\"");
+	auto v1 = KeystrokeModel::parse(edited(edited(good, "tactus-keystroke-model 2", "tactus-keystroke-model 1"),
+					       "score mean-distance\n", ""),
+					"models/v1.tkm");
+	ASSERT_TRUE(v1.ok()) << v1.error().message;
+	EXPECT_EQ(v1->scoreRule(), KeystrokeScore::MeanDistance);
+	auto centroid = KeystrokeModel::parse(edited(good, "score mean-distance", "score centroid"), "models/c.tkm");
+	ASSERT_TRUE(centroid.ok()) << centroid.error().message;
+	EXPECT_EQ(centroid->scoreRule(), KeystrokeScore::Centroid);
 	expectError(edited(good, "tensor proj.weight 8 16", "tensor proj.weight 8 15"), "tensor proj.weight is 8x15");
 	expectError(edited(good, "architecture lstm layers 2 hidden 16", "architecture lstm layers 2 hidden 17"),
 		    "lstm.weight_ih_l0 is 64x16, architecture needs 68x16");

@@ -141,6 +141,7 @@ def main():
         model_version = "fixture-tiny"
         layers, hidden, embed = 2, 16, 8
         seed, epochs = 7, 0
+        score = "mean-distance"
 
     tk.write_model(os.path.join(args.out, "tiny.tkm"), tiny, F, A, "hand-row", (1.5, -4.0),
                    {"eer_mean": 0.0, "eer_global": 0.0})

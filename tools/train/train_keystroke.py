@@ -5,8 +5,11 @@
 Two-layer LSTM over per-keystroke timings (hold, four flights, rollover) and a
 one-hot key class, last hidden state -> linear projection -> L2-normalised
 embedding. Trained with an additive-margin softmax (CosFace / AM-softmax,
-Wang et al. 2018) over the training participants. Score of an attempt =
-mean Euclidean distance of its embedding to the 5 enrollment embeddings.
+Wang et al. 2018) over the training participants. Score of an attempt
+(--score): Euclidean distance of its embedding to the mean of the 5
+enrollment embeddings (centroid, the default), or the mean of its distances
+to them (mean-distance, TypeNet's). The scoring rule only changes the
+evaluation and the calibration, never the weights.
 
 Reads the C++ extractor's dump (`tactus-eval keystroke-features`); the split
 by participant is in the dump (defined once, in C++). See README.md.
@@ -34,8 +37,18 @@ import torch.nn.functional as F  # noqa: E402
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import keystroke_data as kd  # noqa: E402
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: the header names the scoring rule ("score ...")
 MAGIC = "tactus-keystroke-model"
+SCORES = ("centroid", "mean-distance")
+
+
+def score_rule(name):
+    """A function (attempt embeddings (n, E), enrollment embeddings (k, E)) -> (n,) distances."""
+    if name == "centroid":
+        return lambda A, E: np.linalg.norm(A - E.mean(axis=0), axis=1)
+    if name == "mean-distance":
+        return lambda A, E: np.linalg.norm(A[:, None, :] - E[None], axis=2).mean(axis=1)
+    raise ValueError(f"unknown score {name!r}; known: {', '.join(SCORES)}")
 
 
 class Embedder(nn.Module):
@@ -93,8 +106,10 @@ def embed_all(model, feats, sections, bs=512):
     return np.concatenate(out).astype(np.float64)
 
 
-def evaluate(model, feats, sections):
-    """README protocol on the given sections; returns dict of figures and scores."""
+def evaluate(model, feats, sections, score="centroid"):
+    """README protocol on the given sections with the scoring rule @score;
+    returns dict of figures and scores."""
+    rule = score_rule(score)
     parts = kd.by_participant(sections)
     flat = [s for secs in parts.values() for s in secs]
     emb = embed_all(model, feats, flat)
@@ -102,11 +117,8 @@ def evaluate(model, feats, sections):
     per, G, I = [], [], []
     for p, enr, gen, imp in kd.protocol(parts):
         E = emb[[index[id(s)] for s in enr]]
-
-        def score(s):
-            return float(np.linalg.norm(E - emb[index[id(s)]], axis=1).mean())
-        g = [score(s) for s in gen]
-        i = [score(s) for s in imp]
+        g = list(rule(emb[[index[id(s)] for s in gen]], E))
+        i = list(rule(emb[[index[id(s)] for s in imp]], E))
         per.append(kd.eer(g, i)[0])
         G += g
         I += i
@@ -147,6 +159,7 @@ def write_model(path, model, feats, args, class_set, calib, figures):
         f"class-set {class_set} {feats.n_classes}",
         f"transform clip-ms {kd.CLIP_MS:.9g} log-scale-ms {kd.LOG_SCALE_MS:.9g} rollover-max {kd.ROLLOVER_MAX:.9g}",
         f"max-keys {kd.MAX_KEYS}",
+        f"score {args.score}",
         "input-mean " + " ".join(f"{v:.9g}" for v in feats.mean),
         "input-std " + " ".join(f"{v:.9g}" for v in feats.std),
         f"calibration logistic {calib[0]:.9g} {calib[1]:.9g}",
@@ -182,6 +195,8 @@ def main():
     ap.add_argument("--eval-every", type=int, default=5)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--threads", type=int, default=1, help="torch threads (1 is fastest here; see README)")
+    ap.add_argument("--score", default="centroid", choices=SCORES,
+                    help="scoring rule the calibration is fitted for and the daemon uses")
     ap.add_argument("--model-version", default="1")
     ap.add_argument("--out", help="weights file to write (data/models/...)")
     args = ap.parse_args()
@@ -237,7 +252,7 @@ def main():
             n += len(y)
         msg = f"epoch {epoch} loss {tot / n:.4f} {time.time() - t0:.0f}s"
         if epoch % args.eval_every == 0 or epoch == args.epochs:
-            figures = evaluate(model, feats, val)
+            figures = evaluate(model, feats, val, args.score)
             msg += (f"  validation: {figures['participants']} participants, EER mean {100 * figures['eer_mean']:.2f}% "
                     f"global {100 * figures['eer_global']:.2f}% FRR@1%FAR {100 * figures['frr_far1']:.2f}%")
         print(msg, flush=True)
