@@ -219,6 +219,10 @@ Result<KeystrokeModel> KeystrokeModelParser::run(KeystrokeModel &m)
 	for (double s : m.std_)
 		if (!(s > 0))
 			return fail("\"input-std\" must be positive");
+	unsigned members = 1;
+	if (format >= 2 && keys.contains("members") &&
+	    (!(v = need("members", 1)) || !parseUnsigned((*v)[0], members, 8) || members < 1))
+		return fail("malformed \"members\" (want 1..8)");
 	if (format >= 2) {
 		v = need("score", 1);
 		if (v && (*v)[0] == "centroid")
@@ -235,15 +239,18 @@ Result<KeystrokeModel> KeystrokeModelParser::run(KeystrokeModel &m)
 	// Tensors: exactly the PyTorch parameters of this architecture.
 	std::vector<TensorSpec> expected;
 	const unsigned in0 = kTimings + classes;
-	for (unsigned l = 0; l < layers; l++) {
-		std::string s = std::to_string(l);
-		expected.push_back({"lstm.weight_ih_l" + s, 4 * hidden, l == 0 ? in0 : hidden});
-		expected.push_back({"lstm.weight_hh_l" + s, 4 * hidden, hidden});
-		expected.push_back({"lstm.bias_ih_l" + s, 4 * hidden, 1});
-		expected.push_back({"lstm.bias_hh_l" + s, 4 * hidden, 1});
+	for (unsigned k = 0; k < members; k++) {
+		const std::string p = members > 1 ? "m" + std::to_string(k) + "." : "";
+		for (unsigned l = 0; l < layers; l++) {
+			std::string s = std::to_string(l);
+			expected.push_back({p + "lstm.weight_ih_l" + s, 4 * hidden, l == 0 ? in0 : hidden});
+			expected.push_back({p + "lstm.weight_hh_l" + s, 4 * hidden, hidden});
+			expected.push_back({p + "lstm.bias_ih_l" + s, 4 * hidden, 1});
+			expected.push_back({p + "lstm.bias_hh_l" + s, 4 * hidden, 1});
+		}
+		expected.push_back({p + "proj.weight", embed, hidden});
+		expected.push_back({p + "proj.bias", embed, 1});
 	}
-	expected.push_back({"proj.weight", embed, hidden});
-	expected.push_back({"proj.bias", embed, 1});
 	if (tensors.size() != expected.size())
 		return fail("has " + std::to_string(tensors.size()) + " tensors, architecture needs " +
 			    std::to_string(expected.size()));
@@ -283,17 +290,21 @@ Result<KeystrokeModel> KeystrokeModelParser::run(KeystrokeModel &m)
 		return mat;
 	};
 	size_t ti = 0;
-	for (unsigned l = 0; l < layers; l++) {
-		KeystrokeModel::Layer layer;
-		layer.wih = take(tensors[ti++]);
-		layer.whh = take(tensors[ti++]);
-		Eigen::MatrixXf bih = take(tensors[ti++]);
-		Eigen::MatrixXf bhh = take(tensors[ti++]);
-		layer.bias = bih.col(0) + bhh.col(0);
-		m.layers_.push_back(std::move(layer));
+	for (unsigned k = 0; k < members; k++) {
+		KeystrokeModel::Member member;
+		for (unsigned l = 0; l < layers; l++) {
+			KeystrokeModel::Layer layer;
+			layer.wih = take(tensors[ti++]);
+			layer.whh = take(tensors[ti++]);
+			Eigen::MatrixXf bih = take(tensors[ti++]);
+			Eigen::MatrixXf bhh = take(tensors[ti++]);
+			layer.bias = bih.col(0) + bhh.col(0);
+			member.layers.push_back(std::move(layer));
+		}
+		member.proj = take(tensors[ti++]);
+		member.projBias = take(tensors[ti++]).col(0);
+		m.members_.push_back(std::move(member));
 	}
-	m.proj_ = take(tensors[ti++]);
-	m.projBias_ = take(tensors[ti++]).col(0);
 	if (!finite)
 		return fail("tensor data holds NaN or infinite values");
 	m.classSet_ = *set;
@@ -318,7 +329,6 @@ bool KeystrokeEmbedder::embed(std::span<const KeystrokeRow> rows, Eigen::Ref<Eig
 	const Eigen::Index n = static_cast<Eigen::Index>(std::min(rows.size(), m.maxKeys_));
 	if (n == 0)
 		return false;
-	const Eigen::Index H = m.hidden_;
 
 	in_.leftCols(n).setZero();
 	for (Eigen::Index t = 0; t < n; t++) {
@@ -339,8 +349,25 @@ bool KeystrokeEmbedder::embed(std::span<const KeystrokeRow> rows, Eigen::Ref<Eig
 			in_(kTimings + r.keyClass, t) = 1.0f;
 	}
 
-	for (size_t l = 0; l < m.layers_.size(); l++) {
-		const KeystrokeModel::Layer &layer = m.layers_[l];
+	const auto E = static_cast<Eigen::Index>(m.embed_);
+	for (size_t k = 0; k < m.members_.size(); k++) {
+		const KeystrokeModel::Member &member = m.members_[k];
+		runMember(member, n);
+		auto segment = out.segment(static_cast<Eigen::Index>(k) * E, E);
+		segment.noalias() = member.proj * h_;
+		segment += member.projBias;
+		segment /= std::max(segment.norm(), 1e-12f);
+	}
+	if (m.members_.size() > 1)
+		out /= std::sqrt(static_cast<float>(m.members_.size()));
+	return true;
+}
+
+void KeystrokeEmbedder::runMember(const KeystrokeModel::Member &member, Eigen::Index n)
+{
+	const Eigen::Index H = model_.hidden_;
+	for (size_t l = 0; l < member.layers.size(); l++) {
+		const KeystrokeModel::Layer &layer = member.layers[l];
 		// Input contributions for all steps at once (one GEMM), then the recurrence.
 		if (l == 0)
 			gates_.leftCols(n).noalias() = layer.wih * in_.leftCols(n);
@@ -361,11 +388,6 @@ bool KeystrokeEmbedder::embed(std::span<const KeystrokeRow> rows, Eigen::Ref<Eig
 			hs_.col(t) = h_;
 		}
 	}
-	out.noalias() = m.proj_ * h_;
-	out += m.projBias_;
-	float norm = out.norm();
-	out /= std::max(norm, 1e-12f);
-	return true;
 }
 
 float meanDistance(const Eigen::Ref<const Eigen::VectorXf> &probe, const Eigen::Ref<const Eigen::MatrixXf> &enrollment)

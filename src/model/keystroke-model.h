@@ -17,10 +17,12 @@
 //   class-set NAME K                (keyClassSetName(); K classes, one-hot)
 //   transform clip-ms C log-scale-ms S rollover-max M
 //   max-keys N
+//   members K                       (format 2, optional, 1..8; default 1)
 //   score centroid|mean-distance    (format 2, required; format 1 means mean-distance)
 //   input-mean m1..m6  /  input-std s1..s6
 //   calibration logistic A B
-//   tensor NAME ROWS COLS            (PyTorch parameter names and shapes)
+//   tensor NAME ROWS COLS            (PyTorch parameter names and shapes;
+//                                     with K > 1 each member's, prefixed m0. .. mK-1.)
 //   end
 // Unknown header keys are ignored; a newer format version is refused.
 //
@@ -28,6 +30,11 @@
 // for hold, pp, rp, pr, rr; rollover -> min(r, M); each z-scored with
 // input-mean/input-std; then the one-hot class (K values). The first row of
 // a window has no predecessor: its flights and rollover count as 0.
+//
+// An ensemble (members K > 1: the same recipe trained with K seeds) embeds a
+// window with each member and concatenates the K unit embeddings, scaled by
+// 1/sqrt(K): a unit vector of K·E values whose squared distances are the
+// members' mean (tools/train/rescore_model.py writes such files).
 //
 // Score of an attempt, by the file's rule: the Euclidean distance of its
 // embedding to the mean of the enrollment embeddings (`centroid`), or the
@@ -74,8 +81,10 @@ public:
 	const std::string &version() const { return version_; }
 	/** Class set the model was trained with; the extractor must use it too. */
 	KeyClassSet classSet() const { return classSet_; }
-	/** Embedding dimension E. */
-	unsigned embeddingSize() const { return embed_; }
+	/** Embedding dimension: K members × E values each. */
+	unsigned embeddingSize() const { return embed_ * static_cast<unsigned>(members_.size()); }
+	/** Ensemble members K (1: a single model). */
+	size_t members() const { return members_.size(); }
 	/** Longest window the model was trained on; longer windows use their first maxKeys() rows. */
 	size_t maxKeys() const { return maxKeys_; }
 	/** The scoring rule the calibration was fitted for. */
@@ -100,20 +109,23 @@ private:
 		Eigen::MatrixXf whh;  // 4H x H
 		Eigen::VectorXf bias; // bias_ih + bias_hh
 	};
+	struct Member {
+		std::vector<Layer> layers;
+		Eigen::MatrixXf proj; // E x H
+		Eigen::VectorXf projBias;
+	};
 
 	std::string version_;
 	KeyClassSet classSet_ = KeyClassSet::None;
 	unsigned classes_ = 0;
 	unsigned hidden_ = 0;
-	unsigned embed_ = 0;
+	unsigned embed_ = 0; ///< E, per member
 	size_t maxKeys_ = 0;
 	double clipMs_ = 0, logScaleMs_ = 1, rolloverMax_ = 0;
 	std::array<double, 6> mean_{}, std_{};
 	double calibA_ = 0, calibB_ = 0;
 	KeystrokeScore score_ = KeystrokeScore::MeanDistance;
-	std::vector<Layer> layers_;
-	Eigen::MatrixXf proj_; // E x H
-	Eigen::VectorXf projBias_;
+	std::vector<Member> members_;
 };
 
 /** Runs a model; holds the scratch buffers, so one per thread, no allocation per call. */
@@ -129,6 +141,9 @@ public:
 	bool embed(std::span<const KeystrokeRow> rows, Eigen::Ref<Eigen::VectorXf> out);
 
 private:
+	/** One member's LSTM over the first @p n columns of in_; its last hidden state ends in h_. */
+	void runMember(const KeystrokeModel::Member &member, Eigen::Index n);
+
 	const KeystrokeModel &model_;
 	Eigen::MatrixXf in_;    // features x maxKeys
 	Eigen::MatrixXf gates_; // 4H x maxKeys

@@ -135,10 +135,13 @@ TEST(KeystrokeModel, ShippedModelMatchesPyTorch)
 	std::string shipped = std::string(root ? root : ".") + "/data/models/keystroke.tkm";
 	auto m = KeystrokeModel::load(shipped);
 	ASSERT_TRUE(m.ok()) << m.error().message;
-	EXPECT_EQ(m->embeddingSize(), 128u);
+	// Two members of 128 values each (an ensemble: the concatenation scaled by 1/sqrt(2)).
+	EXPECT_EQ(m->members(), 2u);
+	EXPECT_EQ(m->embeddingSize(), 256u);
 	auto windows = readWindows("shipped-windows.tsv");
 	auto want = readExpected("shipped-expected.tsv");
 	ASSERT_EQ(windows.size(), want.size()) << "regenerate with tools/train/gen_model_fixtures.py --shipped";
+	ASSERT_EQ(want[0].size(), m->embeddingSize()) << "regenerate with tools/train/gen_model_fixtures.py --shipped";
 	KeystrokeEmbedder embedder(*m);
 	Eigen::VectorXf e(m->embeddingSize());
 	for (size_t w = 0; w < windows.size(); w++) {
@@ -216,6 +219,10 @@ TEST(KeystrokeModel, RefusesBadFiles)
 					"models/v1.tkm");
 	ASSERT_TRUE(v1.ok()) << v1.error().message;
 	EXPECT_EQ(v1->scoreRule(), KeystrokeScore::MeanDistance);
+	expectError(edited(good, "members 1", "members 0"), "\"members\"");
+	expectError(edited(good, "members 1", "members 9"), "\"members\"");
+	// Two members announced, one member's tensors present.
+	expectError(edited(good, "members 1", "members 2"), "tensors, architecture needs");
 	auto centroid = KeystrokeModel::parse(edited(good, "score mean-distance", "score centroid"), "models/c.tkm");
 	ASSERT_TRUE(centroid.ok()) << centroid.error().message;
 	EXPECT_EQ(centroid->scoreRule(), KeystrokeScore::Centroid);

@@ -26,7 +26,8 @@ import train_keystroke as tk  # noqa: E402
 
 
 def read_model(path):
-    """The weights file as (header dict, Embedder); checks the CRC."""
+    """The weights file as (header dict, module): an Embedder, or an Ensemble
+    of "members K" Embedders; checks the CRC."""
     blob = open(path, "rb").read()
     trailer = blob.rindex(b"crc32 ")
     assert int(blob[trailer + 6:trailer + 14], 16) == zlib.crc32(blob[:trailer]), "checksum"
@@ -42,14 +43,21 @@ def read_model(path):
     arch = keys["architecture"]
     layers, hidden, emb = int(arch[2]), int(arch[4]), int(arch[6])
     n_classes = int(keys["class-set"][1])
-    model = tk.Embedder(6 + n_classes, hidden, layers, emb)
-    state = {}
+    n_members = int(keys.get("members", ["1"])[0])
+    members = [tk.Embedder(6 + n_classes, hidden, layers, emb) for _ in range(n_members)]
+    states = [{} for _ in members]
     off = end
     for name, r, c in tensors:
         a = np.frombuffer(blob, dtype="<f4", count=r * c, offset=off).reshape(r, c)
         off += 4 * r * c
-        state[name] = torch.from_numpy(a.copy() if c > 1 else a[:, 0].copy())
-    model.load_state_dict(state)
+        k = 0
+        if n_members > 1:
+            prefix, name = name.split(".", 1)
+            k = int(prefix[1:])
+        states[k][name] = torch.from_numpy(a.copy() if c > 1 else a[:, 0].copy())
+    for m, state in zip(members, states):
+        m.load_state_dict(state)
+    model = members[0] if n_members == 1 else tk.Ensemble(members)
     model.eval()
     return keys, model
 

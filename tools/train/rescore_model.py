@@ -1,16 +1,20 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: MIT
-"""Compare scoring rules of a trained keystroke model and rewrite its weights
-file for one of them, with the calibration refitted for that rule.
+"""Compare scoring rules of trained keystroke models, alone and as an
+ensemble, and write the weights file of one choice with its calibration
+refitted.
 
-The weights do not depend on the scoring rule (train_keystroke.py uses it only
-to evaluate and calibrate), so this gives the file `train_keystroke.py
---score RULE` would have written for the same seed, without training again.
-Every figure is on the validation participants of the dump, which training
-never saw.
+Given one model, the weights do not depend on the scoring rule
+(train_keystroke.py uses it only to evaluate and calibrate), so this gives the
+file `train_keystroke.py --score RULE` would have written for the same seed,
+without training again. Given K models (same architecture, class set and
+input constants: the same recipe with different seeds), it writes their
+ensemble ("members K"): the members' embeddings concatenated and scaled by
+1/sqrt(K). Every figure is on the validation participants of the dump, which
+training never saw.
 
 Run: /usr/bin/python3 tools/train/rescore_model.py --dump build/features.tsv \\
-         --score centroid IN.tkm [OUT.tkm]
+         --score centroid IN.tkm [IN2.tkm ...] [--out OUT.tkm]
 """
 
 import argparse
@@ -43,23 +47,34 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--dump", required=True, help="output of tactus-eval keystroke-features")
     ap.add_argument("--score", default="centroid", choices=tk.SCORES)
-    ap.add_argument("model", help="weights file to read")
-    ap.add_argument("out", nargs="?", help="weights file to write (omit to compare only)")
+    ap.add_argument("models", nargs="+", help="weights files to read (one, or the members of an ensemble)")
+    ap.add_argument("--out", help="weights file to write (omit to compare only)")
+    ap.add_argument("--model-version", help="model-version of the written file (default: the first input's)")
     args = ap.parse_args()
     torch.set_num_threads(1)
 
-    keys, model = gm.read_model(args.model)
+    loaded = [gm.read_model(p) for p in args.models]
+    keys = loaded[0][0]
+    for p, (k, _) in zip(args.models, loaded):
+        for key in ("architecture", "class-set", "transform", "max-keys", "input-mean", "input-std"):
+            if k[key] != keys[key]:
+                sys.exit(f"{p}: {key} differs from {args.models[0]}'s; an ensemble needs one recipe")
     class_set = keys["class-set"][0]
     sections, class_sets, _ = kd.read_dump(args.dump)
     feats = FileFeatures(keys, class_sets.index(class_set))
     val = [s for s in sections if s.split == 1]
+    candidates = [(os.path.basename(p), m) for p, (_, m) in zip(args.models, loaded)]
+    if len(loaded) > 1:
+        candidates.append((f"ensemble of {len(loaded)}", tk.Ensemble([m for _, m in loaded]).eval()))
     chosen = None
-    for rule in tk.SCORES:
-        f = tk.evaluate(model, feats, val, rule)
-        print(f"{rule:14s} validation: {f['participants']} participants, EER mean {100 * f['eer_mean']:.2f}% "
-              f"global {100 * f['eer_global']:.2f}% FRR@1%FAR {100 * f['frr_far1']:.2f}%")
-        if rule == args.score:
-            chosen = f
+    for name, model in candidates:
+        for rule in tk.SCORES:
+            f = tk.evaluate(model, feats, val, rule)
+            print(f"{name:28s} {rule:14s} validation: {f['participants']} participants, EER mean "
+                  f"{100 * f['eer_mean']:.2f}% global {100 * f['eer_global']:.2f}% FRR@1%FAR "
+                  f"{100 * f['frr_far1']:.2f}%", flush=True)
+            if rule == args.score:
+                chosen = f
     calib = tk.fit_calibration(chosen["genuine"], chosen["impostor"])
     print(f"calibration ({args.score}) llr = {calib[0]:.4f} + {calib[1]:.4f} * distance")
     if not args.out:
@@ -67,10 +82,12 @@ def main():
     arch = keys["architecture"]
     trained = keys.get("trained", [])
     meta = dict(zip(trained[0::2], trained[1::2]))
-    targs = types.SimpleNamespace(model_version=keys["model-version"][0], layers=int(arch[2]),
-                                  hidden=int(arch[4]), embed=int(arch[6]), score=args.score,
-                                  seed=meta.get("seed", "?"), epochs=meta.get("epochs", "?"))
-    tk.write_model(args.out, model, feats, targs, class_set, calib, chosen)
+    seeds = ",".join(dict(zip(k.get("trained", [])[0::2], k.get("trained", [])[1::2])).get("seed", "?")
+                     for k, _ in loaded)
+    targs = types.SimpleNamespace(model_version=args.model_version or keys["model-version"][0],
+                                  layers=int(arch[2]), hidden=int(arch[4]), embed=int(arch[6]),
+                                  score=args.score, seed=seeds, epochs=meta.get("epochs", "?"))
+    tk.write_model(args.out, candidates[-1][1], feats, targs, class_set, calib, chosen)
     print(f"wrote {args.out}")
 
 

@@ -64,6 +64,19 @@ class Embedder(nn.Module):
         return F.normalize(self.proj(h[-1]), dim=1)
 
 
+class Ensemble(nn.Module):
+    """K embedders of one architecture, their embeddings concatenated and
+    scaled by 1/sqrt(K): a unit vector again, whose squared distances are the
+    mean of the members' (the weights file's "members K")."""
+
+    def __init__(self, members):
+        super().__init__()
+        self.members = nn.ModuleList(members)
+
+    def forward(self, x, lengths):
+        return torch.cat([m(x, lengths) for m in self.members], dim=1) / math.sqrt(len(self.members))
+
+
 class Features:
     """Sections -> model inputs, with z-scoring constants from the training split."""
 
@@ -151,7 +164,13 @@ def fit_calibration(G, I):
 
 
 def write_model(path, model, feats, args, class_set, calib, figures):
-    tensors = [(n, p.detach().numpy().astype("<f4")) for n, p in model.named_parameters()]
+    """Writes @model (an Embedder, or an Ensemble of K: tensors prefixed
+    "m0." ... "mK-1.") in the weights format of src/model/keystroke-model.h."""
+    members = list(model.members) if isinstance(model, Ensemble) else [model]
+    tensors = []
+    for k, member in enumerate(members):
+        prefix = f"m{k}." if len(members) > 1 else ""
+        tensors += [(prefix + n, p.detach().numpy().astype("<f4")) for n, p in member.named_parameters()]
     lines = [
         f"{MAGIC} {FORMAT_VERSION}",
         f"model-version {args.model_version}",
@@ -159,6 +178,7 @@ def write_model(path, model, feats, args, class_set, calib, figures):
         f"class-set {class_set} {feats.n_classes}",
         f"transform clip-ms {kd.CLIP_MS:.9g} log-scale-ms {kd.LOG_SCALE_MS:.9g} rollover-max {kd.ROLLOVER_MAX:.9g}",
         f"max-keys {kd.MAX_KEYS}",
+        f"members {len(members)}",
         f"score {args.score}",
         "input-mean " + " ".join(f"{v:.9g}" for v in feats.mean),
         "input-std " + " ".join(f"{v:.9g}" for v in feats.std),
