@@ -43,11 +43,11 @@ namespace tactus {
  * Every tunable of the trust model, with its unit. Thresholds are on trust
  * (0..1), bounds and limits on log-odds (nats). The defaults are chosen for
  * keystroke windows of 50 keystrokes sliding by 5 and the shipped keystroke
- * model: the keystroke gain of 3.5 was picked with `tactus-eval takeover
- * --validation --fold 0/2` among 2, 3, 3.5 and 4 (and a lower upper bound)
- * as the fastest setting that keeps ≥ 10,000 genuine keystrokes per false
- * `untrusted`; tools/train/README.md has the figures, and those of the other
- * fold. Raising a gain or lowering `upperLogOdds` detects sooner and alarms
+ * model: the keystroke gain of 3.25 was picked with `tactus-eval takeover
+ * --validation --fold 0/2` among 2.5, 3, 3.25, 3.5 and 4 (and a lower upper
+ * bound, a higher untrusted threshold) as the fastest setting with a wide
+ * margin over 10,000 genuine keystrokes per false `untrusted`;
+ * tools/train/README.md has the figures, and those of the other fold. Raising a gain or lowering `upperLogOdds` detects sooner and alarms
  * more often; `tactus-eval takeover --set` measures both.
  */
 struct TrustParams {
@@ -60,7 +60,7 @@ struct TrustParams {
 	/**
 	 * One window's llr is clamped to ±this before weighting, nats: the
 	 * calibration is not trusted further out, and one window moves the
-	 * log-odds by at most gain × this (2.1 for a keystroke window sliding
+	 * log-odds by at most gain × this (1.95 for a keystroke window sliding
 	 * by 5 of 50 by default).
 	 */
 	double windowLlrLimit = 6.0;
@@ -69,11 +69,11 @@ struct TrustParams {
 	 * touch). A window counts with weight gain × newEvents / events:
 	 * overlapping windows share events, and Wald's sum assumes independent
 	 * observations, so only the new share of a window is new evidence. A
-	 * gain above 1 credits the information overlap still adds (3.5 with a
-	 * slide of 5 in 50 gives a weight of 0.35 per window). Pointer and
+	 * gain above 1 credits the information overlap still adds (3.25 with a
+	 * slide of 5 in 50 gives a weight of 0.325 per window). Pointer and
 	 * touch keep 2 until their models are measured.
 	 */
-	std::array<double, 3> gain = {3.5, 2.0, 2.0};
+	std::array<double, 3> gain = {3.25, 2.0, 2.0};
 	/** Enter `trusted` at trust ≥ this … */
 	double trustedEnter = 0.90;
 	/** … and leave it below this. */

@@ -509,8 +509,8 @@ TEST(TrustModel, ReasonsNameTheModalitiesAgainst)
 // The takeover targets on synthetic calibrated evidence (windows of
 // 50 every 5 keystrokes): genuine typing reaches `untrusted` at most once
 // per 10,000 keystrokes, an impostor is caught within a bounded count. The
-// defaults (keystroke gain 3.5) were chosen with `tactus-eval takeover` for
-// the shipped model (2.4% EER per participant); a scorer twice as bad needs
+// defaults (keystroke gain 3.25) were chosen with `tactus-eval takeover` for
+// the shipped model (2% EER per participant); a scorer twice as bad needs
 // the gentler gain of 2. The figures are printed.
 TEST(TrustModel, GenuineTypingRarelyTurnsUntrusted)
 {
