@@ -24,7 +24,13 @@ inline std::string busPathEncode(const char *prefix, const std::string &id)
 	return out;
 }
 
-/** The id that @p path names below @p prefix (sd_bus_path_decode(3)); "" if it names none. */
+/**
+ * The id that @p path names below @p prefix (sd_bus_path_decode(3)); "" if
+ * it names none. Only the canonical path names an object: sd_bus_path_decode
+ * also takes "session/1" for "session/_31", and a client that read
+ * properties there would never see the object's signals, which are sent on
+ * the one path busPathEncode() gives.
+ */
 inline std::string busPathDecode(const char *path, const char *prefix)
 {
 	char *id = nullptr;
@@ -32,6 +38,8 @@ inline std::string busPathDecode(const char *path, const char *prefix)
 		return {};
 	std::string out = id;
 	std::free(id);
+	if (busPathEncode(prefix, out) != path)
+		return {};
 	return out;
 }
 

@@ -599,6 +599,10 @@ def test_bad_arguments(opts):
              {'org.freedesktop.DBus.Error.UnknownObject', 'org.freedesktop.DBus.Error.UnknownMethod'}),
             ('session/seat_3aseat0/x ResetProfile', SESSION + '/x', SESSION_IF, 'ResetProfile', [],
              {'org.freedesktop.DBus.Error.UnknownObject', 'org.freedesktop.DBus.Error.UnknownMethod'}),
+            # A non-canonical alias of seat:seat0's path (upper-case escape):
+            # it would never carry the session's signals, so it is no object.
+            ('session/seat_3Aseat0 ResetProfile', MANAGER + '/session/seat_3Aseat0', SESSION_IF, 'ResetProfile', [],
+             {'org.freedesktop.DBus.Error.UnknownObject', 'org.freedesktop.DBus.Error.UnknownMethod'}),
             ('device/event999 Release', MANAGER + '/device/event999', DEVICE_IF, 'Release', [],
              {'org.freedesktop.DBus.Error.UnknownObject', 'org.freedesktop.DBus.Error.UnknownMethod'}),
             ('Session1 on a device', UINPUT, SESSION_IF, 'ResetProfile', [],

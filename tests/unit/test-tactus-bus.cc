@@ -68,6 +68,12 @@ TEST(TactusBus, NameOfAnotherPathIsEmpty)
 	EXPECT_EQ(kSessions.name(nullptr), "");
 	EXPECT_EQ(busPathDecode("/org/freedesktop/login1/session/_31", "/org/freedesktop/login1/session"), "1");
 	EXPECT_EQ(busPathEncode("/org/freedesktop/login1/session", "1"), "/org/freedesktop/login1/session/_31");
+	// Only the canonical path: "session/1" would answer property reads but
+	// never carry the object's signals (sent on "session/_31").
+	EXPECT_EQ(kSessions.name("/org/tactus/Tactus1/session/1"), "");
+	EXPECT_EQ(kSessions.name("/org/tactus/Tactus1/session/_31"), "1");
+	EXPECT_EQ(kDevices.name("/org/tactus/Tactus1/device/event_37"), "");
+	EXPECT_EQ(kDevices.name("/org/tactus/Tactus1/device/event7"), "event7");
 }
 
 TEST(SdPtr, OutPtrFillsTheHolderAfterTheCall)

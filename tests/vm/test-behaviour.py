@@ -62,8 +62,7 @@ QCODES = {
 KEY_NAMES = re.compile(r"\bKEY_[A-Z0-9]+\b|\bkey ?code\b", re.I)
 
 
-def bus_escape(label):
-    return "".join(c if c.isalnum() and c.isascii() else f"_{ord(c):02x}" for c in label) or "_"
+bus_escape = vmtest.bus_escape
 
 
 def props(vm, path, *names):

@@ -51,13 +51,7 @@ MAX_EXPOSURE = 2.5
 INJECT_KEYS = 20
 
 
-def bus_escape(label):
-    """sd_bus_path_encode()'s escaping of one path element: [A-Za-z0-9]
-    stay (but a leading digit), everything else is _XX; "" is "_"."""
-    if not label:
-        return "_"
-    return "".join(c if c.isascii() and (c.isalpha() or (c.isdigit() and i > 0)) else f"_{ord(c):02x}"
-                   for i, c in enumerate(label))
+bus_escape = vmtest.bus_escape
 
 
 def session_path(sid):

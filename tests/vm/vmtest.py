@@ -170,6 +170,16 @@ def start_injector_unit(vm, unit, args):
 MONITOR_PID = "/tmp/vmtest-monitor.pid"
 
 
+def bus_escape(label):
+    """sd_bus_path_encode()'s escaping of one path element: [A-Za-z0-9]
+    stay (but a leading digit), everything else is _XX; "" is "_". tactusd
+    answers on this canonical path only."""
+    if not label:
+        return "_"
+    return "".join(c if c.isascii() and (c.isalpha() or (c.isdigit() and i > 0)) else f"_{ord(c):02x}"
+                   for i, c in enumerate(label))
+
+
 def start_signal_monitor(vm, matches, timeout=400):
     """dbus-monitor on the system bus for the match rules in @matches, in the
     background, listening once this returns. Returns the job."""
