@@ -187,11 +187,14 @@ bool publishTrust(PolicySession &session)
 bool PolicyDecider::reauthenticated(PolicySession &session, int64_t nowUs)
 {
 	session.lockRequested = false;
+	bool changed = false;
 	if (session.keystrokes && session.profile) {
 		session.keystrokes->reauthenticated(nowUs);
-		publishBehaviour(session);
+		// Published at once unless injection evidence stands (then reset() does it).
+		changed = publishBehaviour(session);
 	}
-	return session.evidence.reset();
+	// Both, in this order: reset() clears the injection evidence either way.
+	return session.evidence.reset() || changed;
 }
 
 bool PolicyDecider::profileReplaced(PolicySession &session, int64_t nowUs) const

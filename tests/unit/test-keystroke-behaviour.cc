@@ -368,4 +368,9 @@ TEST(PolicyDeciderBehaviour, TrustIsPublishedAsItMovesWithinAVerdict)
 	EXPECT_GE(trustChanges, 5u);
 	// Trust never drifts from what was published by a step or more unannounced.
 	EXPECT_LT(std::abs(session.keystrokes->trust().trust() - published), kTrustPublishStep);
+	// Re-authentication after an untrusted behaviour verdict is a change to
+	// publish (VerdictChanged), not only a new state behind the properties.
+	EXPECT_TRUE(PolicyDecider::reauthenticated(session, static_cast<int64_t>(ms) * 1000));
+	EXPECT_EQ(session.evidence.state().verdict, Verdict::Trusted);
+	EXPECT_FALSE(PolicyDecider::reauthenticated(session, static_cast<int64_t>(ms + 1) * 1000)); // nothing new
 }
