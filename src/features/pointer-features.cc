@@ -102,7 +102,7 @@ void PointerActionSegmenter::add(const PointerSample &s)
 			} else {
 				const PointerSample &p = points_[pressIndex_];
 				moved_ = moved_ || s.x != p.x || s.y != p.y;
-				if (points_.size() < 4u * config_.maxPoints)
+				if (points_.size() < static_cast<size_t>(4) * config_.maxPoints)
 					append(s);
 				return;
 			}
