@@ -39,7 +39,8 @@ struct Options {
 	bool json = false;
 	PointerModelParams model;
 	uint64_t pauseMs = 1000;
-	size_t impostorCap = 3000; // per other user, for calibration
+	size_t impostorCap = 3000;      // per other user, for calibration
+	bool perUserCalibration = true; // chosen on the development users (per-session AUC 0.878 -> 0.894)
 };
 
 struct Session {
@@ -96,9 +97,11 @@ int parseOptions(std::span<char *const> args, Options &o)
 			o.pauseMs = v;
 		} else if (a == "--json") {
 			o.json = true;
+		} else if (a == "--global-calibration") {
+			o.perUserCalibration = false;
 		} else if (a == "-h" || a == "--help") {
 			printf("Usage: tactus-eval mouse DIR [--plots DIR] [--bins N] [--smoothing A] [--pause-ms MS] "
-			       "[--json]\n");
+			       "[--global-calibration] [--json]\n");
 			return -1;
 		} else if (!a.empty() && a[0] != '-' && o.dir.empty()) {
 			o.dir = std::string(a);
@@ -226,7 +229,9 @@ int runMouse(std::span<char *const> args)
 		halfA.emplace(u, a);
 	}
 	std::vector<double> calG, calI;
+	std::map<std::string, PointerCalibration> userCalibration;
 	for (const std::string &u : users) {
+		const size_t g0 = calG.size(), i0 = calI.size();
 		PointerHistogram bg = allA;
 		bg.merge(halfA.at(u), -1);
 		const PointerScorer scorer(binning, halfA.at(u), bg, o.model);
@@ -241,6 +246,9 @@ int runMouse(std::span<char *const> args)
 						calI.push_back(scorer.raw(x));
 				}
 		}
+		userCalibration[u] = PointerCalibration::fit(
+			std::vector<double>(calG.begin() + static_cast<std::ptrdiff_t>(g0), calG.end()),
+			std::vector<double>(calI.begin() + static_cast<std::ptrdiff_t>(i0), calI.end()));
 	}
 	const PointerCalibration calibration = PointerCalibration::fit(calG, calI);
 
@@ -271,7 +279,8 @@ int runMouse(std::span<char *const> args)
 		}
 		PointerHistogram bg = all;
 		bg.merge(tpl->second, -1);
-		const PointerScorer scorer(binning, tpl->second, bg, o.model, calibration);
+		const PointerScorer scorer(binning, tpl->second, bg, o.model,
+					   o.perUserCalibration ? userCalibration.at(t.user) : calibration);
 		Scored s;
 		s.development = development.at(t.user);
 		s.impostor = t.illegal == 1;
@@ -339,8 +348,9 @@ int runMouse(std::span<char *const> args)
 		       users.size(), trainingActions, scored.size(), testActions, emptySessions, unlabelled);
 		printf("  development users: %s\n  held-out users:    %s\n", devUsers.c_str(), heldUsers.c_str());
 		printf("  model: %u quantile bins, smoothing %g, movement pause %" PRIu64
-		       " ms; calibration llr = %.4f * raw %+.4f (fitted on training sessions)\n",
-		       o.model.bins, o.model.smoothing, o.pauseMs, calibration.scale, calibration.offset);
+		       " ms; %s calibration (fitted on training sessions; global: llr = %.4f * raw %+.4f)\n",
+		       o.model.bins, o.model.smoothing, o.pauseMs, o.perUserCalibration ? "per-user" : "global",
+		       calibration.scale, calibration.offset);
 		printf("  mean calibrated llr per test action: genuine %+.3f, impostor %+.3f\n\n", nG ? llrG / nG : 0.0,
 		       nI ? llrI / nI : 0.0);
 		printf("  %-18s %-11s %8s %8s %7s %7s\n", "users", "unit", "genuine", "impostor", "AUC", "EER");

@@ -23,7 +23,8 @@ constexpr std::array<Verb, 10> kVerbs = {{
 	{"pointer-injection", tactus::eval::runPointerInjection,
 	 "--balabit DIR [--runs N] [--seed S] [--json]   pointer false alarms on Balabit, strokes to detection"},
 	{"mouse", tactus::eval::runMouse,
-	 "DIR [--plots DIR] [--bins N] [--smoothing A] [--pause-ms MS] [--json]   pointer verification on Balabit"},
+	 "DIR [--plots DIR] [--bins N] [--smoothing A] [--pause-ms MS] [--global-calibration] [--json]   pointer "
+	 "verification on Balabit"},
 	{"bench", tactus::eval::runBench, "[--events N]   per-event cost of the injection detectors"},
 	{"keystrokes", tactus::eval::runKeystrokes,
 	 "DIR [--model FILE] [--validation] [--plots DIR]   keystroke verification: EER, FRR at 1% FAR, ROC/DET"},
