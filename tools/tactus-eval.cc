@@ -17,9 +17,14 @@ struct Verb {
 	std::string_view help;
 };
 
-constexpr std::array<Verb, 8> kVerbs = {{
+constexpr std::array<Verb, 10> kVerbs = {{
 	{"injection", tactus::eval::runInjection,
 	 "--aalto DIR [--runs N] [--seed S] [--json]   false alarms on human typing, keystrokes to detection"},
+	{"pointer-injection", tactus::eval::runPointerInjection,
+	 "--balabit DIR [--runs N] [--seed S] [--json]   pointer false alarms on Balabit, strokes to detection"},
+	{"mouse", tactus::eval::runMouse,
+	 "DIR [--plots DIR] [--bins N] [--smoothing A] [--pause-ms MS] [--global-calibration] [--json]   pointer "
+	 "verification on Balabit"},
 	{"bench", tactus::eval::runBench, "[--events N]   per-event cost of the injection detectors"},
 	{"keystrokes", tactus::eval::runKeystrokes,
 	 "DIR [--model FILE] [--validation] [--plots DIR]   keystroke verification: EER, FRR at 1% FAR, ROC/DET"},

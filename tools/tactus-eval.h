@@ -14,6 +14,8 @@ namespace tactus::eval {
 using VerbFn = int (*)(std::span<char *const> args);
 
 int runInjection(std::span<char *const> args);
+int runPointerInjection(std::span<char *const> args);
+int runMouse(std::span<char *const> args);
 int runBench(std::span<char *const> args);
 int runKeystrokes(std::span<char *const> args);
 int runTypingSchedule(std::span<char *const> args);

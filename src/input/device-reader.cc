@@ -65,6 +65,19 @@ Result<std::unique_ptr<DeviceReader>> DeviceReader::open(sd_event *loop, const s
 	return reader;
 }
 
+std::map<uint16_t, AbsAxis> DeviceReader::absAxes() const
+{
+	std::map<uint16_t, AbsAxis> out;
+	if (!libevdev_has_event_type(evdev_, EV_ABS))
+		return out;
+	for (unsigned code = 0; code <= ABS_MAX; code++) {
+		const input_absinfo *a = libevdev_get_abs_info(evdev_, code);
+		if (a)
+			out[static_cast<uint16_t>(code)] = AbsAxis{a->minimum, a->maximum, a->resolution};
+	}
+	return out;
+}
+
 int DeviceReader::onReadable(sd_event_source *, int, uint32_t revents, void *userdata)
 {
 	auto *self = static_cast<DeviceReader *>(userdata);

@@ -8,6 +8,7 @@
 #include "util-result.h"
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -37,6 +38,8 @@ public:
 	DeviceId id() const { return id_; }
 	/** EVIOCGRAB: while grabbed, no other reader (the compositor) gets the events. */
 	Result<void> setGrab(bool grab);
+	/** The absinfo of every absolute axis the device has (EVIOCGABS, read by libevdev at open). */
+	std::map<uint16_t, AbsAxis> absAxes() const;
 	/** Number of SYN_DROPPED resyncs so far. */
 	unsigned resyncs() const { return resyncs_; }
 

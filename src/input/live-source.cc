@@ -71,6 +71,9 @@ void LiveInputSource::add(const std::string &sysname)
 		return;
 	}
 	info->devnode = devnode;
+	// Axis ranges are only in the node (sysfs has none): teleports and
+	// distances on absolute pointers need them.
+	info->absAxes = (*reader)->absAxes();
 	devices_.emplace(id, Device{sysname, std::move(*reader)});
 	sink_->deviceAdded(id, *info);
 }

@@ -124,6 +124,12 @@ void PolicyDecider::deviceAdded(PolicyDevice &device, const AllowPolicy &allow, 
 {
 	decideAllowed(device, allow);
 	burst_[device.info.seat].deviceAdded(device.id, nowUsec, device.info.caps.keyboard);
+	// An absolute pointer's jumps are judged against its axis ranges;
+	// without them no teleport could ever be seen.
+	const auto x = device.info.absAxes.find(ABS_X), y = device.info.absAxes.find(ABS_Y);
+	if (x != device.info.absAxes.end() && y != device.info.absAxes.end())
+		device.pointerMotion.setAbsRange(x->second.minimum, x->second.maximum, y->second.minimum,
+						 y->second.maximum);
 	if (model_ && device.info.caps.keyboard)
 		device.keystrokeRows.emplace(model_->classSet());
 }

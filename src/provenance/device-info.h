@@ -59,6 +59,15 @@ Capabilities deriveCapabilities(const EvdevCodes &codes);
 /** Short comma-separated form for logs and tables: "keyboard,pointer". */
 std::string capabilitiesString(const Capabilities &caps);
 
+/** One absolute axis as the kernel describes it (struct input_absinfo, without fuzz and flat). */
+struct AbsAxis {
+	int32_t minimum = 0;
+	int32_t maximum = 0;
+	int32_t resolution = 0; ///< units per mm (ABS_X/Y), 0 if the device does not say
+
+	bool operator==(const AbsAxis &) const = default;
+};
+
 /** Everything known about one input device when it appears. */
 struct DeviceInfo {
 	std::string sysname;  ///< "event3"; for replay, the recorded node's basename
@@ -78,6 +87,12 @@ struct DeviceInfo {
 	std::string phys;                                  ///< as reported ("usb-0000:00:14.0-2/input0"): untrusted
 	std::string uniq;                                  ///< as reported (serial, BT address): untrusted
 	std::map<std::string, std::string> udevProperties; ///< udev database E: entries, empty if none
+	/**
+	 * Absolute axes by ABS code: the device's absinfo (live: EVIOCGABS
+	 * through libevdev when the node is opened; replay: the recording's).
+	 * Empty for sysfs-only descriptions, which have no ranges.
+	 */
+	std::map<uint16_t, AbsAxis> absAxes;
 };
 
 } // namespace tactus

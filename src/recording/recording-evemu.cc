@@ -276,11 +276,15 @@ bool EvemuParser::parseAbs(std::string_view body)
 	const auto code = parseHex(f[0]);
 	if (!code || *code > ABS_MAX)
 		return fail("'A:' axis '" + sanitizeForDisplay(f[0], 20) + "' out of range");
+	std::array<int32_t, 6> field{};
 	for (size_t i = 1; i < f.size(); i++) {
 		const auto v = parseDecimal(f[i]);
 		if (!v || *v < std::numeric_limits<int32_t>::min() || *v > std::numeric_limits<int32_t>::max())
 			return fail("'A:' field '" + sanitizeForDisplay(f[i], 20) + "' is not a 32-bit number");
+		field[i] = static_cast<int32_t>(*v);
 	}
+	// code min max fuzz flat [resolution]
+	dev_.info.absAxes[static_cast<uint16_t>(*code)] = AbsAxis{field[1], field[2], f.size() == 6 ? field[5] : 0};
 	return true;
 }
 

@@ -12,6 +12,7 @@
 #include <yaml.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <limits>
 #include <optional>
@@ -755,10 +756,14 @@ bool LibinputParser::applyEvdev(const YNode &evdev, DeviceInfo &info)
 			const YNode &a = absinfo->items[i + 1];
 			if (a.kind != YNode::Kind::Sequence || a.items.size() < 5 || a.items.size() > 6)
 				return fail(a.line, "absinfo must be [min, max, fuzz, flat, resolution]");
-			for (const YNode &f : a.items)
-				if (!toInt(f, std::numeric_limits<int32_t>::min(), std::numeric_limits<int32_t>::max(),
-					   "absinfo field", v))
+			std::array<int32_t, 6> field{};
+			for (size_t k = 0; k < a.items.size(); k++) {
+				if (!toInt(a.items[k], std::numeric_limits<int32_t>::min(),
+					   std::numeric_limits<int32_t>::max(), "absinfo field", v))
 					return false;
+				field[k] = static_cast<int32_t>(v);
+			}
+			info.absAxes[static_cast<uint16_t>(code)] = AbsAxis{field[0], field[1], field[4]};
 		}
 	}
 

@@ -41,8 +41,9 @@ __attribute__((format(printf, 2, 3))) void appendf(std::string &out, const char 
 		out.append(buf, std::min(static_cast<size_t>(n), sizeof(buf) - 1));
 }
 
-void appendCodes(std::string &out, const EvdevCodes &codes)
+void appendCodes(std::string &out, const DeviceInfo &info)
 {
+	const EvdevCodes &codes = info.codes;
 	out += "    codes:\n";
 	for (unsigned type = 0; type < EV_CNT; type++) {
 		if (!codes.types.test(type))
@@ -68,11 +69,16 @@ void appendCodes(std::string &out, const EvdevCodes &codes)
 		out += "]\n";
 	}
 	if (codes.types.test(EV_ABS)) {
-		// DeviceInfo does not keep axis ranges; replay tools need an entry per axis.
-		out += "    absinfo:  # ranges not kept by tactus\n";
-		for (size_t code = 0; code < codes.abs.size(); code++)
-			if (codes.abs.test(code))
-				appendf(out, "      %zu: [0, 0, 0, 0, 0]\n", code);
+		// Replay tools need an entry per axis; fuzz and flat are not kept.
+		out += "    absinfo:\n";
+		for (size_t code = 0; code < codes.abs.size(); code++) {
+			if (!codes.abs.test(code))
+				continue;
+			const auto a = info.absAxes.find(static_cast<uint16_t>(code));
+			const AbsAxis axis = a == info.absAxes.end() ? AbsAxis{} : a->second;
+			appendf(out, "      %zu: [%d, %d, 0, 0, %d]\n", code, axis.minimum, axis.maximum,
+				axis.resolution);
+		}
 	}
 	out += "    properties: [";
 	const char *sep = "";
@@ -160,7 +166,7 @@ std::string RecordingWriter::toString() const
 		out += "    name: " + yamlQuote(info.name) + "\n";
 		appendf(out, "    id: [%u, %u, %u, %u]\n", unsigned{info.bustype}, unsigned{info.vendor},
 			unsigned{info.product}, unsigned{info.version});
-		appendCodes(out, info.codes);
+		appendCodes(out, info);
 		if (info.seat != "seat0" && !dev.provenanceRecorded && info.provenance == Provenance::Unknown)
 			out += "  udev:\n    properties:\n    - " + yamlQuote("ID_SEAT=" + info.seat) + "\n";
 		appendTactus(out, dev);

@@ -383,3 +383,44 @@ TEST(PolicyDecider, NewKeyboardBurstOnlyForKeyboardsAddedAfterStart)
 	}
 	EXPECT_EQ(reason, "new-keyboard-burst");
 }
+
+// Issue 11, item 6: an absolute pointer's axis ranges come from its absinfo
+// when it is added, so jumps across its range are seen as teleports (before,
+// the range stayed 0..0 in the daemon and no teleport ever fired).
+TEST(PolicyDecider, AbsolutePointerRangesFromAbsinfoMakeTeleportsCount)
+{
+	for (bool withRanges : {true, false}) {
+		Harness h(PolicySettings{});
+		PolicyDevice device;
+		device.id = 7;
+		device.info.sysname = "event7";
+		device.info.provenance = Provenance::Hardware;
+		device.info.caps.absPointer = true;
+		if (withRanges) {
+			device.info.absAxes[ABS_X] = AbsAxis{0, 32767, 0};
+			device.info.absAxes[ABS_Y] = AbsAxis{0, 32767, 0};
+		}
+		PolicyDevice &stored = h.devices.insert_or_assign(7, std::move(device)).first->second;
+		h.decider.deviceAdded(stored, AllowPolicy{}, 0);
+		const int spots[][2] = {{1000, 1000}, {30000, 2000}, {5000, 30000}, {25000, 25000}};
+		uint64_t t = 1'000'000;
+		std::string reason;
+		for (const auto &p : spots) {
+			// Jump, then click where it landed: a script's move-and-click.
+			auto actions = h.frame(
+				7, {{t, EV_ABS, ABS_X, p[0]}, {t, EV_ABS, ABS_Y, p[1]}, {t, EV_SYN, SYN_REPORT, 0}});
+			auto click =
+				h.frame(7, {{t + 20'000, EV_KEY, BTN_LEFT, 1}, {t + 20'000, EV_SYN, SYN_REPORT, 0}});
+			actions.insert(actions.end(), click.begin(), click.end());
+			h.frame(7, {{t + 90'000, EV_KEY, BTN_LEFT, 0}, {t + 90'000, EV_SYN, SYN_REPORT, 0}});
+			for (const auto &a : actions)
+				if (a.kind == Kind::VerdictChanged)
+					reason = a.reason;
+			t += 200'000;
+		}
+		EXPECT_EQ(reason, withRanges ? "robotic-pointer" : "") << "ranges " << withRanges;
+		if (withRanges) {
+			EXPECT_EQ(verdictName(h.session.evidence.state().verdict), "injected");
+		}
+	}
+}

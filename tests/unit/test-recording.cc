@@ -60,6 +60,7 @@ void expectSameDevice(const RecordedDevice &a, const RecordedDevice &b)
 	EXPECT_EQ(a.info.creators, b.info.creators);
 	EXPECT_EQ(a.info.codes, b.info.codes);
 	EXPECT_EQ(a.info.caps, b.info.caps);
+	EXPECT_EQ(a.info.absAxes, b.info.absAxes);
 	EXPECT_EQ(a.provenanceRecorded, b.provenanceRecorded);
 }
 
@@ -422,6 +423,9 @@ TEST(RecordingWriter, RoundTripsHostileDevice)
 	dev.info.codes.set(EV_KEY, KEY_A);
 	dev.info.codes.set(EV_ABS, ABS_X);
 	dev.info.codes.set(EV_ABS, ABS_Y);
+	// Axis ranges survive the round trip, extremes included (issue 11).
+	dev.info.absAxes[ABS_X] = AbsAxis{-2147483647 - 1, 2147483647, 0};
+	dev.info.absAxes[ABS_Y] = AbsAxis{0, 32767, 12};
 	dev.info.codes.set(EV_SW, SW_LID);
 	dev.info.codes.props.set(INPUT_PROP_DIRECT);
 	dev.info.caps = deriveCapabilities(dev.info.codes);
@@ -512,4 +516,51 @@ TEST(Recording, MutatedInputsNeverCrash)
 	EXPECT_GT(failed, 0u);
 	const auto elapsed = std::chrono::steady_clock::now() - start;
 	EXPECT_LT(std::chrono::duration_cast<std::chrono::seconds>(elapsed).count(), 20);
+}
+
+// Issue 11, item 6: a recording's axis ranges reach the device description
+// (libinput record `absinfo`, evemu `A:`), as the live reader's EVIOCGABS
+// does, so a replayed absolute pointer has its ranges.
+TEST(Recording, AbsoluteAxisRangesAreKept)
+{
+	const std::string yml = R"(version: 1
+ndevices: 1
+libinput:
+  version: "1.22.0"
+system:
+  kernel: "6.1.0"
+devices:
+- node: /dev/input/event5
+  evdev:
+    name: "tactus test tablet"
+    id: [3, 1575, 1, 1]
+    codes:
+      0: [0, 1, 2, 3]
+      1: [272, 273]
+      3: [0, 1]
+    absinfo:
+      0: [0, 32767, 0, 0, 0]
+      1: [-100, 9000, 4, 8, 40]
+    properties: []
+  events:
+  - evdev:
+    - [  0,      0,   3,   0,    10]
+    - [  0,      0,   0,   0,     0]
+)";
+	auto li = parseLibinputRecord(yml, "tablet.yml");
+	ASSERT_TRUE(li.ok()) << li.error().message;
+	const auto &axes = li->devices.at(0).info.absAxes;
+	ASSERT_EQ(axes.size(), 2u);
+	EXPECT_EQ(axes.at(ABS_X), (AbsAxis{0, 32767, 0}));
+	EXPECT_EQ(axes.at(ABS_Y), (AbsAxis{-100, 9000, 40}));
+
+	const std::string evemu = "# EVEMU 1.3\nN: tactus test tablet\nI: 0003 0627 0001 0001\n"
+				  "P: 00 00 00 00 00 00 00 00\n"
+				  "B: 00 0b 00 00 00 00 00 00 00\n"
+				  "B: 03 03 00 00 00 00 00 00 00\n"
+				  "A: 00 0 32767 0 0 0\nA: 01 -100 9000 4 8 40\n"
+				  "E: 0.000000 0003 0000 0010\nE: 0.000000 0000 0000 0000\n";
+	auto ev = parseEvemu(evemu, "tablet.evemu");
+	ASSERT_TRUE(ev.ok()) << ev.error().message;
+	EXPECT_EQ(ev->devices.at(0).info.absAxes, li->devices.at(0).info.absAxes);
 }

@@ -155,3 +155,152 @@ std::vector<InputEvent> generateHumanTyping(uint64_t seed, unsigned keystrokes, 
 }
 
 } // namespace tactus
+
+// ---- Pointer attack profiles (issue 11, item 6) ----------------------------
+
+namespace tactus {
+
+double pointerEase(PointerEasing e, double s)
+{
+	s = std::clamp(s, 0.0, 1.0);
+	switch (e) {
+	case PointerEasing::Linear: return s;
+	case PointerEasing::InOutQuad: return s < 0.5 ? 2 * s * s : 1 - std::pow(-2 * s + 2, 2) / 2;
+	case PointerEasing::InOutCubic: return s < 0.5 ? 4 * s * s * s : 1 - std::pow(-2 * s + 2, 3) / 2;
+	case PointerEasing::InOutSine: return -(std::cos(M_PI * s) - 1) / 2;
+	case PointerEasing::MinimumJerk: return s * s * s * (10 - 15 * s + 6 * s * s);
+	}
+	return s;
+}
+
+std::vector<PointerAttackProfile> standardPointerAttackProfiles()
+{
+	std::vector<PointerAttackProfile> out;
+	char name[96];
+	struct Pace {
+		double intervalMs, jitterMs;
+	};
+	const Pace paces[] = {{8, 0}, {8, 1.5}, {10, 0}, {10, 1.5}, {16, 5}};
+	for (Pace pc : paces) {
+		for (bool randomStep : {false, true}) {
+			PointerAttackProfile p;
+			p.path = PointerPath::ConstantStep;
+			if (randomStep)
+				p.stepX = p.stepY = 0;
+			p.intervalMs = pc.intervalMs;
+			p.jitterMs = pc.jitterMs;
+			snprintf(name, sizeof(name), "steps-%s/%gms", randomStep ? "random" : "6,3", pc.intervalMs);
+			p.name = name;
+			if (pc.jitterMs > 0) {
+				snprintf(name, sizeof(name), "+jitter-%gms", pc.jitterMs);
+				p.name += name;
+			}
+			out.push_back(p);
+		}
+	}
+	struct Ease {
+		PointerEasing e;
+		const char *name;
+	};
+	const Ease eases[] = {{PointerEasing::Linear, "linear"},
+			      {PointerEasing::InOutQuad, "in-out-quad"},
+			      {PointerEasing::InOutCubic, "in-out-cubic"},
+			      {PointerEasing::InOutSine, "in-out-sine"},
+			      {PointerEasing::MinimumJerk, "minimum-jerk"}};
+	for (Ease ez : eases) {
+		for (PointerPath path : {PointerPath::EasedSteps, PointerPath::EasedClock}) {
+			for (Pace pc : {Pace{10, 0}, Pace{8, 1.5}}) {
+				for (bool absolute : {false, true}) {
+					if (absolute && (path != PointerPath::EasedSteps || pc.jitterMs > 0))
+						continue;
+					PointerAttackProfile p;
+					p.path = path;
+					p.easing = ez.e;
+					p.intervalMs = pc.intervalMs;
+					p.jitterMs = pc.jitterMs;
+					p.absolute = absolute;
+					snprintf(name, sizeof(name), "eased-%s/%s/%gms%s%s", ez.name,
+						 path == PointerPath::EasedSteps ? "by-step" : "by-clock",
+						 pc.intervalMs, pc.jitterMs > 0 ? "+jitter-1.5ms" : "",
+						 absolute ? "/absolute" : "");
+					p.name = name;
+					out.push_back(p);
+				}
+			}
+		}
+	}
+	return out;
+}
+
+std::vector<InputEvent> generatePointerAttack(const PointerAttackProfile &p, uint64_t seed, unsigned strokes,
+					      uint64_t startUsec)
+{
+	SplitMix64 rng(seed);
+	std::vector<InputEvent> ev;
+	double t = static_cast<double>(startUsec);
+	// Absolute pointers start somewhere inside the 0..32767 range.
+	int64_t ax = 16384, ay = 16384;
+	auto emit = [&](uint64_t at, int64_t dx, int64_t dy) {
+		if (p.absolute) {
+			ax += dx;
+			ay += dy;
+			ev.push_back({at, EV_ABS, ABS_X, static_cast<int32_t>(ax)});
+			ev.push_back({at, EV_ABS, ABS_Y, static_cast<int32_t>(ay)});
+		} else {
+			if (dx)
+				ev.push_back({at, EV_REL, REL_X, static_cast<int32_t>(dx)});
+			if (dy)
+				ev.push_back({at, EV_REL, REL_Y, static_cast<int32_t>(dy)});
+		}
+		ev.push_back({at, EV_SYN, SYN_REPORT, 0});
+	};
+	for (unsigned s = 0; s < strokes; s++) {
+		int stepX = p.stepX, stepY = p.stepY;
+		if (p.path == PointerPath::ConstantStep && stepX == 0 && stepY == 0) {
+			while (stepX == 0 && stepY == 0) {
+				stepX = static_cast<int>(rng.next() % 17) - 8;
+				stepY = static_cast<int>(rng.next() % 17) - 8;
+			}
+		}
+		if (p.path == PointerPath::ConstantStep && s % 2 == 1) { // back and forth
+			stepX = -stepX;
+			stepY = -stepY;
+		}
+		// An absolute stroke stays in range: aim it back at the centre half.
+		double angle = rng.uniform(0, 2 * M_PI);
+		const double length = rng.uniform(200, 800);
+		if (p.absolute)
+			angle = std::atan2(16384.0 - static_cast<double>(ay), 16384.0 - static_cast<double>(ax)) +
+				rng.uniform(-1.0, 1.0);
+		const double duration = p.frames * p.intervalMs * 1000.0;
+		const double t0 = t;
+		int64_t sentX = 0, sentY = 0;
+		for (unsigned i = 1; i <= p.frames; i++) {
+			t += p.intervalMs * 1000.0 + rng.uniform(0.0, p.jitterMs * 1000.0);
+			int64_t dx = stepX, dy = stepY;
+			if (p.path != PointerPath::ConstantStep) {
+				const double f = p.path == PointerPath::EasedSteps ? static_cast<double>(i) / p.frames
+										   : std::min(1.0, (t - t0) / duration);
+				const double pos = length * pointerEase(p.easing, f);
+				const int64_t tx = std::llround(pos * std::cos(angle));
+				const int64_t ty = std::llround(pos * std::sin(angle));
+				dx = tx - sentX;
+				dy = ty - sentY;
+			}
+			sentX += dx;
+			sentY += dy;
+			if (dx || dy)
+				emit(static_cast<uint64_t>(t), dx, dy);
+		}
+		t += rng.uniform(300'000, 800'000);
+		const double hold = rng.uniform(60'000, 110'000);
+		ev.push_back({static_cast<uint64_t>(t), EV_KEY, BTN_LEFT, 1});
+		ev.push_back({static_cast<uint64_t>(t), EV_SYN, SYN_REPORT, 0});
+		ev.push_back({static_cast<uint64_t>(t + hold), EV_KEY, BTN_LEFT, 0});
+		ev.push_back({static_cast<uint64_t>(t + hold), EV_SYN, SYN_REPORT, 0});
+		t += hold + rng.uniform(200'000, 600'000);
+	}
+	return ev;
+}
+
+} // namespace tactus

@@ -78,3 +78,55 @@ std::vector<InputEvent> generateHumanTyping(uint64_t seed, unsigned keystrokes, 
 					    uint64_t startUsec = 1'000'000);
 
 } // namespace tactus
+
+// ---- Pointer attack profiles (issue 11, item 6) ----------------------------
+// Scripted pointer strokes: straight lines in equal steps or along a tween's
+// easing curve, with the frame timing a script's sleep() gives.
+
+namespace tactus {
+
+/** Where a scripted stroke's points lie along its line. */
+enum class PointerPath {
+	ConstantStep, ///< the same step vector every frame (xdotool mousemove_relative in a loop)
+	EasedSteps,   ///< position = ease(i / N) of the step number i (pyautogui moveTo with a tween)
+	EasedClock,   ///< position = ease(elapsed / duration) of the clock read at each frame
+};
+
+/** Easing curves of tween libraries (pytweening names). */
+enum class PointerEasing { Linear, InOutQuad, InOutCubic, InOutSine, MinimumJerk };
+
+/** One pointer attack profile. */
+struct PointerAttackProfile {
+	std::string name; ///< e.g. "steps-6,3/8ms+jitter-1.5ms"
+	PointerPath path = PointerPath::ConstantStep;
+	PointerEasing easing = PointerEasing::Linear;
+	int stepX = 6, stepY = 3; ///< ConstantStep: units per frame; 0, 0: a random step per stroke
+	unsigned frames = 60;     ///< frames per stroke
+	double intervalMs = 8.0;  ///< sleep between frames
+	double jitterMs = 0.0;    ///< plus uniform scheduler jitter in [0, jitterMs)
+	bool absolute = false;    ///< an absolute pointer (ABS_X/ABS_Y, 0..32767) instead of REL_X/REL_Y
+};
+
+/**
+ * The issue's two robots (equal steps (6, 3) at 8 ms + 0–1.5 ms jitter;
+ * eased strokes at exact 10 ms) and their family: exact and jittered
+ * intervals (8, 10, 16 ms; jitter 1.5 and 5 ms), random step vectors, the
+ * easing curves above stepped by the step number and by the clock, relative
+ * and absolute.
+ */
+std::vector<PointerAttackProfile> standardPointerAttackProfiles();
+
+/**
+ * EV_REL or EV_ABS motion, EV_KEY BTN_LEFT clicks and SYN_REPORT events of
+ * @p strokes strokes of @p p, in time order, from @p startUsec. Each stroke
+ * runs in a random direction (EasedSteps/EasedClock: 200–800 units long),
+ * followed by a 300–800 ms pause, a click of 60–110 ms and another pause.
+ * Positions are rounded to whole units as a script must send them.
+ */
+std::vector<InputEvent> generatePointerAttack(const PointerAttackProfile &p, uint64_t seed, unsigned strokes,
+					      uint64_t startUsec = 1'000'000);
+
+/** The easing curve @p e at @p s in [0, 1] (0 → 0, 1 → 1). */
+double pointerEase(PointerEasing e, double s);
+
+} // namespace tactus

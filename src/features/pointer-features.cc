@@ -1,0 +1,289 @@
+// SPDX-License-Identifier: MIT
+#include "pointer-features.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace tactus {
+
+namespace {
+
+constexpr double kMinDtSec = 1e-4;         // samples closer than this share a timestamp
+constexpr double kCriticalCurvature = 0.1; // rad/unit: a sharp turn (Antal 2019's critical point)
+
+double wrapAngle(double a)
+{
+	while (a >= M_PI)
+		a -= 2 * M_PI;
+	while (a < -M_PI)
+		a += 2 * M_PI;
+	return a;
+}
+
+struct Moments {
+	double n = 0, sum = 0, sum2 = 0;
+	void add(double v)
+	{
+		n++;
+		sum += v;
+		sum2 += v * v;
+	}
+	double mean() const { return n ? sum / n : 0.0; }
+	double sd() const { return n > 1 ? std::sqrt(std::max(0.0, sum2 / n - mean() * mean())) : 0.0; }
+};
+
+} // namespace
+
+std::string_view pointerActionTypeName(PointerActionType type)
+{
+	switch (type) {
+	case PointerActionType::MouseMove: return "mouse-move";
+	case PointerActionType::PointClick: return "point-click";
+	case PointerActionType::DragDrop: return "drag-drop";
+	}
+	return "unknown";
+}
+
+std::string_view pointerFeatureName(PointerFeature f)
+{
+	static constexpr std::array<std::string_view, kPointerFeatureCount> kNames = {
+		"duration",        "path-length",        "chord",         "straightness",       "direction",
+		"points",          "mean-speed",         "speed-sd",      "max-speed",          "mean-accel",
+		"accel-sd",        "max-accel",          "mean-jerk",     "mean-angular-speed", "mean-curvature",
+		"curvature-sd",    "sum-angles",         "max-deviation", "accel-time",         "speed-peak-share",
+		"critical-points", "pause-before-click", "click-hold",
+	};
+	const size_t i = static_cast<size_t>(f);
+	return i < kNames.size() ? kNames[i] : "unknown";
+}
+
+PointerActionSegmenter::PointerActionSegmenter(const PointerSegmenterConfig &config) : config_(config)
+{
+	config_.minPoints = std::max<uint32_t>(config_.minPoints, 2);
+	config_.maxPoints = std::max(config_.maxPoints, config_.minPoints);
+	points_.reserve(config_.maxPoints + 2);
+	scratch_.reserve(config_.maxPoints + 2);
+}
+
+void PointerActionSegmenter::reset()
+{
+	points_.clear();
+	ready_.clear();
+	pressed_ = false;
+	moved_ = false;
+	pressIndex_ = 0;
+	pressUsec_ = 0;
+	lastMoveUsec_ = 0;
+}
+
+void PointerActionSegmenter::append(const PointerSample &s)
+{
+	// Samples of one timestamp are one observation: the last position.
+	if (!points_.empty() && s.timeUsec == points_.back().timeUsec) {
+		points_.back().x = s.x;
+		points_.back().y = s.y;
+		return;
+	}
+	points_.push_back(s);
+}
+
+void PointerActionSegmenter::add(const PointerSample &s)
+{
+	if (!points_.empty() && s.timeUsec < points_.back().timeUsec)
+		flush();
+	const bool paused = !points_.empty() && s.timeUsec - points_.back().timeUsec > config_.pauseUsec;
+	switch (s.kind) {
+	case PointerEventKind::Move:
+		if (pressed_) {
+			if (s.timeUsec - pressUsec_ > config_.maxHoldUsec) {
+				// A button held for ever (a stuck button, a lock): no action.
+				points_.clear();
+				pressed_ = false;
+			} else {
+				const PointerSample &p = points_[pressIndex_];
+				moved_ = moved_ || s.x != p.x || s.y != p.y;
+				if (points_.size() < static_cast<size_t>(4) * config_.maxPoints)
+					append(s);
+				return;
+			}
+		}
+		if (paused || points_.size() >= config_.maxPoints)
+			emitMove(points_.size());
+		append(s);
+		lastMoveUsec_ = s.timeUsec;
+		return;
+	case PointerEventKind::ButtonDown:
+		if (pressed_)
+			return; // a second button during a press changes nothing
+		if (paused)
+			emitMove(points_.size());
+		if (points_.empty())
+			lastMoveUsec_ = s.timeUsec;
+		append(s);
+		pressed_ = true;
+		moved_ = false;
+		pressIndex_ = points_.size() - 1;
+		pressUsec_ = s.timeUsec;
+		return;
+	case PointerEventKind::ButtonUp: {
+		if (!pressed_)
+			return;
+		pressed_ = false;
+		if (s.timeUsec - pressUsec_ > config_.maxHoldUsec) {
+			points_.clear();
+			return;
+		}
+		if (moved_) {
+			// The approach to the drag is a movement of its own.
+			if (pressIndex_ + 1 >= config_.minPoints)
+				emit(PointerActionType::MouseMove, 0, pressIndex_ + 1, 0, 0, 0);
+			append(s);
+			emit(PointerActionType::DragDrop, pressIndex_, points_.size(), pressUsec_, s.timeUsec,
+			     pressUsec_);
+		} else {
+			emit(PointerActionType::PointClick, 0, points_.size(), pressUsec_, s.timeUsec, lastMoveUsec_);
+		}
+		points_.clear();
+		return;
+	}
+	}
+}
+
+void PointerActionSegmenter::flush()
+{
+	if (!pressed_)
+		emitMove(points_.size());
+	points_.clear();
+	pressed_ = false;
+}
+
+bool PointerActionSegmenter::pop(PointerAction &out)
+{
+	if (ready_.empty())
+		return false;
+	out = ready_.front();
+	ready_.pop_front();
+	return true;
+}
+
+void PointerActionSegmenter::emitMove(size_t end)
+{
+	emit(PointerActionType::MouseMove, 0, end, 0, 0, 0);
+	points_.clear();
+}
+
+void PointerActionSegmenter::emit(PointerActionType type, size_t begin, size_t end, uint64_t pressUsec,
+				  uint64_t releaseUsec, uint64_t lastMoveUsec)
+{
+	if (end <= begin || end - begin < config_.minPoints)
+		return;
+	scratch_.assign(points_.begin() + static_cast<std::ptrdiff_t>(begin),
+			points_.begin() + static_cast<std::ptrdiff_t>(end));
+	PointerAction a;
+	a.type = type;
+	computeFeatures(scratch_, a);
+	a.startUsec = scratch_.front().timeUsec;
+	a.endUsec = scratch_.back().timeUsec;
+	if (type != PointerActionType::MouseMove) {
+		a.features[static_cast<size_t>(PointerFeature::ClickHold)] =
+			static_cast<double>(releaseUsec - pressUsec) / 1e6;
+		a.endUsec = std::max(a.endUsec, releaseUsec);
+		a.features[static_cast<size_t>(PointerFeature::Duration)] =
+			static_cast<double>(a.endUsec - a.startUsec) / 1e6;
+	}
+	if (type == PointerActionType::PointClick && pressUsec >= lastMoveUsec)
+		a.features[static_cast<size_t>(PointerFeature::PauseBeforeClick)] =
+			static_cast<double>(pressUsec - lastMoveUsec) / 1e6;
+	// Bounded: a caller that never pops loses the oldest.
+	if (ready_.size() >= 256)
+		ready_.pop_front();
+	ready_.push_back(a);
+}
+
+void PointerActionSegmenter::computeFeatures(const std::vector<PointerSample> &p, PointerAction &a)
+{
+	auto set = [&](PointerFeature f, double v) { a.features[static_cast<size_t>(f)] = std::isfinite(v) ? v : 0.0; };
+	a.features.fill(0.0);
+	const size_t n = p.size();
+	if (n < 2)
+		return;
+	const double t0 = static_cast<double>(p.front().timeUsec);
+	const double duration = (static_cast<double>(p.back().timeUsec) - t0) / 1e6;
+	const double cx = p.back().x - p.front().x, cy = p.back().y - p.front().y;
+	const double chord = std::hypot(cx, cy);
+	double path = 0;
+	Moments speed, accel, jerk, angular, curvature;
+	double maxSpeed = 0, maxAccel = 0, sumAngles = 0, critical = 0;
+	double prevV = 0, prevA = 0, prevTheta = 0, prevDt = 0;
+	bool haveV = false, haveA = false, haveTheta = false;
+	double peakTime = 0, firstPeak = -1;
+	for (size_t i = 1; i < n; i++) {
+		const double dx = p[i].x - p[i - 1].x, dy = p[i].y - p[i - 1].y;
+		const double dt = std::max(kMinDtSec, static_cast<double>(p[i].timeUsec - p[i - 1].timeUsec) / 1e6);
+		const double ds = std::hypot(dx, dy);
+		path += ds;
+		const double v = ds / dt;
+		speed.add(v);
+		const double tMid = (static_cast<double>(p[i].timeUsec) - t0) / 1e6;
+		if (v > maxSpeed) {
+			maxSpeed = v;
+			peakTime = tMid;
+		}
+		if (haveV) {
+			const double acc = (v - prevV) / ((dt + prevDt) / 2);
+			accel.add(acc);
+			maxAccel = std::max(maxAccel, std::fabs(acc));
+			if (firstPeak < 0 && v < prevV)
+				firstPeak = tMid - dt;
+			if (haveA)
+				jerk.add(std::fabs((acc - prevA) / dt));
+			prevA = acc;
+			haveA = true;
+		}
+		if (ds > 0) {
+			const double theta = std::atan2(dy, dx);
+			if (haveTheta) {
+				const double dTheta = std::fabs(wrapAngle(theta - prevTheta));
+				sumAngles += dTheta;
+				angular.add(dTheta / dt);
+				const double c = dTheta / ds;
+				curvature.add(c);
+				if (c > kCriticalCurvature)
+					critical++;
+			}
+			prevTheta = theta;
+			haveTheta = true;
+		}
+		prevV = v;
+		prevDt = dt;
+		haveV = true;
+	}
+	double maxDev = 0;
+	for (const PointerSample &s : p) {
+		const double rx = s.x - p.front().x, ry = s.y - p.front().y;
+		maxDev = std::max(maxDev, chord > 0 ? std::fabs(rx * cy - ry * cx) / chord : std::hypot(rx, ry));
+	}
+	set(PointerFeature::Duration, duration);
+	set(PointerFeature::PathLength, path);
+	set(PointerFeature::Chord, chord);
+	set(PointerFeature::Straightness, path > 0 ? chord / path : 1.0);
+	set(PointerFeature::Direction, chord > 0 ? std::atan2(cy, cx) : 0.0);
+	set(PointerFeature::Points, static_cast<double>(n));
+	set(PointerFeature::MeanSpeed, duration > 0 ? path / duration : speed.mean());
+	set(PointerFeature::SpeedSd, speed.sd());
+	set(PointerFeature::MaxSpeed, maxSpeed);
+	set(PointerFeature::MeanAccel, accel.mean());
+	set(PointerFeature::AccelSd, accel.sd());
+	set(PointerFeature::MaxAccel, maxAccel);
+	set(PointerFeature::MeanJerk, jerk.mean());
+	set(PointerFeature::MeanAngularSpeed, angular.mean());
+	set(PointerFeature::MeanCurvature, curvature.mean());
+	set(PointerFeature::CurvatureSd, curvature.sd());
+	set(PointerFeature::SumAngles, sumAngles);
+	set(PointerFeature::MaxDeviation, maxDev);
+	set(PointerFeature::AccelTime, firstPeak >= 0 ? firstPeak : duration);
+	set(PointerFeature::SpeedPeakShare, duration > 0 ? std::clamp(peakTime / duration, 0.0, 1.0) : 0.0);
+	set(PointerFeature::CriticalPoints, critical);
+}
+
+} // namespace tactus

@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: MIT
+// Pointer actions and features (issue 12): segmentation into the Balabit
+// action model, feature values of known trajectories, and the naive-Bayes
+// scorer with its calibration.
+
+#include "pointer-features.h"
+#include "pointer-model.h"
+#include "splitmix64.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <vector>
+
+using namespace tactus;
+
+namespace {
+
+struct Segments {
+	PointerActionSegmenter seg;
+	std::vector<PointerAction> out;
+
+	void add(uint64_t t, double x, double y, PointerEventKind k = PointerEventKind::Move)
+	{
+		seg.add({t, x, y, k});
+		PointerAction a;
+		while (seg.pop(a))
+			out.push_back(a);
+	}
+	void flush()
+	{
+		seg.flush();
+		PointerAction a;
+		while (seg.pop(a))
+			out.push_back(a);
+	}
+};
+
+} // namespace
+
+// 20 points 16 ms apart along x at 5 units each (312.5 units/s), a 200 ms
+// pause, then a click held 80 ms: one point-and-click action.
+TEST(PointerFeatures, PointAndClickOfAKnownLine)
+{
+	Segments s;
+	uint64_t t = 1'000'000;
+	for (int i = 0; i < 20; i++, t += 16'000)
+		s.add(t, 100 + 5 * i, 50);
+	const uint64_t last = t - 16'000;
+	s.add(last + 200'000, 195, 50, PointerEventKind::ButtonDown);
+	s.add(last + 280'000, 195, 50, PointerEventKind::ButtonUp);
+	ASSERT_EQ(s.out.size(), 1u);
+	const PointerAction &a = s.out[0];
+	EXPECT_EQ(a.type, PointerActionType::PointClick);
+	EXPECT_DOUBLE_EQ(a[PointerFeature::PathLength], 95.0);
+	EXPECT_DOUBLE_EQ(a[PointerFeature::Chord], 95.0);
+	EXPECT_DOUBLE_EQ(a[PointerFeature::Straightness], 1.0);
+	EXPECT_DOUBLE_EQ(a[PointerFeature::Direction], 0.0);
+	EXPECT_NEAR(a[PointerFeature::MaxSpeed], 5 / 0.016, 1e-9);
+	EXPECT_NEAR(a[PointerFeature::PauseBeforeClick], 0.2, 1e-9);
+	EXPECT_NEAR(a[PointerFeature::ClickHold], 0.08, 1e-9);
+	EXPECT_NEAR(a[PointerFeature::Duration], 0.019 * 16 + 0.28, 1e-9);
+	EXPECT_EQ(a[PointerFeature::SumAngles], 0.0);
+	EXPECT_EQ(a[PointerFeature::MaxDeviation], 0.0);
+	EXPECT_EQ(a[PointerFeature::Points], 21.0);
+}
+
+// A pause longer than a second ends a movement; a press, motion and release
+// is a drag-and-drop after the movement that approached it.
+TEST(PointerFeatures, SegmentsMovesAndDrags)
+{
+	Segments s;
+	uint64_t t = 1'000'000;
+	for (int i = 0; i < 10; i++, t += 16'000)
+		s.add(t, i * 3, i * 4);
+	t += 1'500'000;
+	for (int i = 0; i < 10; i++, t += 16'000)
+		s.add(t, 100 + i, 100);
+	s.add(t, 109, 100, PointerEventKind::ButtonDown);
+	for (int i = 1; i <= 10; i++)
+		s.add(t + i * 16'000, 109 + 2 * i, 100 + i);
+	s.add(t + 11 * 16'000, 129, 110, PointerEventKind::ButtonUp);
+	s.flush();
+	ASSERT_EQ(s.out.size(), 3u);
+	EXPECT_EQ(s.out[0].type, PointerActionType::MouseMove);
+	EXPECT_DOUBLE_EQ(s.out[0][PointerFeature::Chord], 45.0); // (27, 36)
+	EXPECT_EQ(s.out[1].type, PointerActionType::MouseMove);
+	EXPECT_EQ(s.out[2].type, PointerActionType::DragDrop);
+	EXPECT_NEAR(s.out[2][PointerFeature::ClickHold], 0.176, 1e-9);
+	EXPECT_NEAR(s.out[2][PointerFeature::Chord], std::hypot(20, 10), 1e-9);
+}
+
+// Garbage: time running backwards, a release without a press, a press held
+// for a minute, NaN-free features from repeated points. Nothing crashes and
+// every feature is finite.
+TEST(PointerFeatures, HostileStreams)
+{
+	Segments s;
+	SplitMix64 rng(3);
+	uint64_t t = 1'000'000;
+	for (int i = 0; i < 20'000; i++) {
+		const auto k = static_cast<PointerEventKind>(rng.next() % 3);
+		t = rng.uniform() < 0.01 ? t - 500'000 : t + rng.next() % 40'000;
+		s.add(t, rng.uniform() < 0.5 ? 7 : rng.uniform(-1e9, 1e9), 7, k);
+	}
+	s.add(t + 60'000'000, 1, 1, PointerEventKind::ButtonUp);
+	s.flush();
+	EXPECT_GT(s.out.size(), 0u);
+	for (const PointerAction &a : s.out)
+		for (double v : a.features)
+			EXPECT_TRUE(std::isfinite(v));
+}
+
+// Two generated users who differ in speed: each template scores its own
+// actions above the other's; the calibration of N(+1, 1) against N(−1, 1)
+// scores is the true log-likelihood ratio 2x.
+TEST(PointerModel, ScoresAndCalibration)
+{
+	auto make = [](uint64_t seed, double speed) {
+		SplitMix64 rng(seed);
+		std::vector<PointerAction> out;
+		Segments s;
+		uint64_t t = 1'000'000;
+		for (int a = 0; a < 400; a++) {
+			const double angle = rng.uniform(0, 2 * M_PI), v = speed * std::exp(0.2 * rng.normal());
+			for (int i = 0; i < 12; i++, t += 16'000)
+				s.add(t, 500 + i * v * std::cos(angle), 500 + i * v * std::sin(angle));
+			t += 2'000'000;
+		}
+		s.flush();
+		return s.out;
+	};
+	const auto slow = make(1, 3.0), fast = make(2, 9.0);
+	std::vector<PointerAction> all = slow;
+	all.insert(all.end(), fast.begin(), fast.end());
+	const PointerBinning bins = PointerBinning::fit(all, 10);
+	PointerHistogram hs(bins), hf(bins);
+	for (const auto &a : slow)
+		hs.add(a);
+	for (const auto &a : fast)
+		hf.add(a);
+	const PointerScorer scorer(bins, hs, hf);
+	double own = 0, other = 0;
+	for (const auto &a : make(3, 3.0))
+		own += scorer.raw(a);
+	for (const auto &a : make(4, 9.0))
+		other += scorer.raw(a);
+	EXPECT_GT(own, 0);
+	EXPECT_LT(other, 0);
+
+	SplitMix64 rng(9);
+	std::vector<double> g, i;
+	for (int k = 0; k < 20'000; k++) {
+		g.push_back(1 + rng.normal());
+		i.push_back(-1 + rng.normal());
+	}
+	const PointerCalibration c = PointerCalibration::fit(g, i);
+	EXPECT_NEAR(c.scale, 2.0, 0.1);
+	EXPECT_NEAR(c.offset, 0.0, 0.1);
+}
