@@ -19,14 +19,14 @@ void InputTally::add(SessionInputSource source, const std::string &device, Event
 {
 	Source &s = sources_[{source, device}];
 	switch (event) {
-	case Event::KeyPress:
+	case Event::Key:
 		s.keyPresses = saturatingIncrement(s.keyPresses);
 		if (s.pressTimes.size() < kMaxTimedPresses)
 			s.pressTimes.push_back(timeUsec);
 		if (isSyntheticSessionInput(source))
 			syntheticKeys_++;
 		break;
-	case Event::ButtonPress: s.buttonPresses = saturatingIncrement(s.buttonPresses); break;
+	case Event::Button: s.buttonPresses = saturatingIncrement(s.buttonPresses); break;
 	case Event::Motion: s.motionEvents = saturatingIncrement(s.motionEvents); break;
 	}
 }

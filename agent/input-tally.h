@@ -19,7 +19,7 @@ namespace tactus {
 class InputTally {
 public:
 	/** Kinds of event the observer feeds, none of them naming a key or a button. */
-	enum class Event : uint8_t { KeyPress, ButtonPress, Motion };
+	enum class Event : uint8_t { Key, Button, Motion }; ///< a key press, a button press, a motion
 
 	/** One event of @p device (a @p source) at @p timeUsec (the display server's clock, µs). */
 	void add(SessionInputSource source, const std::string &device, Event event, uint64_t timeUsec);

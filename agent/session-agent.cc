@@ -123,7 +123,8 @@ private:
 			sd_bus_error_free(&error);
 			return kSessions.path(id);
 		}
-		warnOnce("cannot find this session at tactusd: %s", error.message ? error.message : std::strerror(-r));
+		warnOnce(std::string("cannot find this session at tactusd: ") +
+			 (error.message ? error.message : std::strerror(-r)));
 		sd_bus_error_free(&error);
 		return {};
 	}
@@ -140,7 +141,8 @@ private:
 			rep.client.c_str(), rep.windowUsec, rep.keyPresses, rep.buttonPresses, rep.motionEvents,
 			rep.activeUsec, rep.medianIntervalUsec, rep.minIntervalUsec);
 		if (r < 0)
-			warnOnce("ReportSessionInput failed: %s", error.message ? error.message : std::strerror(-r));
+			warnOnce(std::string("ReportSessionInput failed: ") +
+				 (error.message ? error.message : std::strerror(-r)));
 		else {
 			warned_ = false;
 			log_debug("reported %s", rep.describe().c_str());
@@ -160,10 +162,10 @@ private:
 	}
 
 	// One warning per outage, not one per report.
-	void warnOnce(const char *format, const char *detail)
+	void warnOnce(const std::string &message)
 	{
 		if (!warned_)
-			log_warning(format, detail);
+			log_warning("%s", message.c_str());
 		warned_ = true;
 	}
 

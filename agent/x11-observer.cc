@@ -133,9 +133,9 @@ void X11Observer::dispatch(InputTally &tally)
 			if (slave != slaves_.end()) {
 				InputTally::Event event = InputTally::Event::Motion;
 				if (cookie->evtype == XI_RawKeyPress)
-					event = InputTally::Event::KeyPress;
+					event = InputTally::Event::Key;
 				else if (cookie->evtype == XI_RawButtonPress)
-					event = InputTally::Event::ButtonPress;
+					event = InputTally::Event::Button;
 				tally.add(slave->second.source, slave->second.name, event,
 					  static_cast<uint64_t>(raw->time) * 1000);
 			}

@@ -18,10 +18,10 @@ TEST(InputTally, OneReportPerSourceWithIntervals)
 	InputTally t;
 	// Presses at 0, 150, 300, 460 ms: intervals 150, 150, 160.
 	for (uint64_t ms : {0, 150, 300, 460})
-		t.add(kXtest, "Virtual core XTEST keyboard", Event::KeyPress, 5'000'000 + ms * 1000);
+		t.add(kXtest, "Virtual core XTEST keyboard", Event::Key, 5'000'000 + ms * 1000);
 	t.add(kXtest, "Virtual core XTEST pointer", Event::Motion, 5'000'000);
-	t.add(kXtest, "Virtual core XTEST pointer", Event::ButtonPress, 5'100'000);
-	t.add(SessionInputSource::Evdev, "AT keyboard", Event::KeyPress, 5'200'000);
+	t.add(kXtest, "Virtual core XTEST pointer", Event::Button, 5'100'000);
+	t.add(SessionInputSource::Evdev, "AT keyboard", Event::Key, 5'200'000);
 	EXPECT_EQ(t.syntheticKeyPresses(), 4U) << "evdev presses are not synthetic";
 
 	auto reports = t.take(10'000'000);
@@ -49,7 +49,7 @@ TEST(InputTally, SameMillisecondAndOutOfOrderTimes)
 	// X time has ms resolution; machine-speed typing lands in one ms, and
 	// a clock step must not make a huge unsigned interval.
 	for (uint64_t us : {2'000'000, 2'000'000, 2'000'000, 1'999'000})
-		t.add(kXtest, "x", Event::KeyPress, us);
+		t.add(kXtest, "x", Event::Key, us);
 	auto reports = t.take(1'000'000);
 	ASSERT_EQ(reports.size(), 1U);
 	EXPECT_TRUE(reports[0].validate()) << reports[0].describe();
@@ -61,8 +61,8 @@ TEST(InputTally, SameMillisecondAndOutOfOrderTimes)
 TEST(InputTally, ActiveSpanLongerThanWindowIsClamped)
 {
 	InputTally t;
-	t.add(kXtest, "x", Event::KeyPress, 0);
-	t.add(kXtest, "x", Event::KeyPress, 5'000'000);
+	t.add(kXtest, "x", Event::Key, 0);
+	t.add(kXtest, "x", Event::Key, 5'000'000);
 	auto reports = t.take(2'000'000);
 	ASSERT_EQ(reports.size(), 1U);
 	EXPECT_TRUE(reports[0].validate()) << reports[0].describe();
@@ -73,7 +73,7 @@ TEST(InputTally, PressesBeyondTheTimedOnesAreCounted)
 {
 	InputTally t;
 	for (uint64_t i = 0; i < InputTally::kMaxTimedPresses + 10; i++)
-		t.add(kXtest, "x", Event::KeyPress, i * 1000);
+		t.add(kXtest, "x", Event::Key, i * 1000);
 	auto reports = t.take(60'000'000);
 	ASSERT_EQ(reports.size(), 1U);
 	EXPECT_EQ(reports[0].keyPresses, InputTally::kMaxTimedPresses + 10);
