@@ -21,8 +21,8 @@ enum class SessionInputSource : uint8_t {
 	Xtest,         ///< "xtest": an X11 XTEST slave device (xdotool, password-manager auto-type)
 	VirtualDevice, ///< "virtual-device": an X11 slave with no evdev node behind it (xrdp, Xvnc, a driver of its
 		       ///< own)
-	Evdev,         ///< "evdev": an X11 slave backed by an evdev node: tactusd should have seen it too
-	Unobservable,  ///< "unobservable": the display server lets the agent see nothing (Wayland)
+	Evdev,        ///< "evdev": an X11 slave backed by an evdev node: tactusd should have seen it too
+	Unobservable, ///< "unobservable": the display server lets the agent see nothing (Wayland)
 };
 
 /** Stable name used on the bus and in logs ("xtest"). */
