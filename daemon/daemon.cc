@@ -8,6 +8,7 @@
 #include <linux/input.h>
 #include <systemd/sd-event.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cinttypes>
 #include <cstring>
@@ -188,6 +189,13 @@ const DeviceRecord *Daemon::findDevice(const std::string &sysname) const
 		if (device.info.sysname == sysname)
 			return &device;
 	return nullptr;
+}
+
+Result<std::string> Daemon::agentSessionOfPid(pid_t pid, uid_t uid) const
+{
+	if (!tracker_)
+		return makeError(-ENXIO, "sessions are not followed yet");
+	return tracker_->agentSessionOfPid(pid, uid);
 }
 
 Result<std::string> Daemon::sessionOfPid(pid_t pid) const
@@ -371,6 +379,42 @@ Result<void> Daemon::acknowledgeReauthentication(const std::string &sessionId)
 		 sanitizeForDisplay(sessionId, 64).c_str());
 	if (PolicyDecider::reauthenticated(it->second, static_cast<int64_t>(nowUsec())))
 		verdictChanged(it->second, "re-authenticated");
+	return {};
+}
+
+Result<void> Daemon::reportSessionInput(const std::string &sessionId, const SessionInputReport &report)
+{
+	auto it = sessions_.find(sessionId);
+	if (it == sessions_.end())
+		return makeError(-ENOENT, "no session " + sanitizeForDisplay(sessionId, 64));
+	SessionRecord &session = it->second;
+	// What the seat's evdev devices produced since the previous report:
+	// counts kept per device anyway, so no per-frame cost for this.
+	uint64_t seatInput = 0;
+	for (const auto &[id, device] : devices_)
+		if (device.info.seat == session.info.seat)
+			seatInput += device.counters.keyPresses + device.counters.buttonEvents +
+				     device.counters.relEvents + device.counters.absEvents;
+	const uint64_t since = seatInput - std::min(seatInput, session.seatInputAtReport);
+	session.seatInputAtReport = seatInput;
+	const std::string id = sanitizeForDisplay(sessionId, 64);
+	if (report.carriesInput())
+		log_info("session %s: agent reports %s; the seat's evdev devices made %" PRIu64 " input events since",
+			 id.c_str(), report.describe().c_str(), since);
+	std::string allowedWhy;
+	const auto actions = policy_.sessionInput(session, session.info.locked, report, options_.allow,
+						  session.info.seat, since, allowedWhy);
+	if (!allowedWhy.empty() && report.carriesInput())
+		log_info("session %s: agent-reported %s input %s", id.c_str(),
+			 std::string(sessionInputSourceName(report.source)).c_str(), allowedWhy.c_str());
+	for (const PolicyAction &action : actions) {
+		if (action.kind == PolicyAction::Kind::VerdictChanged) {
+			const std::string why = action.reason + " reported by the session agent: " + action.detail;
+			verdictChanged(session, why.c_str());
+		} else if (action.kind == PolicyAction::Kind::LockSession) {
+			lockSession(session, action.reason);
+		}
+	}
 	return {};
 }
 

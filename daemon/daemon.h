@@ -42,6 +42,8 @@ struct SessionRecord : PolicySession {
 	SessionInfo info;
 	std::string profileState = "none"; ///< none, enrolling, ready
 	double enrollmentProgress = 0.0;
+	/** Input events of the seat's evdev devices at the agent's last report, for the next one's window. */
+	uint64_t seatInputAtReport = 0;
 };
 
 /** Told about every change the bus (or anyone else) publishes. */
@@ -100,6 +102,8 @@ public:
 	const std::string &mode() const { return options_.mode; }
 	/** The session of process @p pid. */
 	Result<std::string> sessionOfPid(pid_t pid) const;
+	/** The session process @p pid of user @p uid acts for (SessionTracker::agentSessionOfPid). */
+	Result<std::string> agentSessionOfPid(pid_t pid, uid_t uid) const;
 
 	/** The user re-authenticated: the session's trust restarts from a clean state. */
 	Result<void> acknowledgeReauthentication(const std::string &sessionId);
@@ -107,6 +111,11 @@ public:
 	Result<void> resetProfile(const std::string &sessionId);
 	/** Delete the session user's profile. */
 	Result<void> forgetProfile(const std::string &sessionId);
+	/**
+	 * The session's own agent reports input that never touched the kernel
+	 * (the caller checked who is calling). NotFound without the session.
+	 */
+	Result<void> reportSessionInput(const std::string &sessionId, const SessionInputReport &report);
 	/** "monitor" or "enforce". */
 	Result<void> setMode(const std::string &mode);
 	/** Drop tactusd's grab of a device. */

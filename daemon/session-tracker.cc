@@ -216,6 +216,29 @@ Result<std::string> SessionTracker::sessionOfPid(pid_t pid) const
 	return takeString(session);
 }
 
+Result<std::string> SessionTracker::agentSessionOfPid(pid_t pid, uid_t uid) const
+{
+	auto session = sessionOfPid(pid);
+	if (session || !logind_)
+		return session;
+	// A user unit runs in user@UID.service, outside every session; it acts
+	// for the user's display session, and only if the user manager that
+	// runs it is this user's.
+	char *unit = nullptr;
+	uid_t owner = 0;
+	int r = sd_pid_get_user_unit(pid, &unit);
+	std::free(unit);
+	if (r >= 0)
+		r = sd_pid_get_owner_uid(pid, &owner);
+	if (r < 0 || owner != uid)
+		return session;
+	char *display = nullptr;
+	r = sd_uid_get_display(uid, &display);
+	if (r < 0 || !display)
+		return makeError(r < 0 ? r : -ENXIO, "user " + std::to_string(uid) + " has no display session");
+	return takeString(display);
+}
+
 void SessionTracker::setLockState(const std::string &id, std::optional<bool> hint, std::optional<bool> requested)
 {
 	if (hint) {

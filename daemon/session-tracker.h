@@ -67,6 +67,13 @@ public:
 
 	/** Session of process @p pid, as logind knows it. */
 	Result<std::string> sessionOfPid(pid_t pid) const;
+	/**
+	 * The session process @p pid of user @p uid acts for: its logind
+	 * session, or, for a process of the user's own systemd user manager
+	 * (a user unit, which belongs to no session), the user's display
+	 * session (sd_uid_get_display(3)). Without logind, sessionOfPid().
+	 */
+	Result<std::string> agentSessionOfPid(pid_t pid, uid_t uid) const;
 
 	const std::map<std::string, SessionInfo> &sessions() const { return sessions_; }
 

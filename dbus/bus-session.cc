@@ -7,6 +7,7 @@
 #include "bus-service.h"
 #include "bus-util.h"
 #include "sd-ptr.h"
+#include "session-input.h"
 
 #include <cstdint>
 
@@ -84,6 +85,57 @@ int methodForgetProfile(sd_bus_message *m, void *userdata, sd_bus_error *error)
 	return sessionCall(m, userdata, error, kActionForgetProfile, &Daemon::forgetProfile, false);
 }
 
+// Only the session's own agent may report into it: the caller's uid is the
+// session's user and the caller's process belongs to this very session (or,
+// as a user unit, to the user's manager while this is the user's display
+// session), as the bus daemon and logind tell it, never as the report claims.
+int methodReportSessionInput(sd_bus_message *m, void *userdata, sd_bus_error *error)
+{
+	return guarded(error, [&] {
+		const SessionRecord &session = *static_cast<const SessionRecord *>(userdata);
+		SessionInputReport report;
+		const char *source = nullptr;
+		const char *device = nullptr;
+		const char *client = nullptr;
+		int r = sd_bus_message_read(m, "ssstuuuttt", &source, &device, &client, &report.windowUsec,
+					    &report.keyPresses, &report.buttonPresses, &report.motionEvents,
+					    &report.activeUsec, &report.medianIntervalUsec, &report.minIntervalUsec);
+		if (r < 0)
+			return r;
+		SdBusCredsPtr creds;
+		uid_t uid = 0;
+		pid_t pid = 0;
+		r = sd_bus_query_sender_creds(m, SD_BUS_CREDS_EUID | SD_BUS_CREDS_PID, outPtr(creds));
+		if (r >= 0)
+			r = sd_bus_creds_get_euid(creds.get(), &uid);
+		if (r >= 0)
+			r = sd_bus_creds_get_pid(creds.get(), &pid);
+		if (r < 0)
+			return sd_bus_error_set(error, SD_BUS_ERROR_ACCESS_DENIED, "Cannot tell who is calling");
+		if (uid != session.info.uid)
+			return sd_bus_error_set(error, SD_BUS_ERROR_ACCESS_DENIED,
+						"Only the session's own user may report its input");
+		BusService &s = BusService::current(m);
+		const auto callerSession = s.daemon().agentSessionOfPid(pid, uid);
+		if (!callerSession || *callerSession != session.info.id)
+			return sd_bus_error_set(error, SD_BUS_ERROR_ACCESS_DENIED,
+						"Only a process of the session itself may report its input");
+		const auto kind = sessionInputSourceFromName(source);
+		if (!kind)
+			return sd_bus_error_setf(error, kErrorInvalidArgument,
+						 "Unknown source '%s': xtest, virtual-device, evdev or unobservable",
+						 busString(source, 64).c_str());
+		report.source = *kind;
+		report.device = device;
+		report.client = client;
+		if (auto valid = report.validate(); !valid)
+			return setBusError(error, valid.error());
+		if (auto done = s.daemon().reportSessionInput(session.info.id, report); !done)
+			return setBusError(error, done.error());
+		return sd_bus_reply_method_return(m, nullptr);
+	});
+}
+
 const sd_bus_vtable kSessionVtable[] = {
 	SD_BUS_VTABLE_START(0),
 	SD_BUS_PROPERTY("Id", "s", sessionId, 0, SD_BUS_VTABLE_PROPERTY_CONST),
@@ -105,6 +157,11 @@ const sd_bus_vtable kSessionVtable[] = {
 				SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_METHOD_WITH_ARGS("ForgetProfile", SD_BUS_NO_ARGS, SD_BUS_NO_RESULT, methodForgetProfile,
 				SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD_WITH_ARGS("ReportSessionInput",
+				SD_BUS_ARGS("s", source, "s", device, "s", client, "t", window_us, "u", key_presses,
+					    "u", button_presses, "u", motion_events, "t", active_us, "t",
+					    median_interval_us, "t", min_interval_us),
+				SD_BUS_NO_RESULT, methodReportSessionInput, SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_VTABLE_END,
 };
 

@@ -334,6 +334,49 @@ void PolicyDecider::checkTiming(PolicyDevice &device, Frame events, uint64_t pre
 	}
 }
 
+std::vector<PolicyAction> PolicyDecider::sessionInput(PolicySession &session, bool locked,
+						      const SessionInputReport &report, const AllowPolicy &allow,
+						      const std::string &seat, uint64_t seatEvdevEvents,
+						      std::string &allowedWhy) const
+{
+	std::vector<PolicyAction> actions;
+	allowedWhy.clear();
+	auto note = [&](const char *reason) {
+		if (session.evidence.addNote(reason))
+			actions.push_back(makeAction(PolicyAction::Kind::VerdictChanged, reason, report.describe()));
+	};
+	switch (report.source) {
+	case SessionInputSource::Unobservable: note("session-input-unobservable"); return actions;
+	case SessionInputSource::Evdev:
+		if (report.carriesInput() && seatEvdevEvents == 0)
+			note("unattributable-input");
+		return actions;
+	case SessionInputSource::Xtest:
+	case SessionInputSource::VirtualDevice: break;
+	}
+	if (!report.carriesInput())
+		return actions;
+	// The allow-list sees the client's name where the display server
+	// gives one, else the source device's; no provenance, ids or creator:
+	// nothing below the display server made this input.
+	DeviceInfo source;
+	source.name = report.client.empty() ? report.device : report.client;
+	source.seat = seat;
+	if (const auto decision = allow.decide(source); decision.matched) {
+		allowedWhy = std::string(decision.allow ? "allow-listed by " : "denied by ") + decision.rule;
+		if (decision.allow)
+			return actions;
+	}
+	const std::string reason = "synthetic-session-input";
+	if (session.evidence.addInjection(reason))
+		actions.push_back(makeAction(PolicyAction::Kind::VerdictChanged, reason, report.describe()));
+	if (settings_.enforce && settings_.lockOnInjected && !locked && !session.lockRequested) {
+		session.lockRequested = true;
+		actions.push_back(makeAction(PolicyAction::Kind::LockSession, reason));
+	}
+	return actions;
+}
+
 std::vector<PolicyAction> PolicyDecider::frame(PolicyDevice &device, Frame events, const SessionResolver &resolve)
 {
 	std::vector<PolicyAction> actions;

@@ -19,6 +19,7 @@
 #include "keystroke-behaviour.h"
 #include "keystroke-features.h"
 #include "profile.h"
+#include "session-input.h"
 #include "verdict.h"
 
 #include <linux/input-event-codes.h>
@@ -205,6 +206,23 @@ public:
 	 * the session's verdict changed.
 	 */
 	bool profileReplaced(PolicySession &session, int64_t nowUs) const;
+
+	/**
+	 * What a session's own agent reported of input that never touched the
+	 * kernel (SessionInputReport, validated by the caller): synthetic input
+	 * (XTEST, an X device without an evdev node) the allow-list does not
+	 * allow is injection evidence "synthetic-session-input", with the same
+	 * responses as a synthetic device except the grab (there is no device
+	 * to grab); input from evdev-backed X devices while no evdev device of
+	 * the seat produced any (@p seatEvdevEvents over the report's window)
+	 * is the note "unattributable-input"; an unobservable display server is
+	 * the note "session-input-unobservable". Notes never lock. @p seat is
+	 * the session's seat; @p allowedWhy gets the allow-list's word for
+	 * synthetic input (empty: none matched). Returns the actions in order.
+	 */
+	std::vector<PolicyAction> sessionInput(PolicySession &session, bool locked, const SessionInputReport &report,
+					       const AllowPolicy &allow, const std::string &seat,
+					       uint64_t seatEvdevEvents, std::string &allowedWhy) const;
 
 	/**
 	 * The keystroke model (null: none, sessions stay `learning`), kept

@@ -31,18 +31,39 @@ std::optional<Verdict> verdictFromName(std::string_view name)
 	return kVerdictNames.fromName(name);
 }
 
+bool SessionEvidence::publish(VerdictState base)
+{
+	for (const std::string &note : notes_)
+		if (std::find(base.reasons.begin(), base.reasons.end(), note) == base.reasons.end())
+			base.reasons.push_back(note);
+	if (base == state_)
+		return false;
+	state_ = std::move(base);
+	return true;
+}
+
 bool SessionEvidence::addInjection(std::string_view reason)
 {
-	VerdictState next = injected_ ? state_ : VerdictState{};
+	VerdictState next;
+	if (injected_)
+		next = state_;
 	injected_ = true;
 	next.verdict = Verdict::Injected;
 	next.trust = 0.0;
+	// Injection reasons come before the notes: most important first.
+	std::erase_if(next.reasons,
+		      [&](const std::string &r) { return std::find(notes_.begin(), notes_.end(), r) != notes_.end(); });
 	if (std::find(next.reasons.begin(), next.reasons.end(), reason) == next.reasons.end())
 		next.reasons.emplace_back(reason);
-	if (next == state_)
+	return publish(std::move(next));
+}
+
+bool SessionEvidence::addNote(std::string_view reason)
+{
+	if (std::find(notes_.begin(), notes_.end(), reason) != notes_.end())
 		return false;
-	state_ = std::move(next);
-	return true;
+	notes_.emplace_back(reason);
+	return publish(state_);
 }
 
 bool SessionEvidence::setBehaviour(Verdict verdict, double trust, std::vector<std::string> reasons)
@@ -50,19 +71,16 @@ bool SessionEvidence::setBehaviour(Verdict verdict, double trust, std::vector<st
 	behaviour_.verdict = verdict;
 	behaviour_.trust = std::clamp(trust, 0.0, 1.0);
 	behaviour_.reasons = std::move(reasons);
-	if (injected_ || state_ == behaviour_)
+	if (injected_)
 		return false;
-	state_ = behaviour_;
-	return true;
+	return publish(behaviour_);
 }
 
 bool SessionEvidence::reset()
 {
 	injected_ = false;
-	if (state_ == behaviour_)
-		return false;
-	state_ = behaviour_;
-	return true;
+	notes_.clear();
+	return publish(behaviour_);
 }
 
 } // namespace tactus

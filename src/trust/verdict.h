@@ -57,13 +57,24 @@ public:
 	bool reset();
 	/** Injection evidence stands (until reset()). */
 	bool injected() const { return injected_; }
+	/**
+	 * A note on the session that changes no verdict and no trust: a reason
+	 * code appended to the published reasons (e.g. "unattributable-input",
+	 * "session-input-unobservable") until reset(). True if the published
+	 * state changed.
+	 */
+	bool addNote(std::string_view reason);
 
 	const VerdictState &state() const { return state_; }
 
 private:
 	VerdictState state_;
-	VerdictState behaviour_; ///< the behaviour models' state, published when not injected
+	VerdictState behaviour_;         ///< the behaviour models' state, published when not injected
+	std::vector<std::string> notes_; ///< addNote() reasons, published after the others
 	bool injected_ = false;
+
+	/** @p base with the notes appended; becomes the published state. True if it changed. */
+	bool publish(VerdictState base);
 };
 
 } // namespace tactus

@@ -136,11 +136,20 @@ def huge_name_recording():
                              ['provenance: uinput', 'seat: seat0'], key_frames(0, [KEY_A]))])
 
 
+def two_seats_recording():
+    """A hardware keyboard on seat0 and one on seat1, each typing from t=0:
+    two pseudo-sessions, seat:seat0 (which every process belongs to without
+    logind) and seat:seat1 (which none does), and nothing synthetic, so a
+    session's verdict changes only by what a session agent reports."""
+    return recording([hardware_keyboard(), hardware_keyboard('/dev/input/event4', 'seat1')])
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     for name, text in (('session.yml', session_recording()),
                        ('hostile-names.yml', hostile_recording()),
-                       ('huge-name.yml', huge_name_recording())):
+                       ('huge-name.yml', huge_name_recording()),
+                       ('two-seats.yml', two_seats_recording())):
         with open(os.path.join(OUT, name), 'w', encoding='ascii') as f:
             f.write(text)
     return 0

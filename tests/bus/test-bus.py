@@ -692,6 +692,58 @@ def check_hostile_names(opts, devices):
         bus.assert_alive()
 
 
+SEAT1_SESSION = '/org/tactus/Tactus1/session/seat_3aseat1'   # sd_bus_path_encode("seat:seat1")
+ACCESS_DENIED = 'org.freedesktop.DBus.Error.AccessDenied'
+
+
+def session_input_args(source='xtest', presses=12, gap_us=150_000, min_us=None):
+    """ReportSessionInput's arguments for dbus-send: @presses XTEST key presses
+    @gap_us apart in a 10 s window (counts and timings; never which keys)."""
+    active = (presses - 1) * gap_us
+    return [f'string:{source}', 'string:Virtual core XTEST keyboard', 'string:', 'uint64:10000000',
+            f'uint32:{presses}', 'uint32:0', 'uint32:0', f'uint64:{active}', f'uint64:{gap_us}',
+            f'uint64:{gap_us if min_us is None else min_us}']
+
+
+def test_session_input_access(opts):
+    """ReportSessionInput: only the session's own agent may report into a
+    session. Another user (nobody) and a process of another session (every
+    process belongs to seat0's pseudo-session without logind, so none to
+    seat1's) get AccessDenied and change nothing; malformed reports get
+    InvalidArgument; the session's own report of XTEST typing turns its
+    verdict `injected` with synthetic-session-input, and tactusd logs the
+    rate, and the other session stays as it was."""
+    if os.geteuid() != 0:
+        raise Skip('needs root: pseudo-sessions belong to uid 0, and the test calls as nobody')
+    with Bus(opts, os.path.join(RECORDINGS, 'two-seats.yml')) as bus:
+        tree = set(bus.busctl('tree', '--list', BUS_NAME).split())
+        check(SESSION in tree and SEAT1_SESSION in tree, 'two pseudo-sessions, seat:seat0 and seat:seat1')
+        report = session_input_args()
+        check(bus.call_error(SESSION, SESSION_IF, 'ReportSessionInput', *report, user='nobody') == ACCESS_DENIED,
+              'another user (nobody) cannot report into seat:seat0 (uid 0): AccessDenied')
+        check(bus.call_error(SEAT1_SESSION, SESSION_IF, 'ReportSessionInput', *report) == ACCESS_DENIED,
+              'a process of seat:seat0 cannot report into seat:seat1 (same uid, another session): AccessDenied')
+        check(bus.call_error(SESSION, SESSION_IF, 'ReportSessionInput', *session_input_args('keyboard')) ==
+              'org.tactus.Error.InvalidArgument', 'an unknown source: InvalidArgument')
+        check(bus.call_error(SESSION, SESSION_IF, 'ReportSessionInput',
+                             *session_input_args(min_us=200_000)) == 'org.tactus.Error.InvalidArgument',
+              'a minimum interval above the median: InvalidArgument')
+        for path in (SESSION, SEAT1_SESSION):
+            check(bus.get(path, SESSION_IF, 'Verdict') == 'learning' and bus.get(path, SESSION_IF, 'Reasons') == [],
+                  f'{path} unchanged by the refused reports')
+
+        check(bus.call_error(SESSION, SESSION_IF, 'ReportSessionInput', *report) is None,
+              "the session's own agent (uid 0, a process of seat:seat0) may report")
+        bus.wait_verdict('injected')
+        check(bus.get(SESSION, SESSION_IF, 'Reasons') == ['synthetic-session-input'],
+              'Reasons: synthetic-session-input')
+        check(bus.get(SEAT1_SESSION, SESSION_IF, 'Verdict') == 'learning', 'seat:seat1 stays learning')
+        wait_for(lambda: '12 key presses at 6.7/s (median 150.0 ms, min 150.0 ms)' in bus.read('tactusd.log'), 5,
+                 "tactusd's log carries the reported rate")
+        check(True, "tactusd's log carries the reported rate (6.7/s)")
+        bus.assert_alive()
+
+
 def test_tactusctl(opts):
     """tactusctl talks to the daemon on $DBUS_SYSTEM_BUS_ADDRESS and shows
     the session's verdict (skipped until tactusctl has its bus commands)."""

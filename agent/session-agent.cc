@@ -1,0 +1,296 @@
+// SPDX-License-Identifier: MIT
+// tactus-session-agent: one per graphical session, run as the session's
+// user. It counts input that never touches the kernel (X11 XTEST, X devices
+// without an evdev node) and times it, never which keys, and reports it to
+// tactusd for its own session (org.tactus.Session1.ReportSessionInput). On
+// Wayland no client may watch other clients' input: it says so
+// ("unobservable") instead of letting silence pass for a quiet session.
+
+#include "config.h"
+#include "input-tally.h"
+#include "log.h"
+#include "sd-ptr.h"
+#include "tactus-bus.h"
+#include "util-strings.h"
+#include "x11-observer.h"
+
+#include <getopt.h>
+#include <poll.h>
+#include <systemd/sd-bus.h>
+#include <systemd/sd-login.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cinttypes>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <ctime>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace tactus {
+namespace {
+
+volatile sig_atomic_t gStop = 0;
+
+void onSignal(int)
+{
+	gStop = 1;
+}
+
+uint64_t monotonicUsec()
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return static_cast<uint64_t>(ts.tv_sec) * 1000000 + static_cast<uint64_t>(ts.tv_nsec) / 1000;
+}
+
+struct Options {
+	const char *display = nullptr;
+	std::string session;
+	double intervalS = 10.0;
+	uint64_t burst = 20;
+	bool print = false;
+};
+
+void usage(FILE *out)
+{
+	fprintf(out, "Usage: tactus-session-agent [OPTION]...\n"
+		     "Report input that never touches the kernel (X11 XTEST, X devices without an\n"
+		     "evdev node) of this graphical session to tactusd: counts and timings, never keys.\n\n"
+		     "  --display NAME    the X display (default: $DISPLAY)\n"
+		     "  --session ID      the logind session (default: $XDG_SESSION_ID, else tactusd's\n"
+		     "                    GetSessionByPID(0), else the user's display session)\n"
+		     "  --interval SEC    report period (default 10)\n"
+		     "  --burst N         report at once when synthetic key presses reach N (default 20)\n"
+		     "  --print           also print each report as one JSON line on stdout\n"
+		     "  --help, --version\n");
+}
+
+/**
+ * What the agent says about Wayland, per compositor (XDG_CURRENT_DESKTOP):
+ * the name to report as the unobservable source, or nullopt on X11.
+ */
+std::optional<std::string> waylandCompositor()
+{
+	const char *type = std::getenv("XDG_SESSION_TYPE");
+	const char *wayland = std::getenv("WAYLAND_DISPLAY");
+	if (!(type && std::strcmp(type, "wayland") == 0) && !(wayland && *wayland))
+		return std::nullopt;
+	const char *desktop = std::getenv("XDG_CURRENT_DESKTOP");
+	return std::string(desktop && *desktop ? desktop : "unknown");
+}
+
+class Reporter {
+public:
+	Reporter(sd_bus *bus, Options options) : bus_(bus), options_(std::move(options)) {}
+
+	/** Send each report of the window; reports that cannot be sent are dropped with a warning. */
+	void send(const std::vector<SessionInputReport> &reports)
+	{
+		for (const SessionInputReport &r : reports) {
+			if (options_.print)
+				print(r);
+			sendOne(r);
+		}
+	}
+
+private:
+	std::string sessionPath()
+	{
+		if (!options_.session.empty())
+			return kSessions.path(options_.session);
+		SdBusMessagePtr reply;
+		sd_bus_error error = SD_BUS_ERROR_NULL;
+		int r = sd_bus_call_method(bus_, kBusName, kManagerPath, kManagerInterface, "GetSessionByPID", &error,
+					   outPtr(reply), "u", 0U);
+		const char *path = nullptr;
+		if (r >= 0)
+			r = sd_bus_message_read(reply.get(), "o", &path);
+		if (r >= 0) {
+			sd_bus_error_free(&error);
+			return path;
+		}
+		// A user unit belongs to no session: it acts for the user's
+		// display session (tactusd checks the same).
+		char *display = nullptr;
+		if (sd_uid_get_display(getuid(), &display) >= 0 && display) {
+			std::string id = display;
+			std::free(display);
+			sd_bus_error_free(&error);
+			return kSessions.path(id);
+		}
+		warnOnce(std::string("cannot find this session at tactusd: ") +
+			 (error.message ? error.message : std::strerror(-r)));
+		sd_bus_error_free(&error);
+		return {};
+	}
+
+	void sendOne(const SessionInputReport &rep)
+	{
+		const std::string path = sessionPath();
+		if (path.empty())
+			return;
+		sd_bus_error error = SD_BUS_ERROR_NULL;
+		const int r = sd_bus_call_method(
+			bus_, kBusName, path.c_str(), kSessions.interface, "ReportSessionInput", &error, nullptr,
+			"ssstuuuttt", std::string(sessionInputSourceName(rep.source)).c_str(), rep.device.c_str(),
+			rep.client.c_str(), rep.windowUsec, rep.keyPresses, rep.buttonPresses, rep.motionEvents,
+			rep.activeUsec, rep.medianIntervalUsec, rep.minIntervalUsec);
+		if (r < 0)
+			warnOnce(std::string("ReportSessionInput failed: ") +
+				 (error.message ? error.message : std::strerror(-r)));
+		else {
+			warned_ = false;
+			log_debug("reported %s", rep.describe().c_str());
+		}
+		sd_bus_error_free(&error);
+	}
+
+	static void print(const SessionInputReport &r)
+	{
+		printf("{\"source\": %s, \"device\": %s, \"client\": %s, \"window_us\": %" PRIu64
+		       ", \"key_presses\": %u, \"button_presses\": %u, \"motion_events\": %u, \"active_us\": %" PRIu64
+		       ", \"median_interval_us\": %" PRIu64 ", \"min_interval_us\": %" PRIu64 "}\n",
+		       jsonQuote(sessionInputSourceName(r.source)).c_str(), jsonQuote(r.device).c_str(),
+		       jsonQuote(r.client).c_str(), r.windowUsec, r.keyPresses, r.buttonPresses, r.motionEvents,
+		       r.activeUsec, r.medianIntervalUsec, r.minIntervalUsec);
+		fflush(stdout);
+	}
+
+	// One warning per outage, not one per report.
+	void warnOnce(const std::string &message)
+	{
+		if (!warned_)
+			log_warning("%s", message.c_str());
+		warned_ = true;
+	}
+
+	sd_bus *bus_;
+	Options options_;
+	bool warned_ = false;
+};
+
+int run(int argc, char **argv)
+{
+	Options options;
+	enum { ArgDisplay = 0x100, ArgSession, ArgInterval, ArgBurst, ArgPrint, ArgHelp, ArgVersion };
+	static const struct option longOptions[] = {
+		{"display", required_argument, nullptr, ArgDisplay},
+		{"session", required_argument, nullptr, ArgSession},
+		{"interval", required_argument, nullptr, ArgInterval},
+		{"burst", required_argument, nullptr, ArgBurst},
+		{"print", no_argument, nullptr, ArgPrint},
+		{"help", no_argument, nullptr, ArgHelp},
+		{"version", no_argument, nullptr, ArgVersion},
+		{nullptr, 0, nullptr, 0},
+	};
+	int c = 0;
+	while ((c = getopt_long(argc, argv, "", longOptions, nullptr)) != -1) {
+		switch (c) {
+		case ArgDisplay: options.display = optarg; break;
+		case ArgSession: options.session = optarg; break;
+		case ArgInterval: {
+			char *end = nullptr;
+			options.intervalS = std::strtod(optarg, &end);
+			if (!end || *end || !(options.intervalS >= 0.1 && options.intervalS <= 3600))
+				return logError(-EINVAL, "--interval takes seconds between 0.1 and 3600, not '%s'",
+						sanitizeForDisplay(optarg, 32).c_str());
+			break;
+		}
+		case ArgBurst: {
+			char *end = nullptr;
+			options.burst = std::strtoull(optarg, &end, 10);
+			if (!end || *end || options.burst == 0)
+				return logError(-EINVAL, "--burst takes a positive count, not '%s'",
+						sanitizeForDisplay(optarg, 32).c_str());
+			break;
+		}
+		case ArgPrint: options.print = true; break;
+		case ArgHelp: usage(stdout); return 0;
+		case ArgVersion: printf("tactus-session-agent %s\n", TACTUS_VERSION); return 0;
+		default: usage(stderr); return -EINVAL;
+		}
+	}
+	if (optind < argc) {
+		usage(stderr);
+		return -EINVAL;
+	}
+	if (options.session.empty())
+		if (const char *id = std::getenv("XDG_SESSION_ID"); id && *id)
+			options.session = id;
+
+	const std::optional<std::string> compositor = waylandCompositor();
+	std::unique_ptr<X11Observer> x11;
+	const char *display = options.display ? options.display : std::getenv("DISPLAY");
+	if (display && *display) {
+		auto opened = X11Observer::open(display);
+		if (!opened)
+			return logError(opened.error().errnum, "%s", opened.error().message.c_str());
+		x11 = std::move(*opened);
+		log_info("observing X display %s: %s%s", sanitizeForDisplay(display, 64).c_str(),
+			 x11->describeDevices().c_str(), compositor ? " (Xwayland: X clients' input only)" : "");
+	} else if (!compositor) {
+		return logError(-ENXIO, "no display: neither DISPLAY nor WAYLAND_DISPLAY is set");
+	}
+	if (compositor)
+		log_notice("Wayland (%s): no client may watch other clients' input; virtual keyboards, "
+			   "libei and remote-desktop input are unobservable and reported so",
+			   sanitizeForDisplay(*compositor, 64).c_str());
+
+	SdBusPtr bus;
+	if (int r = sd_bus_open_system(outPtr(bus)); r < 0)
+		return logError(r, "cannot connect to the system bus: %s", std::strerror(-r));
+
+	struct sigaction sa = {};
+	sa.sa_handler = onSignal;
+	sigaction(SIGTERM, &sa, nullptr);
+	sigaction(SIGINT, &sa, nullptr);
+
+	Reporter reporter(bus.get(), options);
+	InputTally tally;
+	const auto intervalUsec = static_cast<uint64_t>(options.intervalS * 1e6);
+	uint64_t windowStart = monotonicUsec();
+	auto report = [&] {
+		const uint64_t now = monotonicUsec();
+		std::vector<SessionInputReport> reports = tally.take(now - windowStart);
+		if (compositor) {
+			SessionInputReport unobservable;
+			unobservable.source = SessionInputSource::Unobservable;
+			unobservable.device = *compositor;
+			unobservable.windowUsec = std::max<uint64_t>(now - windowStart, 1);
+			reports.push_back(unobservable);
+		}
+		windowStart = now;
+		reporter.send(reports);
+	};
+	while (!gStop) {
+		const uint64_t now = monotonicUsec();
+		const uint64_t due = windowStart + intervalUsec;
+		struct pollfd pfd = {x11 ? x11->fd() : -1, POLLIN, 0};
+		const int timeoutMs = due > now ? static_cast<int>((due - now + 999) / 1000) : 0;
+		if (x11)
+			x11->dispatch(tally); // events Xlib already read
+		const int r = poll(&pfd, 1, timeoutMs);
+		if (r < 0 && errno != EINTR)
+			return logError(-errno, "poll: %s", std::strerror(errno));
+		if (x11)
+			x11->dispatch(tally);
+		if (monotonicUsec() >= due || tally.syntheticKeyPresses() >= options.burst)
+			report();
+	}
+	report();
+	return 0;
+}
+
+} // namespace
+} // namespace tactus
+
+int main(int argc, char **argv)
+{
+	tactus::logInit("tactus-session-agent");
+	return tactus::run(argc, argv) < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+}
