@@ -242,11 +242,17 @@ Result<KeystrokeModel> KeystrokeModelParser::run(KeystrokeModel &m)
 	for (unsigned k = 0; k < members; k++) {
 		const std::string p = members > 1 ? "m" + std::to_string(k) + "." : "";
 		for (unsigned l = 0; l < layers; l++) {
-			std::string s = std::to_string(l);
-			expected.push_back({p + "lstm.weight_ih_l" + s, 4 * hidden, l == 0 ? in0 : hidden});
-			expected.push_back({p + "lstm.weight_hh_l" + s, 4 * hidden, hidden});
-			expected.push_back({p + "lstm.bias_ih_l" + s, 4 * hidden, 1});
-			expected.push_back({p + "lstm.bias_hh_l" + s, 4 * hidden, 1});
+			// "m0.lstm.weight_ih_l1": member prefix, parameter, layer.
+			auto name = [&](std::string_view parameter) {
+				std::string n = p;
+				n += parameter;
+				n += std::to_string(l);
+				return n;
+			};
+			expected.push_back({name("lstm.weight_ih_l"), 4 * hidden, l == 0 ? in0 : hidden});
+			expected.push_back({name("lstm.weight_hh_l"), 4 * hidden, hidden});
+			expected.push_back({name("lstm.bias_ih_l"), 4 * hidden, 1});
+			expected.push_back({name("lstm.bias_hh_l"), 4 * hidden, 1});
 		}
 		expected.push_back({p + "proj.weight", embed, hidden});
 		expected.push_back({p + "proj.bias", embed, 1});

@@ -47,8 +47,8 @@ namespace tactus {
  * --validation --fold 0/2` among 2.5, 3, 3.25, 3.5 and 4 (and a lower upper
  * bound, a higher untrusted threshold) as the fastest setting with a wide
  * margin over 10,000 genuine keystrokes per false `untrusted`;
- * tools/train/README.md has the figures, and those of the other fold. Raising a gain or lowering `upperLogOdds` detects sooner and alarms
- * more often; `tactus-eval takeover --set` measures both.
+ * tools/train/README.md has the figures, and those of the other fold. Raising a gain or lowering `upperLogOdds` detects
+ * sooner and alarms more often; `tactus-eval takeover --set` measures both.
  */
 struct TrustParams {
 	/** Upper clamp of the log-odds, nats: the most trust a history can build (3 → trust 0.953). */
