@@ -74,7 +74,7 @@ struct FoldFit {
 
 struct AttackResult {
 	AttackProfile profile;
-	unsigned limit = 0; // keystrokes it must be caught within; 0: figures only
+	unsigned limit = 0;             // keystrokes it must be caught within; 0: figures only
 	std::vector<unsigned> toDetect; // keystrokes; kMaxKeystrokes + 1 = missed
 	std::map<std::string, uint64_t> firstReason;
 	unsigned median = 0, p95 = 0, worst = 0;
@@ -142,7 +142,8 @@ int parseOptions(std::span<char *const> args, Options &o)
 // Replays one participant through @p det (reset first): sections in file
 // order, each as press/release events in time order, sections far apart.
 // Calls @p onEvent(section, evidence) after every event.
-template <class Fn> void replay(const Participant &p, KeystrokeTimingDetector &det, Fn &&onEvent)
+template<class Fn>
+void replay(const Participant &p, KeystrokeTimingDetector &det, Fn &&onEvent)
 {
 	det.reset();
 	uint64_t clock = 0;
@@ -254,8 +255,8 @@ FoldFit fit(const std::vector<const Margins *> &train)
 /** The fitted values of @p c, in rule order, the last one the sustained-rate gap in ms. */
 std::array<uint64_t, KeystrokeTimingDetector::kRuleCount + 1> fittedValues(const KeystrokeTimingConfig &c)
 {
-	return {c.instantDwellRun, c.shortDwellRun, c.rolloverRun, c.rhythmRun, c.cadenceRun,
-		c.jitterRun,       c.rateFastGaps,  c.rateGapUsec / 1000};
+	return {c.instantDwellRun, c.shortDwellRun, c.rolloverRun,  c.rhythmRun,
+		c.cadenceRun,      c.jitterRun,     c.rateFastGaps, c.rateGapUsec / 1000};
 }
 
 struct HumanEval {
@@ -381,7 +382,8 @@ void runAttacks(const Options &o, std::vector<AttackResult> &out)
 		r.worst = s.back();
 		r.missed = static_cast<uint64_t>(std::count(s.begin(), s.end(), kMaxKeystrokes + 1));
 		auto within = [&s](unsigned n) {
-			return static_cast<double>(std::count_if(s.begin(), s.end(), [n](unsigned v) { return v <= n; })) /
+			return static_cast<double>(
+				       std::count_if(s.begin(), s.end(), [n](unsigned v) { return v <= n; })) /
 			       static_cast<double>(s.size());
 		};
 		r.within4 = within(4);
@@ -447,8 +449,9 @@ void printText(const Options &o, const HumanEval &h, const std::vector<AttackRes
 	const auto shippedValues = fittedValues(shipped);
 	for (unsigned i = 0; i < shippedValues.size(); i++) {
 		const bool gap = i == KeystrokeTimingDetector::kRuleCount;
-		std::string name = gap ? "sustained-rate gap ms"
-				       : KeystrokeTimingDetector::ruleName(static_cast<KeystrokeTimingDetector::Rule>(i));
+		std::string name =
+			gap ? "sustained-rate gap ms"
+			    : KeystrokeTimingDetector::ruleName(static_cast<KeystrokeTimingDetector::Rule>(i));
 		auto cell = [&](const FoldFit &f) {
 			const uint64_t seen = gap ? f.seen.minSustainedGapUsec / 1000 : f.seen.maxRun[i];
 			return std::to_string(fittedValues(f.config)[i]) + " (" + std::to_string(seen) + ")";
@@ -477,11 +480,12 @@ void printText(const Options &o, const HumanEval &h, const std::vector<AttackRes
 	printf("    %-20s %3" PRIu64 " ms / %" PRIu64 " ms (shortest human statistic / shipped gap)\n",
 	       "sustained-rate gap", h.shipped.minSustainedGapUsec / 1000, shipped.rateGapUsec / 1000);
 
-	printf("\nKeystrokes to detection, shipped thresholds (%u runs per profile; missed = not caught in %u keystrokes,"
+	printf("\nKeystrokes to detection, shipped thresholds (%u runs per profile; missed = not caught in %u "
+	       "keystrokes,"
 	       " %u for random-*)\n",
 	       o.runs, kMaxKeystrokes, kRandomKeystrokes);
-	printf("  %-38s %6s %6s %6s %7s %7s %7s %6s  %s\n", "profile", "median", "p95", "worst", "<=4", "<=10",
-	       "<=20", "target", "first rule");
+	printf("  %-38s %6s %6s %6s %7s %7s %7s %6s  %s\n", "profile", "median", "p95", "worst", "<=4", "<=10", "<=20",
+	       "target", "first rule");
 	for (const AttackResult &r : attacks) {
 		std::string rules;
 		for (const auto &[k, n] : r.firstReason)

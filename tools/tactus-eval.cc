@@ -19,7 +19,8 @@ struct Verb {
 
 constexpr std::array<Verb, 8> kVerbs = {{
 	{"injection", tactus::eval::runInjection,
-	 "--aalto DIR [--runs N] [--seed S] [--json]   false alarms on human typing, keystrokes to detection"},
+	 "--aalto DIR [--runs N] [--seed S] [--folds K] [--json]   thresholds fitted by cross-validation, held-out "
+	 "false alarms, keystrokes to detection"},
 	{"bench", tactus::eval::runBench, "[--events N]   per-event cost of the injection detectors"},
 	{"keystrokes", tactus::eval::runKeystrokes,
 	 "DIR [--model FILE] [--validation] [--plots DIR]   keystroke verification: EER, FRR at 1% FAR, ROC/DET"},

@@ -91,8 +91,8 @@ std::vector<AttackProfile> randomisedAttackProfiles()
 		for (double rate : {15.0, 20.0, 25.0, 30.0, 40.0}) {
 			AttackProfile p;
 			char name[96];
-			snprintf(name, sizeof(name), "random-%s/%g-keys-per-s", j == AttackJitter::Uniform ? "uniform" : "gaussian",
-				 rate);
+			snprintf(name, sizeof(name), "random-%s/%g-keys-per-s",
+				 j == AttackJitter::Uniform ? "uniform" : "gaussian", rate);
 			p.name = name;
 			p.pace = AttackPace::Random;
 			p.hold = AttackHold::Random;

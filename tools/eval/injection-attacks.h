@@ -30,8 +30,8 @@ enum class AttackJitter {
 
 /** How long the tool holds each key. */
 enum class AttackHold {
-	Tool,  ///< released in the next report, one poll (DuckyScript, pyautogui, raw HID)
-	Fixed, ///< a constant, human-looking hold, the same for every key (per run: 30–120 ms)
+	Tool,   ///< released in the next report, one poll (DuckyScript, pyautogui, raw HID)
+	Fixed,  ///< a constant, human-looking hold, the same for every key (per run: 30–120 ms)
 	Random, ///< drawn per keystroke (Random pace only; see AttackJitter)
 };
 
