@@ -19,7 +19,8 @@ struct Verb {
 
 constexpr std::array<Verb, 10> kVerbs = {{
 	{"injection", tactus::eval::runInjection,
-	 "--aalto DIR [--runs N] [--seed S] [--json]   false alarms on human typing, keystrokes to detection"},
+	 "--aalto DIR [--runs N] [--seed S] [--folds K] [--json]   thresholds fitted by cross-validation, held-out "
+	 "false alarms, keystrokes to detection"},
 	{"pointer-injection", tactus::eval::runPointerInjection,
 	 "--balabit DIR [--runs N] [--seed S] [--json]   pointer false alarms on Balabit, strokes to detection"},
 	{"mouse", tactus::eval::runMouse,

@@ -16,8 +16,8 @@ void KeystrokeTimingDetector::reset()
 
 std::array<uint32_t, KeystrokeTimingDetector::kRuleCount> KeystrokeTimingDetector::thresholds() const
 {
-	return {config_.instantDwellRun, config_.shortDwellRun, config_.rolloverRun,
-		config_.rhythmRun,       config_.cadenceRun,    config_.jitterRun};
+	return {config_.instantDwellRun, config_.shortDwellRun, config_.rolloverRun, config_.rhythmRun,
+		config_.cadenceRun,      config_.jitterRun,     config_.rateFastGaps};
 }
 
 const char *KeystrokeTimingDetector::ruleName(Rule rule)
@@ -29,6 +29,7 @@ const char *KeystrokeTimingDetector::ruleName(Rule rule)
 		{Rule::FixedRhythm, "fixed-rhythm"},
 		{Rule::FixedCadence, "fixed-cadence"},
 		{Rule::ConstantDwell, "constant-dwell"},
+		{Rule::SustainedRate, "sustained-rate"},
 	});
 	static_assert(kNames.oneToOne() && kNames.size() == kRuleCount);
 	// Every name is a string literal, so its data() is NUL-terminated.
@@ -40,7 +41,8 @@ InjectionReason KeystrokeTimingDetector::ruleReason(Rule rule)
 	switch (rule) {
 	case Rule::InstantDwell:
 	case Rule::ShortDwell:
-	case Rule::SustainedRollover: return InjectionReason::SuperhumanRate;
+	case Rule::SustainedRollover:
+	case Rule::SustainedRate: return InjectionReason::SuperhumanRate;
 	case Rule::FixedRhythm:
 	case Rule::FixedCadence:
 	case Rule::ConstantDwell: return InjectionReason::TooRegular;
@@ -82,8 +84,12 @@ InjectionEvidence KeystrokeTimingDetector::press(uint64_t t, uint16_t code)
 	// The same key again right after itself (held-key repeat synthesised as
 	// press/release pairs by some keyboards and by browsers, or a double
 	// letter) is neutral: it neither extends nor breaks a run.
+	// The next keystroke's gap runs from this press: a tool's pace goes on
+	// through a double letter.
 	if (haveLast_ && code == lastCode_) {
 		held_[nheld_++] = Held{code, false, 0};
+		if (t >= lastPressUsec_ && t - lastPressUsec_ <= config_.pauseUsec)
+			lastPressUsec_ = t;
 		return quiet;
 	}
 
@@ -164,13 +170,20 @@ InjectionEvidence KeystrokeTimingDetector::evaluate()
 	std::array<BandRun, kRuleCount> r{};
 	auto of = [&r](Rule rule) -> BandRun & { return r[static_cast<unsigned>(rule)]; };
 
+	// A keystroke the dwell rules cannot judge: a one-frame tap (press and
+	// release handed over together) or part of a batch (queued reports
+	// delivered at once). Neither extends nor breaks their runs.
+	auto unjudged = [this](const Keystroke &k) {
+		return k.releaseUsec - k.pressUsec < config_.oneFrameDwellUsec ||
+		       (k.gapUsec && k.gapUsec < config_.batchGapUsec);
+	};
 	// instant-dwell: released keystrokes with a dwell no finger makes; keys
 	// still down are skipped, not counted.
 	{
 		BandRun &res = of(Rule::InstantDwell);
 		for (uint32_t i = 0; i < avail; i++) {
 			const Keystroke &k = at(seq_ - 1 - i);
-			if (!k.released)
+			if (!k.released || unjudged(k))
 				continue;
 			uint64_t dwell = k.releaseUsec - k.pressUsec;
 			if (dwell >= config_.instantDwellUsec)
@@ -220,6 +233,32 @@ InjectionEvidence KeystrokeTimingDetector::evaluate()
 				break;
 			res.run++;
 			res.gaps.add(k.gapUsec);
+		}
+	}
+	// sustained-rate: the pace of the whole window, not of a run. Counts
+	// every keystroke, batches and one-frame taps included: the pace is
+	// what no hand keeps up, whatever the holds look like.
+	{
+		BandRun &res = of(Rule::SustainedRate);
+		std::array<uint64_t, kRing> gaps{};
+		uint32_t n = 0;
+		const uint32_t window = std::min({avail, config_.rateWindow, kRing});
+		// The oldest keystroke of the window has its gap from one before it.
+		for (uint32_t i = 0; i + 1 < window; i++) {
+			const Keystroke &k = at(seq_ - 1 - i);
+			if (!k.gapUsec)
+				break;
+			gaps[n++] = k.gapUsec;
+			if (k.gapUsec <= config_.rateGapUsec) {
+				res.run++;
+				res.gaps.add(k.gapUsec);
+			}
+		}
+		sustainedGapUsec_ = UINT64_MAX;
+		const uint32_t need = config_.rateFastGaps;
+		if (need > 0 && n >= need) {
+			std::nth_element(gaps.begin(), gaps.begin() + (need - 1), gaps.begin() + n);
+			sustainedGapUsec_ = gaps[need - 1];
 		}
 	}
 	// fixed-cadence: consecutive gaps inside a band no human holds.

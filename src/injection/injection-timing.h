@@ -13,15 +13,51 @@
 
 namespace tactus {
 
-/** Thresholds of KeystrokeTimingDetector; the defaults are tuned on the Aalto data (tactus-eval injection). */
+/**
+ * Thresholds of KeystrokeTimingDetector. The per-keystroke conditions (how
+ * short a hold, how fast a pace) come from the devices: what one USB poll
+ * makes, what a finger cannot. The run lengths and the sustained-rate gap
+ * are fitted to human typing by cross-validation over the Aalto
+ * participants (tactus-eval injection, "Threshold fit"); the defaults here
+ * are that fit on all participants, and the eval checks they are no looser.
+ *
+ * No rule decides on a few keystrokes among human timing: one-frame taps
+ * (press and release in one frame: on-screen keyboards, the kernel's
+ * force-release quirk, hotkeys), batches (a Bluetooth keyboard flushing
+ * its buffer after a radio stall) and tap-hold firmware (QMK/ZMK home-row
+ * mods: 1 ms holds at a human pace) each raise nothing on their own.
+ */
 struct KeystrokeTimingConfig {
 	/** A press→press gap longer than this (or time going backwards) ends every run. */
 	uint64_t pauseUsec = 1'500'000;
+	/**
+	 * A press this soon after the previous press is part of a batch: the
+	 * host received queued reports at once (Bluetooth after a radio stall,
+	 * a stalled USB hub). No 1 kHz device makes press, release and the next
+	 * press in under two polls; the dwell rules skip these keystrokes and
+	 * leave them to sustained-rate, which counts them by pace.
+	 */
+	uint64_t batchGapUsec = 900;
+	/**
+	 * A hold shorter than this is a one-frame tap: press and release handed
+	 * over together (an on-screen keyboard, a hotkey or force-release quirk
+	 * key the driver releases itself, a batch). No USB poll up to 4 kHz is
+	 * that short; the dwell rules skip these keystrokes.
+	 */
+	uint64_t oneFrameDwellUsec = 250;
 
-	/** superhuman-rate / instant-dwell: press→release shorter than this no finger makes... */
+	/**
+	 * superhuman-rate / instant-dwell: press→release shorter than this (one
+	 * USB poll, a tool's hold), and no one-frame tap...
+	 */
 	uint64_t instantDwellUsec = 1'500;
-	/** ...on this many keystrokes in a row. */
-	uint32_t instantDwellRun = 4;
+	/**
+	 * ...on this many keystrokes in a row. Tap-hold firmware holds only its
+	 * tap-hold keys for one poll, so a word's run of home-row letters ends at
+	 * the next other key; never less than 10 ("alfalfas" is eight home-row
+	 * letters).
+	 */
+	uint32_t instantDwellRun = 10;
 
 	/**
 	 * superhuman-rate / short-dwell: press→release shorter than this, and
@@ -33,27 +69,41 @@ struct KeystrokeTimingConfig {
 	uint64_t shortDwellMinFlightUsec = 2'000;
 	/** ...with presses at most this far apart (16 keys/s and faster)... */
 	uint64_t shortDwellMaxGapUsec = 60'000;
-	/** ...on this many keystrokes in a row. */
-	uint32_t shortDwellRun = 4;
+	/** ...on this many keystrokes in a row (fitted). */
+	uint32_t shortDwellRun = 5;
 
 	/** superhuman-rate / sustained-rollover: presses this close while the previous key is still down... */
 	uint64_t rolloverGapUsec = 45'000;
-	/** ...this many times in a row (a fast typist's rollover burst is one or two). */
-	uint32_t rolloverRun = 6;
+	/** ...this many times in a row (fitted; a fast typist's rollover burst is a few). */
+	uint32_t rolloverRun = 7;
+
+	/**
+	 * superhuman-rate / sustained-rate: of the press→press gaps among the
+	 * last rateWindow keystrokes (since a pause), at least rateFastGaps are
+	 * no longer than rateGapUsec (fitted). However irregular, a stream of
+	 * keystrokes that keeps this pace is no person's: the fastest Aalto
+	 * typists keep it for a few keys, not for a window. The few slow gaps
+	 * allowed keep a tool's hiccups from resetting it; the many fast gaps
+	 * required keep a Bluetooth batch (a dozen keys at once, then human
+	 * gaps again) from filling it.
+	 */
+	uint32_t rateWindow = 20;
+	uint32_t rateFastGaps = 18;
+	uint64_t rateGapUsec = 70'000;
 
 	/** too-regular: only gaps up to this count (slower typing is not an attack at speed). */
 	uint64_t cadenceMaxGapUsec = 250'000;
 	/** too-regular / fixed-cadence: press→press gaps all within this band (max − min)... */
 	uint64_t cadenceBandUsec = 2'500;
-	/** ...this many gaps in a row. */
-	uint32_t cadenceRun = 9;
+	/** ...this many gaps in a row (fitted). */
+	uint32_t cadenceRun = 15;
 
 	/** too-regular / constant-dwell: gaps within this band (fixed delay + uniform jitter)... */
 	uint64_t jitterBandUsec = 21'000;
 	/** ...while dwell times stay within this band (max − min)... */
 	uint64_t dwellBandUsec = 1'500;
-	/** ...this many gaps in a row. */
-	uint32_t jitterRun = 7;
+	/** ...this many gaps in a row (fitted). */
+	uint32_t jitterRun = 9;
 
 	/** ...and within this fraction of their mean (a 1 ms band around a 3 ms dwell is no constant). */
 	double dwellRelBand = 0.05;
@@ -62,8 +112,8 @@ struct KeystrokeTimingConfig {
 	 * constant... */
 	uint64_t rhythmBandUsec = 8'000;
 	double rhythmRelBand = 0.25;
-	/** ...this many gaps in a row: the same hold and the same pace, keystroke after keystroke. */
-	uint32_t rhythmRun = 7;
+	/** ...this many gaps in a row (fitted): the same hold and the same pace, keystroke after keystroke. */
+	uint32_t rhythmRun = 9;
 };
 
 /**
@@ -79,9 +129,10 @@ public:
 		SustainedRollover,
 		FixedRhythm,
 		FixedCadence,
-		ConstantDwell
+		ConstantDwell,
+		SustainedRate
 	};
-	static constexpr unsigned kRuleCount = 6;
+	static constexpr unsigned kRuleCount = 7;
 
 	explicit KeystrokeTimingDetector(const KeystrokeTimingConfig &config = {});
 
@@ -99,6 +150,13 @@ public:
 	const std::array<uint32_t, kRuleCount> &runs() const { return runs_; }
 	/** Threshold of each rule, in the order of runs(). */
 	std::array<uint32_t, kRuleCount> thresholds() const;
+	/**
+	 * The sustained-rate statistic now: the rateFastGaps-th shortest
+	 * press→press gap (µs) among the last rateWindow keystrokes, UINT64_MAX
+	 * while fewer gaps are known. The rule alarms when it is at most
+	 * rateGapUsec; its minimum over human typing bounds that threshold.
+	 */
+	uint64_t sustainedGapUsec() const { return sustainedGapUsec_; }
 	/** Stable name of @p rule. */
 	static const char *ruleName(Rule rule);
 	/** Reason code @p rule raises. */
@@ -171,6 +229,7 @@ private:
 	bool haveLast_ = false;
 	uint64_t lastPressUsec_ = 0;
 	std::array<uint32_t, kRuleCount> runs_{};
+	uint64_t sustainedGapUsec_ = UINT64_MAX;
 	InjectionEvidence last_;
 };
 

@@ -102,6 +102,35 @@ Result<void> setAllow(AllowRule &r, std::string_view, std::string_view value)
 	return {};
 }
 
+Result<void> setBurstKeystrokes(AllowRule &r, std::string_view, std::string_view value)
+{
+	uint32_t n = 0;
+	for (char c : value) {
+		if (c < '0' || c > '9' || n > 100'000)
+			return ruleError("AllowBurstKeystrokes must be a count of key presses in 1..1000, not '" +
+					 std::string(value) + "'");
+		n = n * 10 + static_cast<uint32_t>(c - '0');
+	}
+	if (n < 1 || n > 1000)
+		return ruleError("AllowBurstKeystrokes must be a count of key presses in 1..1000, not '" +
+				 std::string(value) + "'");
+	if (!r.burst)
+		r.burst.emplace();
+	r.burst->maxKeystrokes = n;
+	return {};
+}
+
+Result<void> setBurstKeys(AllowRule &r, std::string_view, std::string_view value)
+{
+	auto kinds = parseKeyKinds(value);
+	if (!kinds)
+		return ruleError("AllowBurstKeys: " + kinds.error().message);
+	if (!r.burst)
+		r.burst.emplace();
+	r.burst->kinds = *kinds;
+	return {};
+}
+
 Result<void> finishRule(const AllowRule &r, const std::vector<std::string_view> &keys)
 {
 	if (keys.empty())
@@ -111,6 +140,16 @@ Result<void> finishRule(const AllowRule &r, const std::vector<std::string_view> 
 		return ruleError("section '" + r.name + "' has no Match key");
 	if (std::find(keys.begin(), keys.end(), "Allow") == keys.end())
 		return ruleError("section '" + r.name + "' has no Allow=");
+	if (r.burst) {
+		// A bound needs both halves: a length alone would admit any key,
+		// kinds alone any length.
+		if (!r.burst->maxKeystrokes || !r.burst->kinds)
+			return ruleError(
+				"section '" + r.name +
+				"' needs both AllowBurstKeystrokes= and AllowBurstKeys= for a burst allowance");
+		if (!r.allow)
+			return ruleError("section '" + r.name + "' has a burst allowance but Allow=no");
+	}
 	return {};
 }
 
@@ -124,6 +163,8 @@ const RuleFileFormat<AllowRule> &format()
 			{"MatchCreatorUnit", setVerbatim<AllowRule, &AllowRule::matchCreatorUnit>},
 			{"MatchCreatorUid", setCreatorUid},
 			{"Allow", setAllow},
+			{"AllowBurstKeystrokes", setBurstKeystrokes},
+			{"AllowBurstKeys", setBurstKeys},
 		}),
 		.finish = finishRule,
 	};
@@ -181,7 +222,7 @@ AllowPolicy::Decision AllowPolicy::decide(const DeviceInfo &info) const
 {
 	for (const AllowRule &r : rules_)
 		if (r.matches(info))
-			return Decision{true, r.allow, r.describe()};
+			return Decision{true, r.allow, r.describe(), r.burst};
 	return {};
 }
 

@@ -9,6 +9,7 @@
 
 #include "device-info.h"
 #include "device-match.h"
+#include "injection-allowance.h"
 #include "util-result.h"
 
 #include <cstdint>
@@ -32,6 +33,12 @@ struct AllowRule : IdentityMatch {
 	std::optional<std::string> matchCreatorUnit;
 	std::optional<uid_t> matchCreatorUid;
 	bool allow = false;
+	/**
+	 * AllowBurstKeystrokes= and AllowBurstKeys= (both or neither, Allow=yes
+	 * only): machine-speed bursts of at most this many presses, every key
+	 * of these kinds, raise no timing evidence (injection-allowance.h).
+	 */
+	std::optional<BurstAllowance> burst;
 
 	/**
 	 * True if every Match key matches @p info. Creator keys must all hold
@@ -56,9 +63,10 @@ class AllowPolicy {
 public:
 	/** What the policy says about one device. */
 	struct Decision {
-		bool matched = false; ///< false: no rule matched, the caller's default applies
-		bool allow = false;   ///< the matching rule's Allow=, false if none matched
-		std::string rule;     ///< "name (file:line)" of the matching rule, "" if none
+		bool matched = false;                ///< false: no rule matched, the caller's default applies
+		bool allow = false;                  ///< the matching rule's Allow=, false if none matched
+		std::string rule;                    ///< "name (file:line)" of the matching rule, "" if none
+		std::optional<BurstAllowance> burst; ///< the matching rule's burst allowance, if any
 	};
 
 	AllowPolicy() = default;

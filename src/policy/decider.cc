@@ -65,6 +65,7 @@ void decideAllowed(PolicyDevice &device, const AllowPolicy &policy)
 {
 	const auto trust = device.info.udevProperties.find("TACTUS_TRUST");
 	const std::string override = trust == device.info.udevProperties.end() ? "" : trust->second;
+	device.burstAllowance.reset();
 	if (override == "allow") {
 		device.allowed = true;
 		device.allowedWhy = "udev TACTUS_TRUST=allow";
@@ -74,6 +75,8 @@ void decideAllowed(PolicyDevice &device, const AllowPolicy &policy)
 	} else if (const auto decision = policy.decide(device.info); decision.matched) {
 		device.allowed = decision.allow;
 		device.allowedWhy = std::string(decision.allow ? "allow-listed by " : "denied by ") + decision.rule;
+		if (decision.allow && decision.burst)
+			device.burstAllowance.emplace(*decision.burst, device.keyTiming.config().pauseUsec);
 	} else if (isSynthetic(device.info.provenance)) {
 		device.allowed = false;
 		device.allowedWhy = "synthetic, not allow-listed";
@@ -85,7 +88,7 @@ void decideAllowed(PolicyDevice &device, const AllowPolicy &policy)
 
 bool isUnequivocal(std::string_view reason)
 {
-	return reason == "synthetic-device" || reason == "denied-device" || reason == "superhuman-rate";
+	return reason == "synthetic-device" || reason == "denied-device";
 }
 
 bool mayGrab(const PolicyDevice &device, std::string_view reason, const ForEachPolicyDevice &devices, std::string &why)
@@ -142,6 +145,8 @@ void PolicyDecider::deviceRemoved(const PolicyDevice &device)
 void PolicyDecider::eventsDropped(PolicyDevice &device)
 {
 	device.keyTiming.reset();
+	if (device.burstAllowance)
+		device.burstAllowance->reset();
 	device.pointerMotion.reset();
 	if (device.keystrokeRows)
 		device.keystrokeRows->reset();
@@ -318,9 +323,15 @@ void PolicyDecider::checkTiming(PolicyDevice &device, Frame events, uint64_t pre
 		if (ev.type == EV_KEY && !isButtonCode(ev.code)) {
 			key = true;
 			presses += ev.value == 1; // how many presses it took: a count, never which keys
+			if (device.burstAllowance)
+				device.burstAllowance->keyEvent(ev.timeUsec, ev.code, ev.value);
 			found = device.keyTiming.keyEvent(ev.timeUsec, ev.code, ev.value);
 			if (!found.alarm)
 				found = burst.keyEvent(device.id, ev.timeUsec, ev.code, ev.value);
+			// An allowed machine-speed burst (an OTP touch, a scan) raises
+			// nothing while it stays within its length and key kinds.
+			if (device.burstAllowance)
+				found = device.burstAllowance->judge(found);
 		} else if (device.info.caps.pointer || device.info.caps.absPointer) {
 			found = device.pointerMotion.event(ev.timeUsec, ev.type, ev.code, ev.value);
 		}

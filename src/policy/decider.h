@@ -11,6 +11,7 @@
 
 #include "allow-policy.h"
 #include "device-info.h"
+#include "injection-allowance.h"
 #include "injection-burst.h"
 #include "injection-evidence.h"
 #include "injection-pointer.h"
@@ -56,6 +57,12 @@ struct PolicyDevice {
 	uint64_t lastEventUsec = 0;        ///< kernel time of its latest frame, for the grab's delay
 	uint64_t keyPresses = 0;           ///< key presses so far (a count, never which keys)
 	KeystrokeTimingDetector keyTiming; ///< human limits of typing, on every keyboard, hardware included
+	/**
+	 * The allow rule's burst allowance (an OTP token, a barcode scanner):
+	 * timing evidence inside a burst within it is waived. Keeps a count and
+	 * one bit, never a key.
+	 */
+	std::optional<BurstAllowanceTracker> burstAllowance;
 	PointerInjectionDetector pointerMotion;
 	/** Keystroke rows for the behaviour model: allowed keyboards, when a model is loaded. */
 	std::optional<KeystrokeExtractor> keystrokeRows;
@@ -138,14 +145,18 @@ using ForEachPolicyDevice = std::function<void(const std::function<void(const Po
  * Synthetic devices are evidence of injection unless the admin allowed
  * them: first the udev property TACTUS_TRUST (set by rules the admin
  * controls, never by the device's creator), then the allow-list files,
- * then the provenance. Sets device.allowed and device.allowedWhy.
+ * then the provenance. Sets device.allowed, device.allowedWhy and, for an
+ * allow rule with a burst allowance, device.burstAllowance.
  */
 void decideAllowed(PolicyDevice &device, const AllowPolicy &policy);
 
 /**
- * Evidence no hand can produce: a synthetic device nobody allowed, or keys
- * held for no time at USB-poll pace. Rhythm that is merely too regular, a
- * new keyboard's burst or robotic pointer motion could, rarely, be a person.
+ * Evidence no hand can produce: a synthetic device nobody allowed, or a
+ * device a deny rule names. Timing evidence of any kind (superhuman-rate
+ * too) is a threshold on a statistic: firmware, a radio or a driver can put
+ * a real person's typing across it, so it never takes away the only
+ * keyboard of a seat; nor can rhythm that is too regular, a new keyboard's
+ * burst or robotic pointer motion.
  */
 bool isUnequivocal(std::string_view reason);
 

@@ -351,6 +351,22 @@ TEST(AllowPolicy, Errors)
 		{"[a]\n=x\n", "t.rules:2: empty key"},
 		{"[a]\nMatchName=\xff\n", "t.rules:2: line is not valid UTF-8"},
 		{"[a]\nMatchName=a\x01z\n", "t.rules:2: control character in line"},
+		{"[a]\nMatchName=x\nAllow=yes\nAllowBurstKeys=modhex space\nAllowBurstKeystrokes=4\n",
+		 "t.rules:4: AllowBurstKeys: unknown key kind 'space'"},
+		{"[a]\nMatchName=x\nAllow=yes\nAllowBurstKeys=,\nAllowBurstKeystrokes=4\n",
+		 "t.rules:4: AllowBurstKeys: no key kind given"},
+		{"[a]\nMatchName=x\nAllow=yes\nAllowBurstKeystrokes=0\nAllowBurstKeys=digits\n",
+		 "t.rules:4: AllowBurstKeystrokes must be a count of key presses in 1..1000, not '0'"},
+		{"[a]\nMatchName=x\nAllow=yes\nAllowBurstKeystrokes=-3\nAllowBurstKeys=digits\n",
+		 "t.rules:4: AllowBurstKeystrokes must be a count"},
+		{"[a]\nMatchName=x\nAllow=yes\nAllowBurstKeystrokes=99999999999999999999\nAllowBurstKeys=digits\n",
+		 "t.rules:4: AllowBurstKeystrokes must be a count"},
+		{"[a]\nMatchName=x\nAllow=yes\nAllowBurstKeystrokes=14\n",
+		 "t.rules:1: section 'a' needs both AllowBurstKeystrokes= and AllowBurstKeys="},
+		{"[a]\nMatchName=x\nAllow=yes\nAllowBurstKeys=digits\n",
+		 "t.rules:1: section 'a' needs both AllowBurstKeystrokes= and AllowBurstKeys="},
+		{"[a]\nMatchName=x\nAllow=no\nAllowBurstKeystrokes=14\nAllowBurstKeys=digits\n",
+		 "t.rules:1: section 'a' has a burst allowance but Allow=no"},
 	};
 	for (const auto &[text, want] : cases) {
 		std::string got = parseError(text);
@@ -363,9 +379,32 @@ TEST(AllowPolicy, Errors)
 TEST(AllowPolicy, GarbageNeverCrashes)
 {
 	std::mt19937 rng(20240605);
-	const char *const pieces[] = {"[",     "]",   "=",        "\n",  "#",    " ", "MatchName", "MatchCreatorUid",
-				      "Allow", "yes", "no",       "0x",  "ffff", "*", "/",         "\xc3",
-				      "\xa9",  "\t",  "MatchBus", "usb", "0"};
+	const char *const pieces[] = {"[",
+				      "]",
+				      "=",
+				      "\n",
+				      "#",
+				      " ",
+				      "MatchName",
+				      "MatchCreatorUid",
+				      "Allow",
+				      "yes",
+				      "no",
+				      "0x",
+				      "ffff",
+				      "*",
+				      "/",
+				      "\xc3",
+				      "\xa9",
+				      "\t",
+				      "MatchBus",
+				      "usb",
+				      "0",
+				      "AllowBurstKeys",
+				      "AllowBurstKeystrokes",
+				      "modhex",
+				      "enter",
+				      "49"};
 	int parsed = 0;
 	for (int round = 0; round < 2000; round++) {
 		std::string text;
@@ -440,9 +479,26 @@ TEST(AllowPolicy, ShippedFileParses)
 	}
 	auto examples = AllowPolicy::parse(uncommented, "50-default.rules");
 	ASSERT_TRUE(examples) << examples.error().message;
-	EXPECT_GE(examples->size(), 4u);
-	for (const AllowRule &r : examples->rules())
-		EXPECT_FALSE(r.spoofable()) << r.describe();
+	EXPECT_GE(examples->size(), 6u);
+	// Allowed by ids alone only with a burst allowance bounded by key kinds
+	// that cannot spell a shell command (no letters beyond modhex, no space).
+	for (const AllowRule &r : examples->rules()) {
+		if (!r.spoofable())
+			continue;
+		ASSERT_TRUE(r.burst.has_value()) << r.describe();
+		EXPECT_EQ(r.matchProvenance, Provenance::Hardware) << r.describe();
+		EXPECT_EQ(r.burst->kinds & static_cast<uint32_t>(BurstKey::Letters), 0u) << r.describe();
+		EXPECT_LE(r.burst->maxKeystrokes, 49u) << r.describe();
+	}
+	DeviceInfo yubikey;
+	yubikey.provenance = Provenance::Hardware;
+	yubikey.bustype = 3;
+	yubikey.vendor = 0x1050;
+	yubikey.product = 0x0407;
+	const auto otp = examples->decide(yubikey);
+	ASSERT_TRUE(otp.allow && otp.burst);
+	EXPECT_EQ(keyKindNames(otp.burst->kinds), "modhex enter");
+	EXPECT_EQ(otp.burst->maxKeystrokes, 49u);
 	// The keyd example allows keyd and nothing that merely names itself keyd.
 	EXPECT_TRUE(examples->decide(keydDevice()).allow);
 	DeviceInfo impostor = keydDevice();
@@ -494,4 +550,82 @@ TEST(AllowPolicy, LoadDirsSkipsBackupsAndDevNullMasks)
 
 	std::filesystem::remove_all(data);
 	std::filesystem::remove_all(etc);
+}
+
+TEST(AllowPolicy, BurstAllowanceKeys)
+{
+	auto p = AllowPolicy::parse("[otp]\nMatchVendor=0x1050\nMatchProduct=0x0407\nMatchProvenance=hardware\n"
+				    "Allow=yes\nAllowBurstKeystrokes=49\nAllowBurstKeys=modhex,enter\n"
+				    "[plain]\nMatchVendor=0x1050\nAllow=yes\n",
+				    "t.rules");
+	ASSERT_TRUE(p) << p.error().message;
+	ASSERT_EQ(p->size(), 2u);
+	ASSERT_TRUE(p->rules()[0].burst);
+	EXPECT_EQ(p->rules()[0].burst->maxKeystrokes, 49u);
+	EXPECT_EQ(p->rules()[0].burst->kinds,
+		  static_cast<uint32_t>(BurstKey::Modhex) | static_cast<uint32_t>(BurstKey::Enter));
+	EXPECT_FALSE(p->rules()[1].burst);
+}
+
+TEST(AllowPolicy, BurstKeyKinds)
+{
+	const uint32_t otp = *parseKeyKinds("modhex enter");
+	// The 16 modhex letters and Enter; nothing else.
+	for (uint16_t code : {KEY_C, KEY_B, KEY_D, KEY_E, KEY_F, KEY_G, KEY_H, KEY_I, KEY_J, KEY_K, KEY_L, KEY_N, KEY_R,
+			      KEY_T, KEY_U, KEY_V, KEY_ENTER, KEY_KPENTER})
+		EXPECT_TRUE(keyIsOfKinds(code, otp)) << code;
+	for (uint16_t code : {KEY_A, KEY_M, KEY_O, KEY_P, KEY_S, KEY_W, KEY_X, KEY_Y, KEY_Z, KEY_Q, KEY_SPACE, KEY_1,
+			      KEY_MINUS, KEY_SLASH, KEY_DOT, KEY_LEFTSHIFT, KEY_LEFTCTRL, KEY_TAB, KEY_BACKSLASH})
+		EXPECT_FALSE(keyIsOfKinds(code, otp)) << code;
+	const uint32_t scan = *parseKeyKinds("digits,enter , tab");
+	for (uint16_t code : {KEY_0, KEY_5, KEY_9, KEY_KP0, KEY_KP7, KEY_ENTER, KEY_TAB})
+		EXPECT_TRUE(keyIsOfKinds(code, scan)) << code;
+	for (uint16_t code : {KEY_A, KEY_SPACE, KEY_MINUS, KEY_KPMINUS, KEY_LEFTSHIFT})
+		EXPECT_FALSE(keyIsOfKinds(code, scan)) << code;
+	EXPECT_TRUE(keyIsOfKinds(KEY_RIGHTSHIFT, *parseKeyKinds("shift")));
+	EXPECT_TRUE(keyIsOfKinds(KEY_Q, *parseKeyKinds("letters")));
+	EXPECT_EQ(keyKindNames(*parseKeyKinds("enter modhex")), "modhex enter");
+	EXPECT_FALSE(parseKeyKinds("Modhex"));
+	EXPECT_FALSE(parseKeyKinds(""));
+	EXPECT_FALSE(parseKeyKinds("digits;enter"));
+}
+
+TEST(AllowPolicy, BurstAllowanceTrackerRaisesWhatItWaivedOnceTheBurstLeavesIt)
+{
+	BurstAllowance a;
+	a.maxKeystrokes = 3;
+	a.kinds = *parseKeyKinds("digits enter");
+	BurstAllowanceTracker t(a);
+	InjectionEvidence alarm;
+	alarm.alarm = true;
+	alarm.rule = "short-dwell";
+	const InjectionEvidence quiet;
+	t.keyEvent(1'000'000, KEY_1, 1);
+	EXPECT_FALSE(t.judge(alarm).alarm);
+	t.keyEvent(1'010'000, KEY_2, 1);
+	EXPECT_FALSE(t.judge(quiet).alarm);
+	t.keyEvent(1'020'000, KEY_ENTER, 1);
+	EXPECT_TRUE(t.within());
+	// A fourth press in the same burst: the waived alarm comes back, once.
+	t.keyEvent(1'030'000, KEY_3, 1);
+	EXPECT_FALSE(t.within());
+	const InjectionEvidence late = t.judge(quiet);
+	EXPECT_TRUE(late.alarm);
+	EXPECT_EQ(late.rule, "short-dwell");
+	EXPECT_FALSE(t.judge(quiet).alarm);
+	EXPECT_TRUE(t.judge(alarm).alarm);
+	// After a pause, a new burst within the allowance.
+	t.keyEvent(5'000'000, KEY_4, 1);
+	EXPECT_TRUE(t.within());
+	EXPECT_EQ(t.presses(), 1u);
+	EXPECT_FALSE(t.judge(alarm).alarm);
+	// A key of another kind: out at once.
+	t.keyEvent(5'010'000, KEY_SPACE, 1);
+	EXPECT_FALSE(t.within());
+	EXPECT_TRUE(t.judge(quiet).alarm);
+	// Releases and repeats are no presses.
+	t.reset();
+	t.keyEvent(9'000'000, KEY_5, 0);
+	t.keyEvent(9'000'000, KEY_5, 2);
+	EXPECT_EQ(t.presses(), 0u);
 }

