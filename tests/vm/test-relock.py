@@ -147,7 +147,11 @@ def body(vm, args):
                 "[Actions]\nOnInjected=publish lock grab\n")
     mark = len(vmtest.tactusd_log(vm))
     vm.check("systemctl restart tactusd.service", timeout=90)
-    wait_since(vm, mark, lambda L: any(f"session {sid} added" in l for l in L), what=f"session {sid} re-added")
+    # The autologin session can end and come back under a new id in the
+    # test bed (getty restarts it): take the one there is now.
+    time.sleep(2)
+    sid = wait_session(vm)
+    wait_since(vm, mark, lambda L: any(f"session {sid} added" in l for l in L), what=f"session {sid} added")
     mode = get(vm, MANAGER, "org.tactus.Manager1", "Mode")["Mode"]
     check(mode == "enforce", f"Manager1 Mode={mode}")
     sp = object_path(vm, "GetSession", sid)
