@@ -249,6 +249,9 @@ void Daemon::onSessionChanged(const SessionInfo &before, const SessionInfo &afte
 	if (before.locked != after.locked)
 		log_info("session %s %s%s", sanitizeForDisplay(after.id, 64).c_str(),
 			 after.locked ? "locked" : "unlocked", after.locked ? ": learning paused" : "");
+	if (before.locked && !after.locked && PolicyDecider::unlocked(it->second))
+		log_info("session %s: lock re-armed, the next injection evidence locks it again",
+			 sanitizeForDisplay(after.id, 64).c_str());
 	if (observer_)
 		observer_->sessionChanged(it->second, false);
 }

@@ -58,6 +58,67 @@ std::optional<std::string> sessionIdFromLogindPath(const std::string &path)
 	return id;
 }
 
+void SessionLockState::follow(const std::string &id)
+{
+	entries_.try_emplace(id);
+}
+
+void SessionLockState::forget(const std::string &id)
+{
+	entries_.erase(id);
+}
+
+uint64_t SessionLockState::hintRequested(const std::string &)
+{
+	return ++sequence_;
+}
+
+void SessionLockState::setHint(Entry &e, bool hint, uint64_t version)
+{
+	// Real lockers answer Lock by setting LockedHint and clear it on
+	// unlock; logind sends no Unlock then, so the hint going false ends
+	// the Lock request too.
+	if (e.hint && !hint)
+		e.requested = false;
+	e.hint = hint;
+	e.hintVersion = version;
+}
+
+bool SessionLockState::hintReply(const std::string &id, uint64_t ticket, bool hint)
+{
+	auto it = entries_.find(id);
+	// A value newer than the request (a signal, or a later request's
+	// reply) is already held: this reply is older news.
+	if (it == entries_.end() || it->second.hintVersion > ticket)
+		return false;
+	setHint(it->second, hint, ticket);
+	return true;
+}
+
+bool SessionLockState::hintChanged(const std::string &id, bool hint)
+{
+	auto it = entries_.find(id);
+	if (it == entries_.end())
+		return false;
+	setHint(it->second, hint, ++sequence_);
+	return true;
+}
+
+bool SessionLockState::lockSignal(const std::string &id, bool lock)
+{
+	auto it = entries_.find(id);
+	if (it == entries_.end())
+		return false;
+	it->second.requested = lock;
+	return true;
+}
+
+bool SessionLockState::locked(const std::string &id) const
+{
+	auto it = entries_.find(id);
+	return it != entries_.end() && (it->second.hint || it->second.requested);
+}
+
 SessionTracker::SessionTracker(sd_event *loop, sd_bus *bus, Callbacks callbacks)
     : loop_(loop), bus_(sd_bus_ref(bus)), callbacks_(std::move(callbacks))
 {
@@ -135,7 +196,7 @@ void SessionTracker::refresh()
 			continue;
 		info.userName = userNameOf(info.uid);
 		info.active = sd_session_is_active(id.c_str()) > 0;
-		info.locked = lockedHint_[id] || lockRequested_[id];
+		info.locked = lock_.locked(id);
 		now.emplace(id, std::move(info));
 	}
 	std::free(ids);
@@ -146,8 +207,8 @@ void SessionTracker::refresh()
 			gone.push_back(info);
 	for (const auto &info : gone) {
 		sessions_.erase(info.id);
-		lockedHint_.erase(info.id);
-		lockRequested_.erase(info.id);
+		lock_.forget(info.id);
+		cancelCalls(info.id);
 		if (callbacks_.removed)
 			callbacks_.removed(info);
 	}
@@ -161,9 +222,11 @@ void SessionTracker::update(SessionInfo info)
 	if (it == sessions_.end()) {
 		const std::string id = info.id;
 		sessions_.emplace(id, info);
+		if (logind_ && !info.pseudo)
+			lock_.follow(id);
 		if (callbacks_.added)
 			callbacks_.added(info);
-		if (logind_)
+		if (logind_ && !info.pseudo)
 			fetchLockedHint(id);
 		return;
 	}
@@ -239,27 +302,20 @@ Result<std::string> SessionTracker::agentSessionOfPid(pid_t pid, uid_t uid) cons
 	return takeString(display);
 }
 
-void SessionTracker::setLockState(const std::string &id, std::optional<bool> hint, std::optional<bool> requested)
+void SessionTracker::applyLockState(const std::string &id)
 {
-	if (hint) {
-		const bool was = lockedHint_[id];
-		lockedHint_[id] = *hint;
-		// Real lockers answer Lock by setting LockedHint and clear it on
-		// unlock; logind sends no Unlock then, so the hint going false
-		// ends the Lock request too.
-		if (was && !*hint)
-			lockRequested_[id] = false;
-	}
-	if (requested)
-		lockRequested_[id] = *requested;
 	auto it = sessions_.find(id);
 	if (it == sessions_.end())
 		return;
 	SessionInfo info = it->second;
-	// Unlock ends a Lock request, and a locker that clears LockedHint has
-	// unlocked: either way the session counts as locked while one says so.
-	info.locked = lockedHint_[id] || lockRequested_[id];
+	info.locked = lock_.locked(id);
 	update(std::move(info));
+}
+
+void SessionTracker::cancelCalls(const std::string &id)
+{
+	for (auto it = pending_.begin(); it != pending_.end();)
+		it = it->second->id == id ? pending_.erase(it) : std::next(it);
 }
 
 void SessionTracker::fetchLockedHint(const std::string &id)
@@ -269,7 +325,7 @@ void SessionTracker::fetchLockedHint(const std::string &id)
 	const std::string path = busPathEncode(kLogindSessionPrefix, id);
 	if (path.empty())
 		return;
-	auto call = std::make_unique<PendingCall>(PendingCall{this, id, nullptr});
+	auto call = std::make_unique<PendingCall>(PendingCall{this, id, lock_.hintRequested(id), nullptr});
 	const int r = sd_bus_call_method_async(bus_.get(), outPtr(call->slot), kLogindService, path.c_str(),
 					       "org.freedesktop.DBus.Properties", "Get", onLockedHintReply, call.get(),
 					       "ss", "org.freedesktop.login1.Session", "LockedHint");
@@ -284,6 +340,7 @@ int SessionTracker::onLockedHintReply(sd_bus_message *m, void *userdata, sd_bus_
 	auto *call = static_cast<PendingCall *>(userdata);
 	SessionTracker *self = call->self;
 	const std::string id = call->id;
+	const uint64_t ticket = call->ticket;
 	self->pending_.erase(call); // and with it the slot: the call is answered
 
 	if (sd_bus_message_is_method_error(m, nullptr))
@@ -291,7 +348,8 @@ int SessionTracker::onLockedHintReply(sd_bus_message *m, void *userdata, sd_bus_
 	int locked = 0;
 	if (sd_bus_message_read(m, "v", "b", &locked) < 0)
 		return 0;
-	self->setLockState(id, locked != 0, std::nullopt);
+	if (self->lock_.hintReply(id, ticket, locked != 0))
+		self->applyLockState(id);
 	return 0;
 }
 
@@ -306,11 +364,13 @@ int SessionTracker::onLogindSignal(sd_bus_message *m, void *userdata, sd_bus_err
 		return 0;
 
 	if (sd_bus_message_is_signal(m, "org.freedesktop.login1.Session", "Lock")) {
-		self->setLockState(*id, std::nullopt, true);
+		if (self->lock_.lockSignal(*id, true))
+			self->applyLockState(*id);
 		return 0;
 	}
 	if (sd_bus_message_is_signal(m, "org.freedesktop.login1.Session", "Unlock")) {
-		self->setLockState(*id, std::nullopt, false);
+		if (self->lock_.lockSignal(*id, false))
+			self->applyLockState(*id);
 		return 0;
 	}
 	if (!sd_bus_message_is_signal(m, "org.freedesktop.DBus.Properties", "PropertiesChanged"))
@@ -330,7 +390,8 @@ int SessionTracker::onLogindSignal(sd_bus_message *m, void *userdata, sd_bus_err
 			int locked = 0;
 			if (sd_bus_message_read(m, "v", "b", &locked) < 0)
 				return 0;
-			self->setLockState(*id, locked != 0, std::nullopt);
+			if (self->lock_.hintChanged(*id, locked != 0))
+				self->applyLockState(*id);
 		} else if (sd_bus_message_skip(m, "v") < 0) {
 			return 0;
 		}

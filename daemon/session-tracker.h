@@ -6,6 +6,7 @@
 
 #include <sys/types.h>
 
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
@@ -26,6 +27,52 @@ struct SessionInfo {
 	bool pseudo = false; ///< no logind: one session per seat
 
 	bool operator==(const SessionInfo &) const = default;
+};
+
+/**
+ * The lock state of the logind sessions a SessionTracker follows, from
+ * logind's LockedHint (PropertiesChanged signals and replies to Get) and its
+ * Lock/Unlock signals. Pure state, no bus, so it can be tested alone.
+ *
+ * Entries exist only for sessions being followed (follow() .. forget()):
+ * signals about other sessions (seatless ones, sessions already gone) leave
+ * nothing behind. Get replies are sequenced: each request takes a ticket,
+ * and a reply whose request went out before the newest LockedHint value
+ * arrived (by signal or by a later request's reply) is dropped, so a slow
+ * reply never overwrites a newer value.
+ */
+class SessionLockState {
+public:
+	/** Start following session @p id (unlocked until told otherwise); no-op if followed. */
+	void follow(const std::string &id);
+	/** Stop following @p id: its entry is dropped. */
+	void forget(const std::string &id);
+	/** True if @p id is followed. */
+	bool following(const std::string &id) const { return entries_.count(id) != 0; }
+	/** Number of followed sessions. */
+	size_t size() const { return entries_.size(); }
+
+	/** A Get(LockedHint) for @p id goes out now: the ticket to hand to hintReply(). */
+	uint64_t hintRequested(const std::string &id);
+	/** The reply to the request of @p ticket; false (dropped) if @p id is not followed or a newer value arrived. */
+	bool hintReply(const std::string &id, uint64_t ticket, bool hint);
+	/** LockedHint changed (PropertiesChanged); false if @p id is not followed. */
+	bool hintChanged(const std::string &id, bool hint);
+	/** logind's Lock (@p lock true) or Unlock signal; false if @p id is not followed. */
+	bool lockSignal(const std::string &id, bool lock);
+	/** Locked while LockedHint or a Lock without a later Unlock says so; false for sessions not followed. */
+	bool locked(const std::string &id) const;
+
+private:
+	struct Entry {
+		bool hint = false;
+		bool requested = false;
+		uint64_t hintVersion = 0; ///< ticket (or signal sequence) of the hint value held
+	};
+	void setHint(Entry &e, bool hint, uint64_t version);
+
+	std::map<std::string, Entry> entries_;
+	uint64_t sequence_ = 0; ///< tickets and signals, in the order they happened
 };
 
 /**
@@ -81,8 +128,11 @@ private:
 	SessionTracker(sd_event *loop, sd_bus *bus, Callbacks callbacks);
 	void refresh();
 	void update(SessionInfo info);
-	void setLockState(const std::string &id, std::optional<bool> hint, std::optional<bool> requested);
+	/** Publish the lock state of @p id, if it is a session of sessions_, after a change. */
+	void applyLockState(const std::string &id);
 	void fetchLockedHint(const std::string &id);
+	/** Drop the pending calls about session @p id (it is gone): their replies are of no use. */
+	void cancelCalls(const std::string &id);
 	static int onLoginMonitor(sd_event_source *source, int fd, uint32_t revents, void *userdata);
 	static int onLogindSignal(sd_bus_message *m, void *userdata, sd_bus_error *error);
 	static int onLockedHintReply(sd_bus_message *m, void *userdata, sd_bus_error *error);
@@ -90,6 +140,7 @@ private:
 	struct PendingCall {
 		SessionTracker *self;
 		std::string id;
+		uint64_t ticket; ///< SessionLockState::hintRequested()
 		SdBusSlotPtr slot;
 	};
 
@@ -102,8 +153,7 @@ private:
 	Callbacks callbacks_;
 	bool logind_ = false;
 	std::map<std::string, SessionInfo> sessions_;
-	std::map<std::string, bool> lockedHint_;    ///< per session, from logind
-	std::map<std::string, bool> lockRequested_; ///< Lock (true) / Unlock (false) signals
+	SessionLockState lock_; ///< of the logind sessions in sessions_
 };
 
 /** The logind session id from a logind session object path ("/org/freedesktop/login1/session/_31" → "1"). */

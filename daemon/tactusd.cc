@@ -2,6 +2,7 @@
 // tactusd: the tactus daemon. Owns the event loop, the input source and all
 // state; the library in src/ does the work and never logs.
 
+#include "allow-warnings.h"
 #include "bus-service.h"
 #include "config.h"
 #include "daemon-config.h"
@@ -248,10 +249,8 @@ int run(const Arguments &args)
 	if (!allow)
 		return logError(allow.error().errnum, "%s", allow.error().message.c_str());
 	for (const auto &rule : allow->rules())
-		if (rule.spoofable())
-			log_warning(
-				"allow-list rule %s matches no creator: any process can make a device that matches it",
-				rule.describe().c_str());
+		for (const std::string &warning : allowRuleWarnings(rule))
+			log_warning("allow-list rule %s %s", rule.describe().c_str(), warning.c_str());
 	options.allow = std::move(*allow);
 	// Profiles and the model: a live daemon uses the unit's StateDirectory=
 	// and the packaged model; a replay only what it is given.

@@ -41,13 +41,13 @@ std::vector<std::string> capabilityList(const Capabilities &caps)
 
 int appendCreators(sd_bus_message *reply, const std::vector<CreatorProcess> &creators)
 {
-	int r = sd_bus_message_open_container(reply, 'a', "(uusss)");
+	int r = sd_bus_message_open_container(reply, 'a', "(uussss)");
 	for (const auto &c : creators) {
 		if (r < 0)
 			break;
-		r = sd_bus_message_append(reply, "(uusss)", static_cast<uint32_t>(c.pid), static_cast<uint32_t>(c.uid),
+		r = sd_bus_message_append(reply, "(uussss)", static_cast<uint32_t>(c.pid), static_cast<uint32_t>(c.uid),
 					  busString(c.exe, 1024).c_str(), busString(c.comm, 64).c_str(),
-					  busString(c.unit).c_str());
+					  busString(c.unit).c_str(), busString(c.userUnit).c_str());
 	}
 	if (r >= 0)
 		r = sd_bus_message_close_container(reply);
@@ -97,7 +97,7 @@ const sd_bus_vtable kDeviceVtable[] = {
 	SD_BUS_PROPERTY("SysPath", "s", deviceSysPath, 0, SD_BUS_VTABLE_PROPERTY_CONST),
 	SD_BUS_PROPERTY("Provenance", "s", deviceProvenance, 0, SD_BUS_VTABLE_PROPERTY_CONST),
 	SD_BUS_PROPERTY("ProvenanceDetail", "s", deviceProvenanceDetail, 0, SD_BUS_VTABLE_PROPERTY_CONST),
-	SD_BUS_PROPERTY("Creators", "a(uusss)", deviceCreators, 0, SD_BUS_VTABLE_PROPERTY_CONST),
+	SD_BUS_PROPERTY("Creators", "a(uussss)", deviceCreators, 0, SD_BUS_VTABLE_PROPERTY_CONST),
 	SD_BUS_PROPERTY("Capabilities", "as", deviceCapabilities, 0, SD_BUS_VTABLE_PROPERTY_CONST),
 	SD_BUS_PROPERTY("Bus", "s", deviceBus, 0, SD_BUS_VTABLE_PROPERTY_CONST),
 	SD_BUS_PROPERTY("Vendor", "q", deviceVendor, 0, SD_BUS_VTABLE_PROPERTY_CONST),

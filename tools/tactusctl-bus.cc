@@ -459,21 +459,22 @@ int readVariant(sd_bus_message *m, const char *contents, std::vector<std::string
 
 int readVariant(sd_bus_message *m, const char *contents, std::vector<CreatorView> &out)
 {
-	if (std::strcmp(contents, "a(uusss)") != 0)
+	if (std::strcmp(contents, "a(uussss)") != 0)
 		return 0;
-	int r = sd_bus_message_enter_container(m, 'a', "(uusss)");
+	int r = sd_bus_message_enter_container(m, 'a', "(uussss)");
 	if (r < 0)
 		return r;
 	out.clear();
 	for (;;) {
 		CreatorView c;
-		const char *exe = nullptr, *comm = nullptr, *unit = nullptr;
-		r = sd_bus_message_read(m, "(uusss)", &c.pid, &c.uid, &exe, &comm, &unit);
+		const char *exe = nullptr, *comm = nullptr, *unit = nullptr, *userUnit = nullptr;
+		r = sd_bus_message_read(m, "(uussss)", &c.pid, &c.uid, &exe, &comm, &unit, &userUnit);
 		if (r <= 0)
 			break;
 		c.exe = exe;
 		c.comm = comm;
 		c.unit = unit;
+		c.userUnit = userUnit;
 		out.push_back(std::move(c));
 	}
 	if (r < 0)

@@ -78,13 +78,14 @@ struct SessionView {
 	double enrollmentProgress = 0.0;
 };
 
-/** A possible creator of a uinput device. */
+/** A possible creator of a uinput or uhid device. */
 struct CreatorView {
 	uint32_t pid = 0;
 	uint32_t uid = 0;
 	std::string exe;
 	std::string comm;
-	std::string unit;
+	std::string unit;     ///< system unit
+	std::string userUnit; ///< unit in a user's manager, "" if none
 };
 
 /** One org.tactus.Device1 object. */

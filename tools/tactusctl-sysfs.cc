@@ -61,7 +61,7 @@ void printTable(const std::vector<DeviceInfo> &devices)
 			    sanitizeForDisplay(d.name, 80).c_str());
 		if (!d.provenanceDetail.empty())
 			std::printf("%-9s └ %s\n", "", sanitizeForDisplay(d.provenanceDetail, 160).c_str());
-		if (d.provenance == Provenance::Uinput)
+		if (d.provenance == Provenance::Uinput || !d.creators.empty())
 			std::printf("%-9s └ created by: %s\n", "", formatCreators(d).c_str());
 	}
 }

@@ -74,6 +74,8 @@ std::string creatorsText(const std::vector<CreatorView> &creators)
 			out += " (" + safeText(c.comm, 32) + ")";
 		if (!c.unit.empty())
 			out += " unit " + safeText(c.unit, 128);
+		if (!c.userUnit.empty())
+			out += " user-unit " + safeText(c.userUnit, 128);
 	}
 	return out;
 }
@@ -100,7 +102,8 @@ std::string deviceJson(const DeviceView &d)
 		out += i ? "," : "";
 		out += "{\"pid\":" + std::to_string(c.pid) + ",\"uid\":" + std::to_string(c.uid) +
 		       ",\"exe\":" + jsonQuote(safeText(c.exe, 1024)) + ",\"comm\":" + jsonQuote(safeText(c.comm, 64)) +
-		       ",\"unit\":" + jsonQuote(safeText(c.unit)) + "}";
+		       ",\"unit\":" + jsonQuote(safeText(c.unit)) +
+		       ",\"user_unit\":" + jsonQuote(safeText(c.userUnit)) + "}";
 	}
 	out += "]";
 	out += std::string(",\"allowed\":") + jsonBool(d.allowed);

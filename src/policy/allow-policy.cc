@@ -61,6 +61,8 @@ bool creatorMatches(const AllowRule &r, const CreatorProcess &c)
 		return false;
 	if (r.matchCreatorUnit && (c.unit.empty() || !globMatch(*r.matchCreatorUnit, c.unit)))
 		return false;
+	if (r.matchCreatorUserUnit && (c.userUnit.empty() || !globMatch(*r.matchCreatorUserUnit, c.userUnit)))
+		return false;
 	if (r.matchCreatorUid && *r.matchCreatorUid != c.uid)
 		return false;
 	return true;
@@ -161,6 +163,7 @@ const RuleFileFormat<AllowRule> &format()
 			{"MatchSeat", setVerbatim<AllowRule, &AllowRule::matchSeat>},
 			{"MatchCreatorExe", setCreatorExe},
 			{"MatchCreatorUnit", setVerbatim<AllowRule, &AllowRule::matchCreatorUnit>},
+			{"MatchCreatorUserUnit", setVerbatim<AllowRule, &AllowRule::matchCreatorUserUnit>},
 			{"MatchCreatorUid", setCreatorUid},
 			{"Allow", setAllow},
 			{"AllowBurstKeystrokes", setBurstKeystrokes},
@@ -175,7 +178,7 @@ const RuleFileFormat<AllowRule> &format()
 
 bool AllowRule::hasCreatorKey() const
 {
-	return matchCreatorExe || matchCreatorUnit || matchCreatorUid;
+	return matchCreatorExe || matchCreatorUnit || matchCreatorUserUnit || matchCreatorUid;
 }
 
 bool AllowRule::matches(const DeviceInfo &info) const

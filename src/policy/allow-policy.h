@@ -29,8 +29,10 @@ struct AllowRule : IdentityMatch {
 	unsigned line = 0;    ///< line of the section header
 	std::optional<Provenance> matchProvenance;
 	std::optional<std::string> matchSeat;
-	std::optional<std::string> matchCreatorExe; ///< glob, '*' does not cross '/'
-	std::optional<std::string> matchCreatorUnit;
+	std::optional<std::string> matchCreatorExe;  ///< glob, '*' does not cross '/'
+	std::optional<std::string> matchCreatorUnit; ///< glob on the system unit (sd_pid_get_unit)
+	std::optional<std::string>
+		matchCreatorUserUnit; ///< glob on the unit in a user's manager (sd_pid_get_user_unit)
 	std::optional<uid_t> matchCreatorUid;
 	bool allow = false;
 	/**
@@ -49,11 +51,16 @@ struct AllowRule : IdentityMatch {
 	/** True if the rule has a MatchCreator* key. */
 	bool hasCreatorKey() const;
 	/**
-	 * True for an Allow=yes rule without creator keys: name, ids and bus are
-	 * chosen by whoever creates the device, so any process that can open
-	 * /dev/uinput can make a device this rule allows. For the daemon to warn.
+	 * True for an Allow=yes rule without creator keys that can match a
+	 * synthetic device (no MatchProvenance, or uinput/uhid): name, ids and
+	 * bus are chosen by whoever creates the device, so any process that can
+	 * open /dev/uinput or /dev/uhid can make a device this rule allows.
+	 * allowRuleWarnings() (allow-warnings.h) says what is true of each kind.
 	 */
-	bool spoofable() const { return allow && !hasCreatorKey(); }
+	bool spoofable() const
+	{
+		return allow && !hasCreatorKey() && (!matchProvenance || isSynthetic(*matchProvenance));
+	}
 	/** "Onboard (50-default.rules:12)", for logs and details. */
 	std::string describe() const;
 };

@@ -208,6 +208,11 @@ bool PolicyDecider::reauthenticated(PolicySession &session, int64_t nowUs)
 	return session.evidence.reset() || changed;
 }
 
+bool PolicyDecider::unlocked(PolicySession &session)
+{
+	return std::exchange(session.lockRequested, false);
+}
+
 bool PolicyDecider::profileReplaced(PolicySession &session, int64_t nowUs) const
 {
 	session.keystrokes.reset();

@@ -71,7 +71,11 @@ struct PolicyDevice {
 /** What the policy keeps of one session besides logind's view of it. */
 struct PolicySession {
 	SessionEvidence evidence;
-	bool lockRequested = false; ///< LockSession asked for the current verdict
+	/**
+	 * LockSession was asked for since the session was last unlocked (or
+	 * re-authenticated): no second request while the first stands.
+	 */
+	bool lockRequested = false;
 	/**
 	 * The session user's profile, kept by the daemon (one per uid, shared
 	 * by the user's sessions); null: none (a pseudo-session, no state
@@ -210,6 +214,17 @@ public:
 	 * the verdict changed.
 	 */
 	static bool reauthenticated(PolicySession &session, int64_t nowUs);
+
+	/**
+	 * logind reports the session unlocked (LockedHint true → false, or the
+	 * Unlock signal): whoever unlocked it answered the locker, so the lock
+	 * is re-armed and the next injection evidence asks for it again. The
+	 * lockers people run (GNOME Shell, KDE, swaylock) never call
+	 * AcknowledgeReauthentication; without this a session would be locked
+	 * once and never again. The verdict stays until that call. True if a
+	 * lock request was standing.
+	 */
+	static bool unlocked(PolicySession &session);
 
 	/**
 	 * The session's profile was set, replaced (reset) or emptied (forget):

@@ -30,6 +30,8 @@ std::string formatCreators(const DeviceInfo &info)
 		out += " exe " + (c.exe.empty() ? std::string("?") : sanitizeForDisplay(c.exe));
 		if (!c.unit.empty())
 			out += " unit " + sanitizeForDisplay(c.unit);
+		if (!c.userUnit.empty())
+			out += " user-unit " + sanitizeForDisplay(c.userUnit);
 	}
 	return out;
 }
@@ -44,7 +46,7 @@ std::string formatDeviceLine(const DeviceInfo &info)
 	line += " id=" + hex4(info.vendor) + ":" + hex4(info.product);
 	line += " seat=" + sanitizeForDisplay(info.seat, 64);
 	line += " caps=" + capabilitiesString(info.caps);
-	if (info.provenance == Provenance::Uinput)
+	if (info.provenance == Provenance::Uinput || !info.creators.empty())
 		line += " creator=" + formatCreators(info);
 	return line;
 }
@@ -71,7 +73,7 @@ std::string formatDeviceJson(const DeviceInfo &info)
 			out += ",";
 		out += "{\"pid\":" + std::to_string(c.pid) + ",\"uid\":" + std::to_string(c.uid) +
 		       ",\"exe\":" + jsonQuote(c.exe) + ",\"comm\":" + jsonQuote(c.comm) +
-		       ",\"unit\":" + jsonQuote(c.unit) + "}";
+		       ",\"unit\":" + jsonQuote(c.unit) + ",\"user_unit\":" + jsonQuote(c.userUnit) + "}";
 	}
 	out += "]}";
 	return out;

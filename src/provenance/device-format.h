@@ -17,7 +17,8 @@ namespace tactus {
  */
 std::string formatDeviceLine(const DeviceInfo &info);
 
-/** The creators of a uinput device: "pid 812 uid 1000 exe /usr/bin/ydotoold unit ydotool.service; ..." or "unknown". */
+/** The creators of a uinput or uhid device: "pid 812 uid 1000 exe /usr/bin/ydotoold unit ydotool.service; ..." (and
+ * "user-unit NAME" for a process of a user's manager) or "unknown". */
 std::string formatCreators(const DeviceInfo &info);
 
 /** A device as one JSON object (one line), for `tactusctl --json`. */

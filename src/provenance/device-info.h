@@ -81,7 +81,7 @@ struct DeviceInfo {
 	std::string seat = "seat0"; ///< udev ID_SEAT
 	Provenance provenance = Provenance::Unknown;
 	std::string provenanceDetail;         ///< why, e.g. "parent usb 1-1:1.0", "rule qemu-usb-tablet"
-	std::vector<CreatorProcess> creators; ///< uinput only
+	std::vector<CreatorProcess> creators; ///< uinput and uhid (bluetooth: BlueZ) devices
 	EvdevCodes codes;
 	Capabilities caps;
 	std::string phys;                                  ///< as reported ("usb-0000:00:14.0-2/input0"): untrusted

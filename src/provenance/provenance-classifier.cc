@@ -48,11 +48,11 @@ std::string pidList(const std::vector<CreatorProcess> &holders)
 }
 
 ProvenanceDecision classifyParentless(const RuleSubject &subject, const ProvenanceRules &rules,
-				      const UinputHolderLookup &uinputHolders)
+				      const CreatorLookup &creators)
 {
 	ProvenanceDecision d;
 	const ProvenanceRule *rule = rules.match(subject, Provenance::KernelVirtual);
-	std::vector<CreatorProcess> holders = uinputHolders ? uinputHolders() : std::vector<CreatorProcess>{};
+	std::vector<CreatorProcess> holders = creators.uinput ? creators.uinput() : std::vector<CreatorProcess>{};
 	const std::string held = holders.size() == 1 ? "/dev/uinput held by pid " : "/dev/uinput held by pids ";
 
 	if (rule && holders.empty()) {
@@ -73,25 +73,44 @@ ProvenanceDecision classifyParentless(const RuleSubject &subject, const Provenan
 	return d;
 }
 
-ProvenanceDecision classifyUhid(const SysfsParent &hid)
+ProvenanceDecision classifyUhid(const SysfsParent &hid, const CreatorLookup &creators)
 {
 	ProvenanceDecision d;
+	d.creators = creators.uhid ? creators.uhid() : std::vector<CreatorProcess>{};
 	// HID device directories are named "BBBB:VVVV:PPPP.NNNN", bus first.
 	auto bus = parseHex16(std::string_view(hid.sysname).substr(0, 4));
 	const bool wellFormed = hid.sysname.size() >= 5 && hid.sysname[4] == ':' && bus.ok();
-	if (wellFormed && *bus == 0x0005) {
+	// Anything a process made up, including a name we cannot read.
+	d.provenance = Provenance::Uhid;
+	if (!wellFormed) {
+		d.detail = "uhid, unparsable HID id '" + hid.sysname + "'";
+		return d;
+	}
+	d.detail = "uhid bus " + hid.sysname.substr(0, 4) + " " + hid.sysname;
+	if (*bus != 0x0005)
+		return d;
+	// Bus 0005 is what the creator wrote into UHID_CREATE2: only BlueZ's
+	// word for it counts. Every holder must be BlueZ, or another process
+	// holding /dev/uhid at the same time could have made this one.
+	const std::string held = d.creators.size() == 1 ? "; /dev/uhid held by pid " : "; /dev/uhid held by pids ";
+	if (d.creators.empty()) {
+		d.detail += "; no visible /dev/uhid holder, so not BlueZ";
+	} else if (std::all_of(d.creators.begin(), d.creators.end(), isBluez)) {
 		d.provenance = Provenance::Bluetooth;
-		d.detail = "uhid bus 0005 " + hid.sysname;
+		d.detail += "; made by " + std::string(kBluezUnit) + " (pid " + pidList(d.creators) + ")";
 	} else {
-		// Anything else a process made up, including a name we cannot read.
-		d.provenance = Provenance::Uhid;
-		d.detail = wellFormed ? "uhid bus " + hid.sysname.substr(0, 4) + " " + hid.sysname
-				      : "uhid, unparsable HID id '" + hid.sysname + "'";
+		d.detail += held + pidList(d.creators) + (d.creators.size() == 1 ? ", not " : ", not all ") +
+			    std::string(kBluezUnit);
 	}
 	return d;
 }
 
 } // namespace
+
+bool isBluez(const CreatorProcess &p)
+{
+	return p.unit == kBluezUnit;
+}
 
 bool isParentless(const DeviceTopology &topology)
 {
@@ -100,7 +119,7 @@ bool isParentless(const DeviceTopology &topology)
 }
 
 ProvenanceDecision classifyProvenance(const DeviceTopology &topology, const RuleSubject &subject,
-				      const ProvenanceRules &rules, const UinputHolderLookup &uinputHolders)
+				      const ProvenanceRules &rules, const CreatorLookup &creators)
 {
 	ProvenanceDecision d;
 	if (!startsWith(topology.syspath, "/sys/devices/")) {
@@ -108,11 +127,11 @@ ProvenanceDecision classifyProvenance(const DeviceTopology &topology, const Rule
 		return d;
 	}
 	if (isParentless(topology))
-		return classifyParentless(subject, rules, uinputHolders);
+		return classifyParentless(subject, rules, creators);
 
 	for (const SysfsParent &p : topology.parents)
 		if (startsWith(p.syspath, kUhid) && p.syspath.find('/', kUhid.size()) == std::string::npos)
-			return classifyUhid(p);
+			return classifyUhid(p, creators);
 
 	if (startsWith(topology.syspath, kVirtual)) {
 		const SysfsParent *first = topology.parents.empty() ? nullptr : &topology.parents.front();

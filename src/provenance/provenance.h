@@ -16,12 +16,12 @@ namespace tactus {
  * reports: whoever creates a device chooses that.
  */
 enum class Provenance {
-	Unknown,       ///< could not be decided (sysfs unreadable, replay without metadata)
-	Hardware,      ///< parent on usb, serio, i2c, spi, hid over those, platform
-	Hypervisor,    ///< virtio-input or a known emulated device (data file)
-	Bluetooth,     ///< uhid node on BUS_BLUETOOTH, i.e. BlueZ HID-over-GATT
-	Uhid,          ///< uhid node on any other bus: a process made it up
-	Uinput,        ///< parentless virtual input device made through /dev/uinput
+	Unknown,    ///< could not be decided (sysfs unreadable, replay without metadata)
+	Hardware,   ///< parent on usb, serio, i2c, spi, hid over those, platform
+	Hypervisor, ///< virtio-input or a known emulated device (data file)
+	Bluetooth,  ///< kernel hidp below an adapter, or a uhid node on BUS_BLUETOOTH that BlueZ made (HID-over-GATT)
+	Uhid,       ///< uhid node any other process made, or on any other bus: a process made it up
+	Uinput,     ///< parentless virtual input device made through /dev/uinput
 	KernelVirtual, ///< parentless device made by a kernel driver (data file)
 };
 
@@ -38,15 +38,16 @@ constexpr bool isSynthetic(Provenance p)
 }
 
 /**
- * A process that may have created a uinput device: one that held
- * /dev/uinput open when the device appeared. There can be several.
+ * A process that may have created a uinput (uhid) device: one that held
+ * /dev/uinput (/dev/uhid) open when the device appeared. There can be several.
  */
 struct CreatorProcess {
 	pid_t pid = 0;
 	uid_t uid = 0;
-	std::string exe;  ///< readlink of /proc/PID/exe, "" if unreadable
-	std::string comm; ///< /proc/PID/comm
-	std::string unit; ///< systemd unit from /proc/PID/cgroup, "" if none
+	std::string exe;      ///< readlink of /proc/PID/exe, "" if unreadable
+	std::string comm;     ///< /proc/PID/comm
+	std::string unit;     ///< system unit (sd_pid_get_unit): "ydotool.service", "user@1000.service"; "" if none
+	std::string userUnit; ///< unit in a user's manager (sd_pid_get_user_unit): "keyd.service"; "" if none
 
 	bool operator==(const CreatorProcess &) const = default;
 };

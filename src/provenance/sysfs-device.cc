@@ -241,9 +241,11 @@ Result<DeviceInfo> DeviceDescriber::describe(std::string_view sysname) const
 	for (const SysfsParent &p : topo.parents)
 		subject.parentSubsystems.push_back(p.subsystem);
 
-	const std::string procRoot = roots_.proc;
-	ProvenanceDecision decision =
-		classifyProvenance(topo, subject, rules_, [&procRoot] { return findUinputHolders(procRoot); });
+	const SystemRoots &roots = roots_;
+	CreatorLookup creators;
+	creators.uinput = [&roots] { return findDeviceHolders(roots.proc, roots.uinput, roots.unitsOf); };
+	creators.uhid = [&roots] { return findDeviceHolders(roots.proc, roots.uhid, roots.unitsOf); };
+	ProvenanceDecision decision = classifyProvenance(topo, subject, rules_, creators);
 	info.provenance = decision.provenance;
 	info.provenanceDetail = std::move(decision.detail);
 	info.creators = std::move(decision.creators);

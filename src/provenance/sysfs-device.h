@@ -4,6 +4,7 @@
 #include "device-info.h"
 #include "provenance-classifier.h"
 #include "provenance-rules.h"
+#include "uinput-creators.h"
 #include "util-result.h"
 
 #include <map>
@@ -15,7 +16,10 @@ namespace tactus {
 struct SystemRoots { // every file system path tactus reads, so tests can point them at fixtures
 	std::string sys = "/sys";
 	std::string proc = "/proc";
-	std::string run = "/run"; // udev database at RUN/udev/data/cMAJ:MIN
+	std::string run = "/run";            // udev database at RUN/udev/data/cMAJ:MIN
+	dev_t uinput = uinputDeviceNumber(); // creator nodes, found by number among PROC/PID/fd/N
+	dev_t uhid = uhidDeviceNumber();
+	CreatorUnitLookup unitsOf = systemdUnitsOf; // a creator's units (libsystemd reads the real /proc only)
 };
 
 /** Parse the udev database text of one device; only "E:KEY=VALUE" lines are kept. */
@@ -32,8 +36,8 @@ public:
 
 	/** Everything about /dev/input/@p sysname ("event3") from sysfs, the udev database and /proc: name, ids, phys,
 	 * codes from capabilities/ *, caps (deriveCapabilities), seat (udev ID_SEAT, default seat0), provenance +
-	 * provenanceDetail, creators for uinput. syspath in DeviceInfo is the real-looking path ("/sys/devices/..."),
-	 * without the fixture root prefix. devnode = "/dev/input/" + sysname. */
+	 * provenanceDetail, creators for uinput and uhid. syspath in DeviceInfo is the real-looking path
+	 * ("/sys/devices/..."), without the fixture root prefix. devnode = "/dev/input/" + sysname. */
 	Result<DeviceInfo> describe(std::string_view sysname) const;
 
 	/** Topology of /dev/input/@p sysname's input device (parents nearest first). */

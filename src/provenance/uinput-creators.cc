@@ -5,9 +5,15 @@
 #include "util-lines.h"
 #include "util-strings.h"
 
+#include <systemd/sd-login.h>
+
 #include <algorithm>
 #include <charconv>
+#include <cstdlib>
+#include <fcntl.h>
 #include <limits>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 
 namespace tactus {
 
@@ -25,57 +31,59 @@ std::optional<pid_t> parsePid(std::string_view s)
 	return static_cast<pid_t>(value);
 }
 
-bool endsWith(std::string_view s, std::string_view suffix)
-{
-	return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
-
-/** Last "*.service" or "*.scope" component of a cgroup path. */
-std::string unitFromCgroupPath(std::string_view path)
-{
-	std::string unit;
-	size_t pos = 0;
-	while (pos <= path.size()) {
-		size_t end = path.find('/', pos);
-		if (end == std::string_view::npos)
-			end = path.size();
-		std::string_view part = path.substr(pos, end - pos);
-		if (endsWith(part, ".service") || endsWith(part, ".scope"))
-			unit = std::string(part);
-		pos = end + 1;
-	}
-	return unit;
-}
-
-bool holdsUinput(const std::string &procRoot, const std::string &pidDir)
+bool holdsDevice(const std::string &procRoot, const std::string &pidDir, dev_t node)
 {
 	const std::string fdDir = procRoot + "/" + pidDir + "/fd/";
 	auto fds = listDirectory(fdDir);
 	if (!fds)
 		return false;
 	for (const std::string &fd : *fds) {
+		// Sockets, pipes and anonymous inodes ("socket:[123]") are no
+		// device node; skip them without a stat.
 		auto target = readLink(fdDir + fd);
-		if (target && *target == "/dev/uinput")
+		if (!target || target->empty() || (*target)[0] != '/')
+			continue;
+		// The magic link leads to the open file itself, whatever path it was
+		// opened by and whether that still exists. AT_STATX_DONT_SYNC: a
+		// file on FUSE or NFS is answered from the cache, so a process
+		// holding one cannot stall tactusd in its getattr.
+		struct statx stx {};
+		if (::statx(AT_FDCWD, (fdDir + fd).c_str(), AT_STATX_DONT_SYNC, STATX_TYPE, &stx) == 0 &&
+		    S_ISCHR(stx.stx_mode) && makedev(stx.stx_rdev_major, stx.stx_rdev_minor) == node)
 			return true;
 	}
 	return false;
 }
 
+std::string takeString(char *s)
+{
+	std::string out = s ? s : "";
+	std::free(s);
+	return out;
+}
+
 } // namespace
 
-std::string unitFromCgroup(std::string_view text)
+dev_t uinputDeviceNumber()
 {
-	std::string v1;
-	for (const TextLine &l : TextLines(text)) {
-		std::string_view line = l.text;
-		if (line.substr(0, 3) == "0::")
-			return unitFromCgroupPath(line.substr(3));
-		// cgroup v1 / hybrid: systemd keeps its own named hierarchy.
-		size_t tag = line.find(":name=systemd:");
-		if (tag != std::string_view::npos && v1.empty())
-			v1 = unitFromCgroupPath(line.substr(tag + 14));
-	}
-	return v1;
+	return makedev(10, 223);
+}
+
+dev_t uhidDeviceNumber()
+{
+	return makedev(10, 239);
+}
+
+CreatorUnits systemdUnitsOf(pid_t pid)
+{
+	CreatorUnits u;
+	char *unit = nullptr;
+	if (sd_pid_get_unit(pid, &unit) >= 0)
+		u.unit = takeString(unit);
+	char *userUnit = nullptr;
+	if (sd_pid_get_user_unit(pid, &userUnit) >= 0)
+		u.userUnit = takeString(userUnit);
+	return u;
 }
 
 std::optional<uid_t> realUidFromStatus(std::string_view text)
@@ -97,7 +105,7 @@ std::optional<uid_t> realUidFromStatus(std::string_view text)
 	return std::nullopt;
 }
 
-std::optional<CreatorProcess> readCreatorProcess(const std::string &procRoot, pid_t pid)
+std::optional<CreatorProcess> readCreatorProcess(const std::string &procRoot, pid_t pid, const CreatorUnitLookup &units)
 {
 	const std::string dir = procRoot + "/" + std::to_string(pid);
 	auto status = readFileLimited(dir + "/status");
@@ -115,12 +123,15 @@ std::optional<CreatorProcess> readCreatorProcess(const std::string &procRoot, pi
 		p.exe = std::move(*exe);
 	if (auto comm = readSysfsAttribute(dir + "/comm"))
 		p.comm = std::move(*comm);
-	if (auto cgroup = readFileLimited(dir + "/cgroup"))
-		p.unit = unitFromCgroup(*cgroup);
+	if (units) {
+		CreatorUnits u = units(pid);
+		p.unit = std::move(u.unit);
+		p.userUnit = std::move(u.userUnit);
+	}
 	return p;
 }
 
-std::vector<CreatorProcess> findUinputHolders(const std::string &procRoot)
+std::vector<CreatorProcess> findDeviceHolders(const std::string &procRoot, dev_t node, const CreatorUnitLookup &units)
 {
 	std::vector<CreatorProcess> out;
 	auto entries = listDirectory(procRoot);
@@ -128,10 +139,10 @@ std::vector<CreatorProcess> findUinputHolders(const std::string &procRoot)
 		return out;
 	for (const std::string &entry : *entries) {
 		auto pid = parsePid(entry);
-		if (!pid || !holdsUinput(procRoot, entry))
+		if (!pid || !holdsDevice(procRoot, entry, node))
 			continue;
 		// The process may have exited since; then it is no candidate anyway.
-		if (auto p = readCreatorProcess(procRoot, *pid))
+		if (auto p = readCreatorProcess(procRoot, *pid, units))
 			out.push_back(std::move(*p));
 	}
 	std::sort(out.begin(), out.end(),

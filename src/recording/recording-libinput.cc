@@ -846,7 +846,7 @@ bool LibinputParser::applyTactus(const YNode &node, RecordedDevice &dev)
 				cp.uid = static_cast<uid_t>(v);
 			}
 			const std::pair<const char *, std::string *> strings[] = {
-				{"exe", &cp.exe}, {"comm", &cp.comm}, {"unit", &cp.unit}};
+				{"exe", &cp.exe}, {"comm", &cp.comm}, {"unit", &cp.unit}, {"user_unit", &cp.userUnit}};
 			for (const auto &[key, dst] : strings)
 				if (const YNode *n = c.get(key); n && !n->isNull())
 					if (!toString(*n, kMaxStringBytes, key, *dst))

@@ -108,7 +108,10 @@ void appendTactus(std::string &out, const RecordedDevice &dev)
 			appendf(out, "    - {pid: %ld, uid: %lu, ", static_cast<long>(c.pid),
 				static_cast<unsigned long>(c.uid));
 			out += "exe: " + yamlQuote(c.exe) + ", comm: " + yamlQuote(c.comm) +
-			       ", unit: " + yamlQuote(c.unit) + "}\n";
+			       ", unit: " + yamlQuote(c.unit);
+			if (!c.userUnit.empty())
+				out += ", user_unit: " + yamlQuote(c.userUnit);
+			out += "}\n";
 		}
 	}
 }

@@ -389,8 +389,8 @@ def test_objects(opts):
             check(bus.get(SESSION, SESSION_IF, prop) == value, f'Session {prop} is {value!r}')
 
         creators = bus.get(UINPUT, DEVICE_IF, 'Creators')
-        check(creators == [[4242, 1000, '/usr/bin/ydotoold', 'ydotoold', 'ydotoold.service']],
-              f'Device Creators (pid, uid, exe, comm, unit) from the recording: {creators}')
+        check(creators == [[4242, 1000, '/usr/bin/ydotoold', 'ydotoold', 'ydotoold.service', '']],
+              f'Device Creators (pid, uid, exe, comm, unit, user unit) from the recording: {creators}')
         expect = {'SysName': 'event7', 'Name': 'tactus-test ydotoold virtual device', 'Provenance': 'uinput',
                   'ProvenanceDetail': 'parentless, /dev/uinput held by pid 4242', 'Bus': 'usb',
                   'Vendor': 0x1234, 'Product': 0x5678, 'Seat': 'seat0', 'Allowed': False, 'Grabbed': False,

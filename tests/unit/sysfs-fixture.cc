@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <map>
 #include <optional>
+#include <sys/stat.h>
 #include <system_error>
 #include <unistd.h>
 #include <vector>
@@ -221,6 +222,23 @@ Result<SysfsFixture> SysfsFixture::create()
 	f.roots_.sys = templ + "/sys";
 	f.roots_.proc = templ + "/proc";
 	f.roots_.run = templ + "/run";
+	struct stat uinput {};
+	struct stat uhid {};
+	if (::stat(kUinputStandIn, &uinput) < 0 || ::stat(kUhidStandIn, &uhid) < 0)
+		return makeError(-errno, std::string("no ") + kUinputStandIn + " or " + kUhidStandIn);
+	f.roots_.uinput = uinput.st_rdev;
+	f.roots_.uhid = uhid.st_rdev;
+	// libsystemd reads the real /proc only: units come from PROC/PID/unit
+	// and PROC/PID/user_unit here.
+	f.roots_.unitsOf = [proc = f.roots_.proc](pid_t pid) {
+		const std::string dir = proc + "/" + std::to_string(pid);
+		CreatorUnits u;
+		if (auto unit = readSysfsAttribute(dir + "/unit"))
+			u.unit = std::move(*unit);
+		if (auto userUnit = readSysfsAttribute(dir + "/user_unit"))
+			u.userUnit = std::move(*userUnit);
+		return u;
+	};
 	std::error_code ec;
 	for (const std::string &d :
 	     {f.roots_.sys + "/devices", f.roots_.sys + "/class/input", f.roots_.proc, f.roots_.run + "/udev/data"}) {
@@ -298,7 +316,14 @@ Result<void> SysfsFixture::apply(std::string_view text)
 				return written;
 		}
 		for (const auto &[name, target] : r.links) {
-			auto linked = makeLink(dir + "/" + name, target);
+			// A test cannot mknod: creator nodes are real character
+			// devices with other numbers, which roots() looks for.
+			std::string to = target;
+			if (r.process && to == "/dev/uinput")
+				to = kUinputStandIn;
+			else if (r.process && to == "/dev/uhid")
+				to = kUhidStandIn;
+			auto linked = makeLink(dir + "/" + name, to);
 			if (!linked)
 				return linked;
 		}

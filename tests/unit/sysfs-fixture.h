@@ -16,7 +16,13 @@
 //   N:, S:               device node and its /dev links; read and ignored
 // and one tactus extension for processes:
 //   R: PID               a /proc/PID directory; A:, H: and L: lines below it
-//                        create files and links there (L: fd/3=/dev/uinput)
+//                        create files and links there (L: fd/3=/dev/uinput);
+//                        A: unit=NAME and A: user_unit=NAME give the units
+//                        roots().unitsOf reports (libsystemd's sd_pid_get_unit
+//                        and sd_pid_get_user_unit read the real /proc only)
+// Holders are found by device number and a test cannot mknod, so an fd link
+// to /dev/uinput is made to kUinputStandIn and one to /dev/uhid to
+// kUhidStandIn, whose numbers roots() gives as uinput and uhid.
 // Lines starting with '#' are comments.
 
 #include "sysfs-device.h"
@@ -26,6 +32,9 @@
 #include <string_view>
 
 namespace tactus::test {
+
+inline constexpr const char *kUinputStandIn = "/dev/full";  ///< 1:7 on every Linux
+inline constexpr const char *kUhidStandIn = "/dev/urandom"; ///< 1:9
 
 /** A temporary SYS/PROC/RUN tree; removed when the fixture is destroyed. */
 class SysfsFixture {

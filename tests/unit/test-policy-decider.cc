@@ -197,6 +197,30 @@ TEST(PolicyDecider, SyntheticKeyboardInEnforceModeWaitsForItsKeyThenGrabsAndLock
 	EXPECT_EQ(kinds(actions), (std::vector<Kind>{Kind::Grab, Kind::VerdictChanged, Kind::LockSession}));
 }
 
+// Issue 11 item 9: lockers (GNOME Shell, KDE, swaylock) never call
+// AcknowledgeReauthentication. Before, the first lock was the last: a second
+// attack after the person unlocked went unanswered.
+TEST(PolicyDecider, UnlockReArmsTheLock)
+{
+	Harness h(enforce(false, true));
+	h.add(1, Provenance::Hardware, true);
+	h.add(2, Provenance::Uinput, true);
+	EXPECT_EQ(kinds(h.frame(2, {key(10, KEY_A, 1), syn(10)})),
+		  (std::vector<Kind>{Kind::VerdictChanged, Kind::LockSession}));
+	h.locked = true; // logind: Lock
+	EXPECT_TRUE(h.frame(2, {key(20, KEY_A, 0), syn(20)}).empty());
+	// Unlocked, but nobody told the decider: the old behaviour, no lock.
+	h.locked = false;
+	EXPECT_TRUE(h.frame(2, {key(30, KEY_B, 1), syn(30)}).empty());
+	// The daemon passes logind's unlock on: the second attack locks again.
+	EXPECT_TRUE(PolicyDecider::unlocked(h.session));
+	EXPECT_FALSE(PolicyDecider::unlocked(h.session)); // nothing standing any more
+	h.add(3, Provenance::Uinput, true);
+	EXPECT_EQ(kinds(h.frame(3, {key(40, KEY_C, 1), syn(40)})), std::vector<Kind>{Kind::LockSession});
+	// And only once until the next unlock.
+	EXPECT_TRUE(h.frame(3, {key(50, KEY_C, 0), syn(50)}).empty());
+}
+
 TEST(PolicyDecider, HeldKeyDoesNotPutTheGrabOffPastTheNextPress)
 {
 	Harness h(enforce(true, false));

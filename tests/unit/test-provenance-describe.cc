@@ -234,7 +234,9 @@ TEST(DescribeDevice, UinputCloneOfUsbKeyboardIsUinput)
 	EXPECT_EQ(evil.uid, 1000u);
 	EXPECT_EQ(evil.exe, "/home/mallory/.local/bin/evil");
 	EXPECT_EQ(evil.comm, "evil");
-	EXPECT_EQ(evil.unit, "evil.service");
+	// sd_pid_get_unit: the user's manager; the name is a user unit.
+	EXPECT_EQ(evil.unit, "user@1000.service");
+	EXPECT_EQ(evil.userUnit, "evil.service");
 	EXPECT_TRUE(info.caps.keyboard);
 }
 
@@ -244,9 +246,57 @@ TEST(DescribeDevice, BluezUhidKeyboardIsBluetooth)
 	DeviceInfo info = describe(f, "event21");
 	EXPECT_EQ(info.syspath, "/sys/devices/virtual/misc/uhid/0005:046D:B342.0004/input/input21/event21");
 	EXPECT_EQ(info.provenance, Provenance::Bluetooth);
-	EXPECT_EQ(info.provenanceDetail, "uhid bus 0005 0005:046D:B342.0004");
+	EXPECT_EQ(info.provenanceDetail, "uhid bus 0005 0005:046D:B342.0004; made by bluetooth.service (pid 731)");
 	EXPECT_EQ(info.uniq, "34:88:5d:9f:ae:21");
 	EXPECT_TRUE(info.caps.keyboard);
+	ASSERT_EQ(info.creators.size(), 1u);
+	EXPECT_EQ(info.creators[0].exe, "/usr/libexec/bluetooth/bluetoothd");
+}
+
+// Issue 11 item 7: bus 0005 is whatever the creator wrote into
+// UHID_CREATE2. Before, every uhid device on bus 0005 was `bluetooth`,
+// trusted like hardware, whoever made it.
+TEST(DescribeDevice, UhidBus0005NotFromBluezIsUhid)
+{
+	const struct {
+		const char *what;
+		const char *processes; // replacing bluetoothd's record
+		const char *detail;
+	} cases[] = {
+		{"a user's process",
+		 "R: 4242\nA: status=Uid:\\t1000\\t1000\\t1000\\t1000\\n\nA: unit=session-2.scope\\n\n"
+		 "L: fd/3=/dev/uhid\n",
+		 "; /dev/uhid held by pid 4242, not bluetooth.service"},
+		{"a user unit named bluetooth.service",
+		 "R: 4243\nA: status=Uid:\\t1000\\t1000\\t1000\\t1000\\n\nA: unit=user@1000.service\\n\n"
+		 "A: user_unit=bluetooth.service\\n\nL: fd/3=/dev/uhid\n",
+		 "; /dev/uhid held by pid 4243, not bluetooth.service"},
+		{"root outside bluetooth.service",
+		 "R: 99\nA: status=Uid:\\t0\\t0\\t0\\t0\\n\nA: unit=evil.service\\n\nL: fd/3=/dev/uhid\n",
+		 "; /dev/uhid held by pid 99, not bluetooth.service"},
+		{"nobody visible", "", "; no visible /dev/uhid holder, so not BlueZ"},
+	};
+	for (const auto &c : cases) {
+		SysfsFixture f = load("bluez-uhid-keyboard.umockdev");
+		f.remove("proc/731");
+		ASSERT_TRUE(f.apply(c.processes)) << c.what;
+		DeviceInfo info = describe(f, "event21");
+		EXPECT_EQ(info.provenance, Provenance::Uhid) << c.what;
+		EXPECT_TRUE(isSynthetic(info.provenance)) << c.what;
+		EXPECT_EQ(info.provenanceDetail, std::string("uhid bus 0005 0005:046D:B342.0004") + c.detail) << c.what;
+	}
+}
+
+// BlueZ holding /dev/uhid vouches for nothing another holder may have made.
+TEST(DescribeDevice, UhidBus0005WithBluezAndAnotherHolderIsUhid)
+{
+	SysfsFixture f = load("bluez-uhid-keyboard.umockdev");
+	ASSERT_TRUE(f.apply("R: 4242\nA: status=Uid:\\t1000\\t1000\\t1000\\t1000\\n\nL: fd/3=/dev/uhid\n"));
+	DeviceInfo info = describe(f, "event21");
+	EXPECT_EQ(info.provenance, Provenance::Uhid);
+	EXPECT_EQ(info.provenanceDetail,
+		  "uhid bus 0005 0005:046D:B342.0004; /dev/uhid held by pids 731, 4242, not all bluetooth.service");
+	ASSERT_EQ(info.creators.size(), 2u);
 }
 
 TEST(DescribeDevice, NonBluetoothUhidIsUhid)
@@ -307,7 +357,8 @@ TEST(DescribeDevice, FakeAcerWmiWhileUinputHeldIsUinput)
 	EXPECT_NE(info.provenanceDetail.find("but /dev/uinput held by pid 5150"), std::string::npos)
 		<< info.provenanceDetail;
 	ASSERT_EQ(info.creators.size(), 1u);
-	EXPECT_EQ(info.creators[0].unit, "vte-spawn-0a1b2c3d.scope");
+	EXPECT_EQ(info.creators[0].unit, "user@1000.service");
+	EXPECT_EQ(info.creators[0].userUnit, "vte-spawn-0a1b2c3d.scope");
 	EXPECT_EQ(info.creators[0].exe, "/usr/bin/python3.11");
 }
 

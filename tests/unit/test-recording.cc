@@ -418,7 +418,8 @@ TEST(RecordingWriter, RoundTripsHostileDevice)
 	dev.info.seat = "seat-\"x\"";
 	dev.info.provenance = Provenance::Uinput;
 	dev.info.provenanceDetail = "held by \xff";
-	dev.info.creators = {{42, 1000, "/tmp/a b\"c", "x\ty", ""}, {7, 0, "", "", "evil.service"}};
+	dev.info.creators = {{42, 1000, "/tmp/a b\"c", "x\ty", ""},
+			     {7, 0, "", "", "user@1000.service", "evil.service"}};
 	dev.provenanceRecorded = true;
 	dev.info.codes.set(EV_KEY, KEY_A);
 	dev.info.codes.set(EV_ABS, ABS_X);

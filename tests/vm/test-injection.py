@@ -9,8 +9,16 @@ checked by unit as well as by pid and executable:
      uinput-clone): same name, BUS_USB, 0627:0001, same version and key bits;
      tactusd must say provenance=uinput and name the creating process (pid =
      the unit's MainPID, exe python3, unit tactus-test-clone.service);
-  2. a uhid keyboard on bus 0x03 (UHID_CREATE2 on /dev/uhid): provenance=uhid;
-  3. a uhid keyboard on bus 0x05: provenance=bluetooth;
+  2. the same clone made through another node of the device (mknod
+     /tmp/tactus-uinput c 10 223: not the path /dev/uinput): still uinput,
+     attributed to its creator (holders are found by device number);
+  3. a uhid keyboard on bus 0x03 (UHID_CREATE2 on /dev/uhid): provenance=uhid,
+     its creator named;
+  4. a uhid keyboard on bus 0x05 made by a process that is not BlueZ:
+     provenance=uhid (the bus is the creator's choice), its creator named;
+  5. the same from a process of the system unit bluetooth.service (BlueZ's;
+     no bluetoothd runs in the guest, the injector stands in for it):
+     provenance=bluetooth;
 each typed on at machine speed (2-12 ms gaps) and destroyed; tactusd's
 removal line must count every key, and its device list must equal
 /sys/class/input/event* while each device exists and after it is gone.
@@ -87,15 +95,34 @@ def body(vm, args):
           f"tactusd's log names the creator: {a['creator']}")
     finish(vm, unit, node, "uinput clone")
 
+    # Another node of /dev/uinput: the path says nothing, the number does.
+    other = "/tmp/tactus-uinput"
+    vm.check(f"rm -f {other} && mknod -m 600 {other} c 10 223", timeout=10)
+    unit = "tactus-test-clone-node"
+    node, a, c, pid = run_injector(vm, unit, ["uinput-clone", "--like", f"/dev/input/{usb[0]}", "--node", other])
+    links = vm.run(f"ls -l /proc/{pid}/fd | grep -c ' -> {other}$'", timeout=10)[1].strip()
+    note(f"pid {pid} holds {other} ({links} fd): not the path /dev/uinput")
+    mine = [x for x in c.get("creators", []) if x["pid"] == pid]
+    check(a["provenance"] == "uinput" and len(mine) == 1 and mine[0]["unit"] == f"{unit}.service"
+          and mine[0].get("user_unit") == "",
+          f"uinput clone made through {other}: {a['provenance']}, attributed to pid {pid} in {unit}.service "
+          f"(system unit, no user unit): {c.get('creators')}")
+    finish(vm, unit, node, f"uinput clone through {other}")
+
+    # uhid: bus 0x03 is made up; bus 0x05 is bluetooth only if BlueZ made it.
     for bus, unit, want, busname in ((0x03, "tactus-test-uhid", "uhid", "usb"),
-                                     (0x05, "tactus-test-bt", "bluetooth", "bluetooth")):
-        name = f"tactus-test uhid keyboard bus {bus:#04x}"
+                                     (0x05, "tactus-test-bt", "uhid", "bluetooth"),
+                                     (0x05, "bluetooth", "bluetooth", "bluetooth")):
+        name = f"tactus-test uhid keyboard bus {bus:#04x} by {unit}"
         node, a, c, pid = run_injector(vm, unit, ["uhid", "--bus", hex(bus), "--name", name])
         check(a["name"] == name and a["bus"] == busname and a["provenance"] == want
               and c.get("provenance") == want,
-              f"uhid bus {bus:#04x}: tactusd {a['provenance']} ({a['detail']}), tactusctl "
+              f"uhid bus {bus:#04x} made by {unit}.service: tactusd {a['provenance']} ({a['detail']}), tactusctl "
               f"{c.get('provenance')}, bus {a['bus']} (want {want})")
-        finish(vm, unit, node, f"uhid bus {bus:#04x}")
+        mine = [x for x in c.get("creators", []) if x["pid"] == pid]
+        check(len(mine) == 1 and mine[0]["unit"] == f"{unit}.service" and f"pid {pid} " in (a["creator"] or ""),
+              f"uhid bus {bus:#04x}: attributed to its creator pid {pid} in {unit}.service: {c.get('creators')}")
+        finish(vm, unit, node, f"uhid bus {bus:#04x} by {unit}")
 
     ignoring = [l for l in vmtest.tactusd_log(vm) if "ignoring" in l]
     check(not ignoring, "no 'ignoring' line" + (f": {ignoring}" if ignoring else ""))

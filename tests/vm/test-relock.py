@@ -1,0 +1,190 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: MIT
+"""vm suite: in enforce mode the lock is re-armed when the session is unlocked.
+
+Issue 11 item 9: the lock used to be requested once per session and re-armed
+only by AcknowledgeReauthentication, which the lockers people run (GNOME
+Shell, KDE, swaylock) never call, so after the first lock and unlock every
+later attack went unanswered. One boot, tactusd.service from the build tree
+with Mode=enforce and OnInjected=publish lock grab, the autologin user
+tactustest on tty1 (the active seat0 session). Nobody calls
+AcknowledgeReauthentication. Three attacks by uinput keyboards
+(tools/vm/guest-inject, each its own transient unit):
+  1. the first: logind's Lock signal goes out, tactusd's Locked turns true;
+     then a locker's way of unlocking: LockedHint set true, then false
+     (SetLockedHint, as GNOME Shell does; logind sends no Unlock then);
+     tactusd logs the lock re-armed and Locked turns false;
+  2. the second attack: Lock again; then `loginctl unlock-session` (the
+     Unlock signal); re-armed again;
+  3. the third attack: Lock again.
+tactusd logs one "locking" line per attack, three in all.
+
+  python3 tests/vm/test-relock.py [--build-dir BUILD] [--workdir BUILD/vm]
+Exits 0 on success, 1 on failure, 77 when this host cannot run the test bed.
+"""
+import base64
+import json
+import os
+import re
+import shlex
+import sys
+import time
+
+import vmtest
+from vmtest import VmError, check, note
+
+USER = vmtest.tactusvm.TEST_USER
+BUS = "org.tactus.Tactus1"
+MANAGER = "/org/tactus/Tactus1"
+KEYS = 6
+
+
+def conf_dir(build_dir):
+    with open(os.path.join(build_dir, "config.h")) as f:
+        m = re.search(r'#define TACTUS_SYSCONFDIR "([^"]+)"', f.read())
+    if not m:
+        raise VmError(f"no TACTUS_SYSCONFDIR in {build_dir}/config.h")
+    return m.group(1)
+
+
+def write_guest(vm, path, text):
+    b64 = base64.b64encode(text.encode()).decode()
+    vm.check(f"mkdir -p {shlex.quote(os.path.dirname(path))} && echo {b64} | base64 -d > {shlex.quote(path)}",
+             timeout=20)
+
+
+def get(vm, path, iface, *names):
+    out = vm.check(f"busctl --system --json=short get-property {BUS} {path} {iface} " + " ".join(names), timeout=20)
+    values = [json.loads(l)["data"] for l in out.splitlines() if l.startswith("{")]
+    if len(values) != len(names):
+        raise VmError(f"get-property {names} at {path}: {out!r}")
+    return dict(zip(names, values))
+
+
+def wait_get(vm, path, iface, expected, timeout=20):
+    deadline = time.monotonic() + timeout
+    while True:
+        got = get(vm, path, iface, *expected)
+        if got == expected or time.monotonic() > deadline:
+            return got
+        time.sleep(0.3)
+
+
+def object_path(vm, method, arg):
+    out = vm.check(f"busctl --system call {BUS} {MANAGER} org.tactus.Manager1 {method} s {shlex.quote(arg)}",
+                   timeout=30)
+    m = re.match(r'o "([^"]+)"', out.strip())
+    if not m:
+        raise VmError(f"{method}({arg}): {out!r}")
+    return m.group(1)
+
+
+def wait_session(vm, timeout=90):
+    deadline = time.monotonic() + timeout
+    while True:
+        out = vm.run("loginctl list-sessions --no-legend", timeout=20)[1]
+        for l in out.splitlines():
+            f = l.split()
+            if len(f) >= 4 and f[2] == USER and f[3] == "seat0":
+                return f[0]
+        if time.monotonic() > deadline:
+            raise VmError(f"no seat0 session of {USER}: {out!r}")
+        time.sleep(0.5)
+
+
+def log_since(vm, mark):
+    return vmtest.tactusd_log(vm)[mark:]
+
+
+def wait_since(vm, mark, pred, timeout=30, what="tactusd log line"):
+    return vmtest.wait_log(vm, lambda L: pred(L[mark:]), timeout=timeout, what=what)[mark:]
+
+
+def attack(vm, n, sid, sp, kbd0, logind_path):
+    """A uinput keyboard types KEYS keys; returns the Lock signals logind sent meanwhile."""
+    unit = f"tactus-test-relock-{n}"
+    mark = len(vmtest.tactusd_log(vm))
+    monitor = vmtest.start_signal_monitor(vm, [
+        "type='signal',interface='org.freedesktop.login1.Session',member='Lock'"])
+    node = vmtest.start_injector_unit(vm, unit, ["uinput-clone", "--like", f"/dev/input/{kbd0}", "--keys",
+                                                 str(KEYS), "--gap-min", "0.15", "--gap-max", "0.25",
+                                                 "--hold", "0.05", "--seed", str(n), "--linger", "1"])
+    wait_since(vm, mark, lambda L: any(l.startswith(f"device {node} added:") for l in L),
+               what=f"'added' line for {node}")
+    vm.check(f"touch /tmp/{unit}.go", timeout=10)
+    s = wait_get(vm, sp, "org.tactus.Session1", {"Locked": True}, timeout=20)
+    lines = wait_since(vm, mark, lambda L: vmtest.removals(L, node), timeout=60, what=f"'removed' line for {node}")
+    signals = vmtest.stop_signal_monitor(vm, monitor)
+    locks = [p for m, p, _ in signals if m == "Lock"]
+    locking = [l for l in lines if l.startswith(f"session {sid}: locking")]
+    check(s == {"Locked": True} and locks == [logind_path] and len(locking) == 1,
+          f"attack {n} ({node}): tactusd's Locked={s['Locked']}, logind's Lock signals {locks}, "
+          f"tactusd: {locking}")
+    v = get(vm, sp, "org.tactus.Session1", "Verdict")["Verdict"]
+    note(f"attack {n}: verdict {v}")
+    return locks
+
+
+def rearmed(vm, sid, sp, mark, how):
+    lines = wait_since(vm, mark, lambda L: any(f"session {sid}: lock re-armed" in l for l in L), timeout=20,
+                       what="'lock re-armed' line")
+    s = wait_get(vm, sp, "org.tactus.Session1", {"Locked": False}, timeout=10)
+    unlocked = [l for l in lines if l.startswith(f"session {sid} unlocked") or "re-armed" in l]
+    check(s == {"Locked": False} and any("re-armed" in l for l in unlocked),
+          f"{how}: Locked={s['Locked']}, tactusd: {unlocked}")
+
+
+def body(vm, args):
+    confdir = conf_dir(args.build_dir)
+    sid = wait_session(vm)
+    vmtest.wait_log(vm, lambda L: any(f"session {sid} added" in l for l in L), timeout=30,
+                    what=f"'session {sid} added'")
+    kbd0 = [n for n, d in vmtest.ctl_devices(vm).items() if d["name"] == "QEMU QEMU USB Keyboard"]
+    if not check(len(kbd0) == 1, f"the emulated USB keyboard is {kbd0}"):
+        return
+    kbd0 = kbd0[0]
+    write_guest(vm, f"{confdir}/tactus.conf", "# tests/vm/test-relock.py\n[Daemon]\nMode=enforce\n\n"
+                "[Actions]\nOnInjected=publish lock grab\n")
+    mark = len(vmtest.tactusd_log(vm))
+    vm.check("systemctl restart tactusd.service", timeout=90)
+    # The autologin session can end and come back under a new id in the
+    # test bed (getty restarts it): take the one there is now.
+    time.sleep(2)
+    sid = wait_session(vm)
+    wait_since(vm, mark, lambda L: any(f"session {sid} added" in l for l in L), what=f"session {sid} added")
+    mode = get(vm, MANAGER, "org.tactus.Manager1", "Mode")["Mode"]
+    check(mode == "enforce", f"Manager1 Mode={mode}")
+    sp = object_path(vm, "GetSession", sid)
+    logind_path = vm.check(f"busctl --system call org.freedesktop.login1 /org/freedesktop/login1 "
+                           f"org.freedesktop.login1.Manager GetSession s {sid}", timeout=20).split('"')[1]
+    s = get(vm, sp, "org.tactus.Session1", "Verdict", "Locked")
+    check(s == {"Verdict": "learning", "Locked": False}, f"before the attacks: session {sid} {s}")
+
+    attack(vm, 1, sid, sp, kbd0, logind_path)
+    # A locker's unlock: it set LockedHint when it locked and clears it when
+    # the person authenticates; logind sends no Unlock signal for that.
+    set_hint = (f"busctl --system call org.freedesktop.login1 {logind_path} "
+                f"org.freedesktop.login1.Session SetLockedHint b")
+    vm.check(f"{set_hint} true", timeout=20)
+    time.sleep(1)
+    mark = len(vmtest.tactusd_log(vm))
+    vm.check(f"{set_hint} false", timeout=20)
+    rearmed(vm, sid, sp, mark, "a locker clears LockedHint (true -> false)")
+
+    attack(vm, 2, sid, sp, kbd0, logind_path)
+    mark = len(vmtest.tactusd_log(vm))
+    vm.check(f"loginctl unlock-session {sid}", timeout=20)
+    rearmed(vm, sid, sp, mark, "loginctl unlock-session (the Unlock signal)")
+
+    attack(vm, 3, sid, sp, kbd0, logind_path)
+    locking = [l for l in vmtest.tactusd_log(vm) if l.startswith(f"session {sid}: locking")]
+    check(len(locking) == 3, f"tactusd asked logind to lock {len(locking)} times for 3 attacks (no "
+          f"AcknowledgeReauthentication in between)")
+    acks = [l for l in vmtest.tactusd_log(vm) if "re-authentication acknowledged" in l]
+    check(not acks, f"nobody acknowledged re-authentication: {acks}")
+    p = vmtest.unit_property(vm, "tactusd.service", "ActiveState", "NRestarts")
+    check(p == {"ActiveState": "active", "NRestarts": "0"}, f"tactusd up through all of it: {p}")
+
+
+if __name__ == "__main__":
+    sys.exit(vmtest.main(body, __doc__.split("\n\n")[0]))
