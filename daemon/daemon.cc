@@ -360,17 +360,50 @@ void Daemon::lockSession(const SessionRecord &session, std::string_view reason)
 			   session.info.pseudo ? "pseudo-session without logind" : "no system bus");
 		return;
 	}
-	// Asynchronous: logind answers later, and the Lock signal it sends
-	// comes back to the SessionTracker as the locked state.
-	const int r = sd_bus_call_method_async(bus_, nullptr, "org.freedesktop.login1", "/org/freedesktop/login1",
-					       "org.freedesktop.login1.Manager", "LockSession", nullptr, nullptr, "s",
-					       session.info.id.c_str());
-	if (r < 0)
-		log_warning("session %s: LockSession failed: %s, ignoring",
-			    sanitizeForDisplay(session.info.id, 64).c_str(), std::strerror(-r));
-	else
-		log_notice("session %s: locking (%s)", sanitizeForDisplay(session.info.id, 64).c_str(),
-			   std::string(reason).c_str());
+	// Asynchronous: logind answers later (onLockSessionReply says whether
+	// it agreed), and the Lock signal it sends comes back to the
+	// SessionTracker as the locked state.
+	auto pending = std::make_unique<PendingLock>(PendingLock{this, session.info.id, std::string(reason), nullptr});
+	const int r =
+		sd_bus_call_method_async(bus_, outPtr(pending->slot), "org.freedesktop.login1",
+					 "/org/freedesktop/login1", "org.freedesktop.login1.Manager", "LockSession",
+					 onLockSessionReply, pending.get(), "s", session.info.id.c_str());
+	if (r < 0) {
+		log_warning("session %s: cannot ask logind to lock it (%s): %s, ignoring",
+			    sanitizeForDisplay(session.info.id, 64).c_str(), std::string(reason).c_str(),
+			    std::strerror(-r));
+		return;
+	}
+	log_info("session %s: asking logind to lock it (%s)", sanitizeForDisplay(session.info.id, 64).c_str(),
+		 std::string(reason).c_str());
+	pendingLocks_.push_back(std::move(pending));
+}
+
+int Daemon::onLockSessionReply(sd_bus_message *reply, void *userdata, sd_bus_error *)
+{
+	auto *pending = static_cast<PendingLock *>(userdata);
+	Daemon *self = pending->daemon;
+	const int r = logGuarded("LockSession reply", [&] {
+		const std::string id = sanitizeForDisplay(pending->sessionId, 64);
+		if (sd_bus_message_is_method_error(reply, nullptr)) {
+			const sd_bus_error *e = sd_bus_message_get_error(reply);
+			log_warning("session %s: logind refused to lock it (%s): %s: %s", id.c_str(),
+				    pending->reason.c_str(), e && e->name ? e->name : "?",
+				    sanitizeForDisplay(e && e->message ? e->message : "", 256).c_str());
+		} else {
+			log_notice("session %s: locking (%s): logind accepted LockSession", id.c_str(),
+				   pending->reason.c_str());
+		}
+		return 0;
+	});
+	// Frees pending and its slot; sd-bus holds its own reference during the call.
+	self->pendingLocks_.remove_if([pending](const std::unique_ptr<PendingLock> &p) { return p.get() == pending; });
+	return r;
+}
+
+void Daemon::callbackFailed(const CallbackFault &fault)
+{
+	log_error("%s: %s, ignoring", fault.where, fault.what);
 }
 
 Result<void> Daemon::acknowledgeReauthentication(const std::string &sessionId)

@@ -7,8 +7,10 @@
 #include "input-source.h"
 #include "keystroke-model.h"
 #include "profile-store.h"
+#include "sd-ptr.h"
 #include "session-tracker.h"
 
+#include <list>
 #include <map>
 #include <memory>
 #include <optional>
@@ -127,6 +129,7 @@ public:
 	void eventsDropped(DeviceId id) override;
 	void deviceIgnored(const std::string &sysname, const Error &why) override;
 	void sourceFinished() override;
+	void callbackFailed(const CallbackFault &fault) override;
 
 private:
 	void logCounters(const char *what, const DeviceRecord &device) const;
@@ -147,6 +150,14 @@ private:
 	/** Publish the profile state of every session of @p uid. */
 	void profileChanged(uid_t uid);
 	void lockSession(const SessionRecord &session, std::string_view reason);
+	/** A LockSession call waiting for logind's answer. */
+	struct PendingLock {
+		Daemon *daemon;
+		std::string sessionId;
+		std::string reason;
+		SdBusSlotPtr slot; ///< freed (the call's reply ignored) with the Daemon
+	};
+	static int onLockSessionReply(sd_bus_message *reply, void *userdata, sd_bus_error *error);
 	static uint64_t nowUsec();
 	void verdictChanged(SessionRecord &session, const char *why);
 
@@ -156,6 +167,7 @@ private:
 	std::unique_ptr<SessionTracker> tracker_;
 	DaemonObserver *observer_ = nullptr;
 	sd_bus *bus_ = nullptr; ///< for logind's LockSession; null without a bus
+	std::list<std::unique_ptr<PendingLock>> pendingLocks_;
 	std::map<DeviceId, DeviceRecord> devices_;
 	std::map<std::string, SessionRecord> sessions_;
 	PolicyDecider policy_;

@@ -5,6 +5,8 @@
 // stderr; under systemd, whose journal reads stderr, each line carries a
 // "<N>" priority prefix the journal understands (sd-daemon(3)).
 
+#include "util-guard.h"
+
 #include <cstddef>
 #include <string>
 
@@ -30,6 +32,21 @@ void logMessage(LogLevel level, const char *format, ...) __attribute__((format(p
 
 /** Log an error and return @p err (a negative errno), so callers log and return in one step. */
 int logError(int err, const char *format, ...) __attribute__((format(printf, 2, 3)));
+
+/**
+ * Run @p body, the work of a C callback (sd-event source, sd-bus reply
+ * handler), through guardCallback(): an exception becomes one error line
+ * naming @p where and the callback returns @p onFault (0 keeps an sd-event
+ * source enabled; a negative errno disables it).
+ */
+template<typename Body>
+int logGuarded(const char *where, Body &&body, int onFault = 0) noexcept
+{
+	return guardCallback(where, body, [onFault](const CallbackFault &f) {
+		logMessage(LogLevel::Error, "%s: %s, ignoring", f.where, f.what);
+		return onFault;
+	});
+}
 
 } // namespace tactus
 

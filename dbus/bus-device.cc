@@ -78,7 +78,7 @@ BUS_PROPERTY_GETTER(deviceGrabReason, const DeviceRecord, d, sd_bus_message_appe
 
 int methodRelease(sd_bus_message *m, void *userdata, sd_bus_error *error)
 {
-	return guarded(error, [&] {
+	return guarded(error, "Device1.Release", [&] {
 		const DeviceRecord &d = *static_cast<const DeviceRecord *>(userdata);
 		if (!d.grabbed)
 			return sd_bus_error_setf(error, kErrorNotGrabbed, "Device %s is not grabbed",
@@ -115,8 +115,9 @@ const sd_bus_vtable kDeviceVtable[] = {
 void emitDeviceChanged(sd_bus *bus, const DeviceRecord &device)
 {
 	const std::string path = kDevices.path(device.info.sysname);
-	sd_bus_emit_properties_changed(bus, path.c_str(), kDevices.interface, "Allowed", "Grabbed", "GrabReason",
-				       nullptr);
+	checkEmitted(sd_bus_emit_properties_changed(bus, path.c_str(), kDevices.interface, "Allowed", "Grabbed",
+						    "GrabReason", nullptr),
+		     "PropertiesChanged", path);
 }
 
 // Getters and methods receive the device the lookup found.

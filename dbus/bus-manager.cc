@@ -46,7 +46,7 @@ int replyList(sd_bus_message *m, const char *entry, const Items &items, Append &
 
 int methodListSessions(sd_bus_message *m, void *userdata, sd_bus_error *error)
 {
-	return guarded(error, [&] {
+	return guarded(error, "Manager1.ListSessions", [&] {
 		return replyList(m, "(sousss)", BusService::fromUserdata(userdata).daemon().sessions(),
 				 [](sd_bus_message *reply, const std::string &id, const SessionRecord &s) {
 					 return sd_bus_message_append(
@@ -60,7 +60,7 @@ int methodListSessions(sd_bus_message *m, void *userdata, sd_bus_error *error)
 
 int methodListDevices(sd_bus_message *m, void *userdata, sd_bus_error *error)
 {
-	return guarded(error, [&] {
+	return guarded(error, "Manager1.ListDevices", [&] {
 		return replyList(m, "(soss)", BusService::fromUserdata(userdata).daemon().devices(),
 				 [](sd_bus_message *reply, DeviceId, const DeviceRecord &d) {
 					 return sd_bus_message_append(
@@ -75,14 +75,14 @@ int methodListDevices(sd_bus_message *m, void *userdata, sd_bus_error *error)
 // GetSession, GetDevice: the path of the @p kind of object the call's one
 // argument names, if @p exists, or NotFound.
 int replyObjectPath(sd_bus_message *m, sd_bus_error *error, const char *kind,
-		    const std::function<bool(const std::string &)> &exists, const BusObjectFamily &family)
+		    bool (*exists)(const Daemon &, const std::string &), const BusObjectFamily &family, void *userdata)
 {
-	return guarded(error, [&] {
+	return guarded(error, kind, [&] {
 		const char *name = nullptr;
 		int r = sd_bus_message_read(m, "s", &name);
 		if (r < 0)
 			return r;
-		if (!exists(name))
+		if (!exists(BusService::fromUserdata(userdata).daemon(), name))
 			return sd_bus_error_setf(error, kErrorNotFound, "No %s '%s'", kind,
 						 busString(name, 64).c_str());
 		return sd_bus_reply_method_return(m, "o", family.path(name).c_str());
@@ -91,15 +91,15 @@ int replyObjectPath(sd_bus_message *m, sd_bus_error *error, const char *kind,
 
 int methodGetSession(sd_bus_message *m, void *userdata, sd_bus_error *error)
 {
-	const Daemon &daemon = BusService::fromUserdata(userdata).daemon();
 	return replyObjectPath(
-		m, error, "session", [&](const std::string &id) { return daemon.findSession(id) != nullptr; },
-		kSessions);
+		m, error, "session",
+		[](const Daemon &daemon, const std::string &id) { return daemon.findSession(id) != nullptr; },
+		kSessions, userdata);
 }
 
 int methodGetSessionByPID(sd_bus_message *m, void *userdata, sd_bus_error *error)
 {
-	return guarded(error, [&] {
+	return guarded(error, "Manager1.GetSessionByPID", [&] {
 		uint32_t pid = 0;
 		int r = sd_bus_message_read(m, "u", &pid);
 		if (r < 0)
@@ -127,15 +127,15 @@ int methodGetSessionByPID(sd_bus_message *m, void *userdata, sd_bus_error *error
 
 int methodGetDevice(sd_bus_message *m, void *userdata, sd_bus_error *error)
 {
-	const Daemon &daemon = BusService::fromUserdata(userdata).daemon();
 	return replyObjectPath(
-		m, error, "device", [&](const std::string &sysname) { return daemon.findDevice(sysname) != nullptr; },
-		kDevices);
+		m, error, "device",
+		[](const Daemon &daemon, const std::string &sysname) { return daemon.findDevice(sysname) != nullptr; },
+		kDevices, userdata);
 }
 
 int methodSetMode(sd_bus_message *m, void *userdata, sd_bus_error *error)
 {
-	return guarded(error, [&] {
+	return guarded(error, "Manager1.SetMode", [&] {
 		const char *mode = nullptr;
 		int r = sd_bus_message_read(m, "s", &mode);
 		if (r < 0)
@@ -180,12 +180,15 @@ const BusImplementation kManagerImplementation = {kManagerPath, kManagerInterfac
 
 void emitObjectSignal(sd_bus *bus, const char *member, const std::string &name, const std::string &path)
 {
-	sd_bus_emit_signal(bus, kManagerPath, kManagerInterface, member, "so", busString(name).c_str(), path.c_str());
+	checkEmitted(sd_bus_emit_signal(bus, kManagerPath, kManagerInterface, member, "so", busString(name).c_str(),
+					path.c_str()),
+		     member, kManagerPath);
 }
 
 void emitModeChanged(sd_bus *bus)
 {
-	sd_bus_emit_properties_changed(bus, kManagerPath, kManagerInterface, "Mode", nullptr);
+	checkEmitted(sd_bus_emit_properties_changed(bus, kManagerPath, kManagerInterface, "Mode", nullptr),
+		     "PropertiesChanged(Mode)", kManagerPath);
 }
 
 } // namespace tactus

@@ -38,7 +38,7 @@ struct BusImplementation {
 template<const BusObjectFamily &Family, auto Lookup>
 int findObject(sd_bus *, const char *path, const char *, void *userdata, void **found, sd_bus_error *error)
 {
-	return guarded(error, [&] {
+	return guarded(error, Family.interface, [&] {
 		const auto *object = (BusService::fromUserdata(userdata).daemon().*Lookup)(Family.name(path));
 		if (!object)
 			return 0;
@@ -51,7 +51,7 @@ int findObject(sd_bus *, const char *path, const char *, void *userdata, void **
 template<const BusObjectFamily &Family, auto Objects, auto NameOf>
 int enumerateObjects(sd_bus *, const char *, void *userdata, char ***nodes, sd_bus_error *error)
 {
-	return guarded(error, [&] {
+	return guarded(error, Family.prefix, [&] {
 		const auto &objects = (BusService::fromUserdata(userdata).daemon().*Objects)();
 		std::vector<std::string> paths;
 		paths.reserve(objects.size());

@@ -38,13 +38,22 @@ int BusPolkit::authorize(sd_bus_message *call, const char *action, std::function
 int BusPolkit::onReply(sd_bus_message *reply, void *userdata, sd_bus_error *)
 {
 	auto *pending = static_cast<Pending *>(userdata);
-	try {
-		pending->self->answered(pending, reply);
-	} catch (...) {
-		// Out of memory: the call gets no answer (its caller times out), and
-		// nothing unwinds into sd-bus, nor does an error close the connection.
-	}
-	return 0;
+	BusPolkit *self = pending->self;
+	return guardCallback(
+		"polkit reply",
+		[&] {
+			self->answered(pending, reply);
+			return 0;
+		},
+		[&](const CallbackFault &f) {
+			// The call still gets an answer, and nothing unwinds into sd-bus,
+			// nor does an error return close the connection.
+			log_error("%s: %s, failing the call", f.where, f.what);
+			sd_bus_reply_method_errorf(pending->call.get(), kErrorFailed, "Internal error: %s", f.what);
+			self->pending_.remove_if(
+				[pending](const std::unique_ptr<Pending> &p) { return p.get() == pending; });
+			return 0;
+		});
 }
 
 void BusPolkit::answered(Pending *pending, sd_bus_message *reply)

@@ -55,9 +55,26 @@ Result<void> BusService::requestName()
 	return {};
 }
 
+// Each object that comes or goes is announced twice: by the Manager1
+// signal (tactusctl, busctl) and by the ObjectManager's InterfacesAdded or
+// InterfacesRemoved (GDBus clients' object managers). An object is
+// announced after the Daemon holds it and withdrawn before it lets go, since
+// sd-bus looks it up to list its interfaces and properties.
+void BusService::objectAdded(const std::string &path)
+{
+	checkEmitted(sd_bus_emit_object_added(bus_.get(), path.c_str()), "InterfacesAdded", path);
+}
+
+void BusService::objectRemoved(const std::string &path)
+{
+	checkEmitted(sd_bus_emit_object_removed(bus_.get(), path.c_str()), "InterfacesRemoved", path);
+}
+
 void BusService::sessionAdded(const SessionRecord &session)
 {
-	emitObjectSignal(bus_.get(), "SessionNew", session.info.id, kSessions.path(session.info.id));
+	const std::string path = kSessions.path(session.info.id);
+	emitObjectSignal(bus_.get(), "SessionNew", session.info.id, path);
+	objectAdded(path);
 }
 
 void BusService::sessionChanged(const SessionRecord &session, bool verdictChanged)
@@ -72,17 +89,23 @@ void BusService::sessionTrustChanged(const SessionRecord &session)
 
 void BusService::sessionRemoved(const SessionRecord &session)
 {
-	emitObjectSignal(bus_.get(), "SessionRemoved", session.info.id, kSessions.path(session.info.id));
+	const std::string path = kSessions.path(session.info.id);
+	emitObjectSignal(bus_.get(), "SessionRemoved", session.info.id, path);
+	objectRemoved(path);
 }
 
 void BusService::deviceAdded(const DeviceRecord &device)
 {
-	emitObjectSignal(bus_.get(), "DeviceNew", device.info.sysname, kDevices.path(device.info.sysname));
+	const std::string path = kDevices.path(device.info.sysname);
+	emitObjectSignal(bus_.get(), "DeviceNew", device.info.sysname, path);
+	objectAdded(path);
 }
 
 void BusService::deviceRemoved(const DeviceRecord &device)
 {
-	emitObjectSignal(bus_.get(), "DeviceRemoved", device.info.sysname, kDevices.path(device.info.sysname));
+	const std::string path = kDevices.path(device.info.sysname);
+	emitObjectSignal(bus_.get(), "DeviceRemoved", device.info.sysname, path);
+	objectRemoved(path);
 }
 
 void BusService::deviceChanged(const DeviceRecord &device)

@@ -57,6 +57,9 @@ public:
 	static BusService &current(sd_bus_message *m);
 
 private:
+	void objectAdded(const std::string &path);
+	void objectRemoved(const std::string &path);
+
 	SdBusPtr bus_;
 	Daemon &daemon_;
 	std::vector<SdBusSlotPtr> slots_;

@@ -47,7 +47,7 @@ BUS_PROPERTY_GETTER(sessionEnrollment, const SessionRecord, s, sd_bus_message_ap
 int sessionCall(sd_bus_message *m, void *userdata, sd_bus_error *error, const char *action,
 		Result<void> (Daemon::*act)(const std::string &), bool ownUserOnly)
 {
-	return guarded(error, [&] {
+	return guarded(error, action, [&] {
 		const SessionRecord &session = *static_cast<const SessionRecord *>(userdata);
 		if (ownUserOnly) {
 			// Acknowledging re-authentication is the session's own
@@ -91,7 +91,7 @@ int methodForgetProfile(sd_bus_message *m, void *userdata, sd_bus_error *error)
 // session), as the bus daemon and logind tell it, never as the report claims.
 int methodReportSessionInput(sd_bus_message *m, void *userdata, sd_bus_error *error)
 {
-	return guarded(error, [&] {
+	return guarded(error, "ReportSessionInput", [&] {
 		const SessionRecord &session = *static_cast<const SessionRecord *>(userdata);
 		SessionInputReport report;
 		const char *source = nullptr;
@@ -171,11 +171,14 @@ void emitSessionChanged(sd_bus *bus, const SessionRecord &session, bool verdictC
 {
 	const std::string path = kSessions.path(session.info.id);
 	if (!verdictChanged) {
-		sd_bus_emit_properties_changed(bus, path.c_str(), kSessions.interface, "Active", "Locked",
-					       "ProfileState", "EnrollmentProgress", nullptr);
+		checkEmitted(sd_bus_emit_properties_changed(bus, path.c_str(), kSessions.interface, "Active", "Locked",
+							    "ProfileState", "EnrollmentProgress", nullptr),
+			     "PropertiesChanged", path);
 		return;
 	}
-	sd_bus_emit_properties_changed(bus, path.c_str(), kSessions.interface, "Verdict", "Trust", "Reasons", nullptr);
+	checkEmitted(sd_bus_emit_properties_changed(bus, path.c_str(), kSessions.interface, "Verdict", "Trust",
+						    "Reasons", nullptr),
+		     "PropertiesChanged", path);
 	SdBusMessagePtr signal;
 	const VerdictState &v = session.evidence.state();
 	int r = sd_bus_message_new_signal(bus, outPtr(signal), path.c_str(), kSessions.interface, "VerdictChanged");
@@ -184,7 +187,8 @@ void emitSessionChanged(sd_bus *bus, const SessionRecord &session, bool verdictC
 	if (r >= 0)
 		r = appendStrv(signal.get(), v.reasons);
 	if (r >= 0)
-		sd_bus_send(bus, signal.get(), nullptr);
+		r = sd_bus_send(bus, signal.get(), nullptr);
+	checkEmitted(r, "VerdictChanged", path);
 }
 
 void emitSessionTrustChanged(sd_bus *bus, const SessionRecord &session)

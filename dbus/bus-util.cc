@@ -25,6 +25,14 @@ int nodeList(const std::vector<std::string> &paths, char ***nodes)
 	return 0;
 }
 
+int checkEmitted(int r, const char *what, const std::string &path)
+{
+	if (r < 0)
+		log_warning("Failed to emit %s on %s: %s, ignoring", what, busString(path, 128).c_str(),
+			    std::strerror(-r));
+	return r;
+}
+
 int appendStrv(sd_bus_message *m, const std::vector<std::string> &items)
 {
 	int r = sd_bus_message_open_container(m, 'a', "s");

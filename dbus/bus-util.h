@@ -4,13 +4,15 @@
 // What every interface file of the bus adapter shares: text fit for a
 // message, named errors, no exception into sd-bus.
 
+#include "log.h"
 #include "tactus-bus.h"
+#include "util-guard.h"
 #include "util-result.h"
 #include "util-strings.h"
 
 #include <systemd/sd-bus.h>
 
-#include <new>
+#include <cerrno>
 #include <string>
 #include <vector>
 
@@ -25,18 +27,28 @@ inline std::string busString(const std::string &s, size_t maxBytes = 256)
 	return sanitizeForDisplay(s, maxBytes);
 }
 
-/** Run @p body; an exception becomes org.tactus.Error.Failed: none may unwind through sd-bus's C frames. */
+/**
+ * Run @p body, a callback sd-bus calls (method, getter, lookup, node
+ * enumerator), through guardCallback(): an exception becomes one log line
+ * naming @p where and org.tactus.Error.Failed ("Out of memory" for
+ * std::bad_alloc) in @p error; none unwinds through sd-bus's C frames.
+ */
 template<typename F>
-int guarded(sd_bus_error *error, F &&body)
+int guarded(sd_bus_error *error, const char *where, F &&body)
 {
-	try {
-		return body();
-	} catch (const std::bad_alloc &) {
-		return sd_bus_error_set(error, kErrorFailed, "Out of memory");
-	} catch (...) {
-		return sd_bus_error_set(error, kErrorFailed, "Internal error");
-	}
+	return guardCallback(where, body, [error](const CallbackFault &f) {
+		log_error("%s: %s, failing the call", f.where, f.what);
+		sd_bus_error_set(error, kErrorFailed, f.errnum == -ENOMEM ? "Out of memory" : "Internal error");
+		return f.errnum;
+	});
 }
+
+/**
+ * Check the result @p r of an sd_bus_emit_*() or sd_bus_send() of @p what
+ * on @p path: a failure is logged ("…, ignoring"), a signal is never
+ * retried. Returns @p r.
+ */
+int checkEmitted(int r, const char *what, const std::string &path);
 
 /** A strv of @p paths for a node enumerator, which sd-bus frees. */
 int nodeList(const std::vector<std::string> &paths, char ***nodes);
@@ -62,6 +74,6 @@ int setBusError(sd_bus_error *error, const Error &e);
 	       sd_bus_error *error)                                                                                    \
 	{                                                                                                              \
 		[[maybe_unused]] Type &var = *static_cast<Type *>(userdata);                                           \
-		return guarded(error, [&] { return (expr); });                                                         \
+		return guarded(error, #fn, [&] { return (expr); });                                                    \
 	}
 // NOLINTEND(bugprone-macro-parentheses)

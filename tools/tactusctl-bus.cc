@@ -224,7 +224,7 @@ int reportCallError(const SdBusError &error, int r, const char *what)
 	if (error.hasName("org.freedesktop.DBus.Error.ServiceUnknown") ||
 	    error.hasName("org.freedesktop.DBus.Error.NameHasNoOwner")) {
 		log_error("tactusd is not running (%s has no owner on the system bus)", kBusName);
-		return kExitFailure;
+		return kExitNotRunning;
 	}
 	if (error.isSet()) {
 		log_error("%s (%s)", safeText(error.message() ? error.message() : "", 512).c_str(),
@@ -262,7 +262,7 @@ int daemonRunning(sd_bus *bus)
 int connectToDaemon(SdBusConnectionPtr &bus)
 {
 	if (connectSystemBus(bus) < 0)
-		return kExitFailure;
+		return kExitNotRunning; // no system bus, so no tactusd on it
 	const int r = daemonRunning(bus.get());
 	if (r < 0) {
 		log_error("Cannot ask the system bus about %s: %s", kBusName, std::strerror(-r));
@@ -270,7 +270,7 @@ int connectToDaemon(SdBusConnectionPtr &bus)
 	}
 	if (r == 0) {
 		log_error("tactusd is not running (%s has no owner on the system bus)", kBusName);
-		return kExitFailure;
+		return kExitNotRunning;
 	}
 	return kExitOk;
 }

@@ -21,8 +21,12 @@
 
 namespace tactus::ctl {
 
-/** Exit statuses, as tactusctl(1) documents them. */
-enum ExitStatus : int { kExitOk = 0, kExitFailure = 1, kExitUsage = 2 };
+/**
+ * Exit statuses, as tactusctl(1) documents them; kExitNotRunning is 3 as in
+ * `systemctl is-active` (LSB "program is not running"), so scripts and
+ * monitoring tell a stopped daemon from a failed call.
+ */
+enum ExitStatus : int { kExitOk = 0, kExitFailure = 1, kExitUsage = 2, kExitNotRunning = 3 };
 
 /** Command-line options shared by every verb. */
 struct Options {
@@ -37,8 +41,9 @@ struct Options {
 std::string safeText(std::string_view s, size_t maxBytes = 256);
 
 /**
- * Print "tactusctl: MESSAGE (ERROR NAME)" for a failed call, or "tactusd is
- * not running" when the name has no owner; returns kExitFailure.
+ * Print "tactusctl: MESSAGE (ERROR NAME)" for a failed call and return
+ * kExitFailure, or "tactusd is not running" when the name has no owner and
+ * return kExitNotRunning.
  */
 int reportCallError(const SdBusError &error, int r, const char *what);
 
@@ -51,7 +56,10 @@ int connectSystemBus(SdBusConnectionPtr &bus, bool quiet = false);
 /** 1 if org.tactus.Tactus1 has an owner, 0 if not, negative on a bus failure. */
 int daemonRunning(sd_bus *bus);
 
-/** Connect and make sure tactusd is there; kExitOk or the (reported) failure status. */
+/**
+ * Connect and make sure tactusd is there; kExitOk, kExitNotRunning (no bus,
+ * or no owner of org.tactus.Tactus1) or kExitFailure, reported.
+ */
 int connectToDaemon(SdBusConnectionPtr &bus);
 
 /** The daemon's summary: org.tactus.Manager1 properties. */

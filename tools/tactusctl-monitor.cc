@@ -254,20 +254,23 @@ int onNameOwnerChanged(sd_bus_message *m, const Monitor &mon)
 int onSignal(sd_bus_message *m, void *userdata, sd_bus_error *)
 {
 	const Monitor &mon = *static_cast<const Monitor *>(userdata);
-	int r = 0;
-	if (sd_bus_message_is_signal(m, kSessions.interface, "VerdictChanged"))
-		r = onVerdictChanged(m, mon);
-	else if (sd_bus_message_is_signal(m, "org.freedesktop.DBus.Properties", "PropertiesChanged"))
-		r = onPropertiesChanged(m, mon);
-	else if (sd_bus_message_is_signal(m, kManagerInterface, nullptr))
-		r = onManagerSignal(m, mon);
-	else if (sd_bus_message_is_signal(m, "org.freedesktop.DBus", "NameOwnerChanged"))
-		r = onNameOwnerChanged(m, mon);
-	if (r < 0)
-		log_warning("Malformed %s signal: %s, ignoring",
-			    safeText(sd_bus_message_get_member(m) ? sd_bus_message_get_member(m) : "?", 64).c_str(),
-			    std::strerror(-r));
-	return 0;
+	return logGuarded("signal", [&] {
+		int r = 0;
+		if (sd_bus_message_is_signal(m, kSessions.interface, "VerdictChanged"))
+			r = onVerdictChanged(m, mon);
+		else if (sd_bus_message_is_signal(m, "org.freedesktop.DBus.Properties", "PropertiesChanged"))
+			r = onPropertiesChanged(m, mon);
+		else if (sd_bus_message_is_signal(m, kManagerInterface, nullptr))
+			r = onManagerSignal(m, mon);
+		else if (sd_bus_message_is_signal(m, "org.freedesktop.DBus", "NameOwnerChanged"))
+			r = onNameOwnerChanged(m, mon);
+		if (r < 0)
+			log_warning(
+				"Malformed %s signal: %s, ignoring",
+				safeText(sd_bus_message_get_member(m) ? sd_bus_message_get_member(m) : "?", 64).c_str(),
+				std::strerror(-r));
+		return 0;
+	});
 }
 
 int onTerminate(sd_event_source *source, const struct signalfd_siginfo *, void *)

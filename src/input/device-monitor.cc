@@ -49,8 +49,10 @@ bool evdevSysnameLess(const std::string &a, const std::string &b)
 	return a < b;
 }
 
-DeviceMonitor::DeviceMonitor(sd_event *loop, const Options &options, Callback added, Callback removed)
-    : loop_(loop), options_(options), backend_(options.backend), added_(std::move(added)), removed_(std::move(removed))
+DeviceMonitor::DeviceMonitor(sd_event *loop, const Options &options, Callback added, Callback removed,
+			     FaultCallback onFault)
+    : loop_(loop), options_(options), backend_(options.backend), added_(std::move(added)), removed_(std::move(removed)),
+      onFault_(std::move(onFault))
 {
 	if (backend_ == Backend::Auto) {
 		const std::string control = options_.runDir + "/udev/control";
@@ -65,9 +67,10 @@ DeviceMonitor::~DeviceMonitor()
 }
 
 Result<std::unique_ptr<DeviceMonitor>> DeviceMonitor::create(sd_event *loop, const Options &options, Callback added,
-							     Callback removed)
+							     Callback removed, FaultCallback onFault)
 {
-	return std::unique_ptr<DeviceMonitor>(new DeviceMonitor(loop, options, std::move(added), std::move(removed)));
+	return std::unique_ptr<DeviceMonitor>(
+		new DeviceMonitor(loop, options, std::move(added), std::move(removed), std::move(onFault)));
 }
 
 std::string_view DeviceMonitor::backendName(Backend backend)
@@ -98,8 +101,14 @@ Result<std::vector<std::string>> DeviceMonitor::enumerate() const
 		for (sd_device *d = sd_device_enumerator_get_device_first(e.get()); d;
 		     d = sd_device_enumerator_get_device_next(e.get())) {
 			const char *sysname = nullptr;
-			if (sd_device_get_sysname(d, &sysname) >= 0 && sysname && isEvdevSysname(sysname))
-				names.emplace_back(sysname);
+			if (sd_device_get_sysname(d, &sysname) < 0 || !sysname || !isEvdevSysname(sysname))
+				continue;
+			// Not finished by udev yet: its add event comes once the rules ran.
+			// (sd-device's enumerator leaves such nodes out by default too; this
+			// does not depend on that default.)
+			if (sd_device_get_is_initialized(d) <= 0)
+				continue;
+			names.emplace_back(sysname);
 		}
 	} else {
 		DIR *dir = opendir(options_.devInputDir.c_str());
@@ -163,24 +172,40 @@ Result<void> DeviceMonitor::startUdev()
 	return {};
 }
 
+int DeviceMonitor::guarded(const char *where, const std::function<void()> &body)
+{
+	return guardCallback(
+		where,
+		[&] {
+			body();
+			return 0;
+		},
+		[this](const CallbackFault &fault) {
+			if (onFault_)
+				onFault_(fault);
+			return 0; // keep the source: the next event is reported
+		});
+}
+
 int DeviceMonitor::onUdevEvent(sd_device_monitor *, sd_device *device, void *userdata)
 {
 	auto *self = static_cast<DeviceMonitor *>(userdata);
-	const char *sysname = nullptr;
-	if (sd_device_get_sysname(device, &sysname) < 0 || !sysname || !isEvdevSysname(sysname))
-		return 0;
+	return self->guarded("udev event", [&] {
+		const char *sysname = nullptr;
+		if (sd_device_get_sysname(device, &sysname) < 0 || !sysname || !isEvdevSysname(sysname))
+			return;
 
-	sd_device_action_t action;
-	if (sd_device_get_action(device, &action) < 0)
-		return 0;
-	switch (action) {
-	case SD_DEVICE_ADD:
-	case SD_DEVICE_CHANGE:
-	case SD_DEVICE_BIND: self->report(sysname, true); break;
-	case SD_DEVICE_REMOVE: self->report(sysname, false); break;
-	default: break;
-	}
-	return 0;
+		sd_device_action_t action;
+		if (sd_device_get_action(device, &action) < 0)
+			return;
+		switch (action) {
+		case SD_DEVICE_ADD:
+		case SD_DEVICE_CHANGE:
+		case SD_DEVICE_BIND: self->report(sysname, true); break;
+		case SD_DEVICE_REMOVE: self->report(sysname, false); break;
+		default: break;
+		}
+	});
 }
 
 Result<void> DeviceMonitor::startInotify()
@@ -225,15 +250,32 @@ Result<void> DeviceMonitor::watchInputDir()
 
 int DeviceMonitor::onInotify(sd_event_source *, int, uint32_t, void *userdata)
 {
-	static_cast<DeviceMonitor *>(userdata)->handleInotify();
-	return 0;
+	auto *self = static_cast<DeviceMonitor *>(userdata);
+	return self->guarded("inotify event", [self] { self->handleInotify(); });
+}
+
+void DeviceMonitor::rescan()
+{
+	auto names = enumerate();
+	if (!names)
+		return; // the directory is gone: its IN_DELETE_SELF says so
+	const std::set<std::string> now(names->begin(), names->end());
+	std::vector<std::string> gone;
+	for (const auto &s : present_)
+		if (!now.count(s))
+			gone.push_back(s);
+	for (const auto &s : gone)
+		report(s, false);
+	for (const auto &s : *names)
+		report(s, true);
 }
 
 void DeviceMonitor::handleInotify()
 {
 	alignas(struct inotify_event) char buf[4096];
 	const std::string dirName = baseName(options_.devInputDir);
-	bool rescan = false;
+	bool rewatch = false; // devInputDir appeared or went away
+	bool overflowed = false;
 
 	for (;;) {
 		const ssize_t n = read(inotifyFd_.get(), buf, sizeof(buf));
@@ -244,9 +286,15 @@ void DeviceMonitor::handleInotify()
 			off += static_cast<ssize_t>(sizeof(*ev) + ev->len);
 			const std::string name = ev->len ? ev->name : "";
 
+			if (ev->mask & IN_Q_OVERFLOW) {
+				// The kernel dropped events (wd -1): what came and went
+				// meanwhile is unknown, so look again.
+				overflowed = true;
+				continue;
+			}
 			if (ev->wd == parentWatch_) {
 				if (name == dirName)
-					rescan = true;
+					rewatch = true;
 				continue;
 			}
 			if (ev->wd != dirWatch_)
@@ -257,7 +305,7 @@ void DeviceMonitor::handleInotify()
 				auto gone = present_;
 				for (const auto &s : gone)
 					report(s, false);
-				rescan = true;
+				rewatch = true;
 				continue;
 			}
 			if (!isEvdevSysname(name))
@@ -269,15 +317,13 @@ void DeviceMonitor::handleInotify()
 		}
 	}
 
-	if (rescan && dirWatch_ < 0) {
+	if ((rewatch || overflowed) && dirWatch_ < 0) {
 		if (!watchInputDir())
 			return;
-		if (dirWatch_ >= 0) {
-			auto names = enumerate();
-			if (names)
-				for (const auto &s : *names)
-					report(s, true);
-		}
+		if (dirWatch_ >= 0)
+			this->rescan();
+	} else if (overflowed && dirWatch_ >= 0) {
+		this->rescan();
 	}
 }
 

@@ -3,6 +3,7 @@
 
 #include "sd-ptr.h"
 #include "util-fd.h"
+#include "util-guard.h"
 #include "util-result.h"
 
 #include <functional>
@@ -37,10 +38,12 @@ public:
 
 	/** Called with an evdev sysname ("event3"). */
 	using Callback = std::function<void(const std::string &sysname)>;
+	/** Called when a callback threw (caught before sd-event); the event is lost. */
+	using FaultCallback = std::function<void(const CallbackFault &fault)>;
 
 	/** Create a monitor on @p loop; it reports nothing until start(). */
 	static Result<std::unique_ptr<DeviceMonitor>> create(sd_event *loop, const Options &options, Callback added,
-							     Callback removed);
+							     Callback removed, FaultCallback onFault = nullptr);
 	~DeviceMonitor();
 
 	DeviceMonitor(const DeviceMonitor &) = delete;
@@ -54,11 +57,19 @@ public:
 	/** "udev" or "inotify". */
 	static std::string_view backendName(Backend backend);
 
-	/** Evdev sysnames present now, sorted by number ("event2" before "event10"). */
+	/**
+	 * Evdev sysnames present now, sorted by number ("event2" before
+	 * "event10"). With udev, only devices udev has finished: the others
+	 * lack their udev properties (ID_SEAT, TACTUS_TRUST, TACTUS_IGNORE) and
+	 * come with udev's add event.
+	 */
 	Result<std::vector<std::string>> enumerate() const;
 
 private:
-	DeviceMonitor(sd_event *loop, const Options &options, Callback added, Callback removed);
+	DeviceMonitor(sd_event *loop, const Options &options, Callback added, Callback removed, FaultCallback onFault);
+	/** Report every present device as added and every vanished one as removed. */
+	void rescan();
+	int guarded(const char *where, const std::function<void()> &body);
 	Result<void> startUdev();
 	Result<void> startInotify();
 	Result<void> watchInputDir();
@@ -73,6 +84,7 @@ private:
 	Backend backend_;
 	Callback added_;
 	Callback removed_;
+	FaultCallback onFault_;
 	SdDeviceMonitorPtr udevMonitor_;
 	UniqueFd inotifyFd_;
 	SdEventSourcePtr inotifySource_; ///< after inotifyFd_: goes before the fd is closed

@@ -7,6 +7,8 @@
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <time.h>
 
 namespace tactus {
@@ -24,6 +26,11 @@ InputEvent toInputEvent(const struct input_event &ev)
 	return out;
 }
 
+std::string devnumText(dev_t devnum)
+{
+	return std::to_string(major(devnum)) + ":" + std::to_string(minor(devnum));
+}
+
 } // namespace
 
 DeviceReader::DeviceReader(DeviceId id, InputSink &sink, GoneCallback onGone)
@@ -38,14 +45,25 @@ DeviceReader::~DeviceReader()
 		libevdev_free(evdev_);
 }
 
-Result<std::unique_ptr<DeviceReader>> DeviceReader::open(sd_event *loop, const std::string &devnode, DeviceId id,
-							 InputSink &sink, GoneCallback onGone)
+Result<std::unique_ptr<DeviceReader>> DeviceReader::open(sd_event *loop, const std::string &devnode, dev_t devnum,
+							 DeviceId id, InputSink &sink, GoneCallback onGone)
 {
 	std::unique_ptr<DeviceReader> reader(new DeviceReader(id, sink, std::move(onGone)));
 
 	reader->fd_.reset(::open(devnode.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY));
 	if (!reader->fd_.valid())
 		return makeError(errno, "open " + devnode + ": " + std::strerror(errno));
+
+	// The description (provenance, seat, allow-list) was made for devnum;
+	// a node that is something else now must not be read in its name.
+	struct stat st;
+	if (fstat(reader->fd_.get(), &st) < 0)
+		return makeError(errno, "fstat " + devnode + ": " + std::strerror(errno));
+	if (!S_ISCHR(st.st_mode) || st.st_rdev != devnum)
+		return makeError(-ENODEV, devnode + " is not the device that was described (" +
+						  (S_ISCHR(st.st_mode) ? "char " + devnumText(st.st_rdev)
+								       : "not a char device") +
+						  ", expected char " + devnumText(devnum) + ")");
 
 	int r = libevdev_new_from_fd(reader->fd_.get(), &reader->evdev_);
 	if (r < 0)
@@ -81,15 +99,21 @@ std::map<uint16_t, AbsAxis> DeviceReader::absAxes() const
 int DeviceReader::onReadable(sd_event_source *, int, uint32_t revents, void *userdata)
 {
 	auto *self = static_cast<DeviceReader *>(userdata);
-	if (revents & (EPOLLHUP | EPOLLERR)) {
-		// Drain what is left first: the final key releases of an
-		// unplugged keyboard still belong to the session.
-		self->drain();
-		self->markGone();
-		return 0;
-	}
-	self->drain();
-	return 0;
+	return guardCallback(
+		"evdev read",
+		[&] {
+			self->drain();
+			// Drained what was left first: the final key releases of an
+			// unplugged keyboard still belong to the session.
+			if (revents & (EPOLLHUP | EPOLLERR))
+				self->markGone();
+			return 0;
+		},
+		[self](const CallbackFault &fault) {
+			// The frame being delivered is lost; the next read goes on.
+			self->sink_.callbackFailed(fault);
+			return 0;
+		});
 }
 
 void DeviceReader::deliver(const struct input_event &ev)

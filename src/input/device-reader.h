@@ -11,6 +11,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <sys/types.h>
 
 struct libevdev;
 
@@ -27,9 +28,14 @@ class DeviceReader {
 public:
 	using GoneCallback = std::function<void(DeviceId)>;
 
-	/** Open @p devnode read-only and non-blocking and start reading it on @p loop. */
-	static Result<std::unique_ptr<DeviceReader>> open(sd_event *loop, const std::string &devnode, DeviceId id,
-							  InputSink &sink, GoneCallback onGone);
+	/**
+	 * Open @p devnode read-only and non-blocking and start reading it on
+	 * @p loop. The opened node must be the character device @p devnum (the
+	 * one that was described; libinput checks st_rdev the same way): a node
+	 * replaced between describing and opening is -ENODEV, not read.
+	 */
+	static Result<std::unique_ptr<DeviceReader>> open(sd_event *loop, const std::string &devnode, dev_t devnum,
+							  DeviceId id, InputSink &sink, GoneCallback onGone);
 	~DeviceReader();
 
 	DeviceReader(const DeviceReader &) = delete;

@@ -3,6 +3,7 @@
 
 #include "device-info.h"
 #include "input-event.h"
+#include "util-guard.h"
 #include "util-result.h"
 
 #include <memory>
@@ -32,6 +33,13 @@ public:
 	virtual void deviceIgnored(const std::string & /*sysname*/, const Error & /*why*/) {}
 	/** The source has nothing more to deliver (end of a recording). */
 	virtual void sourceFinished() {}
+	/**
+	 * A callback of the source's (an evdev read, a hotplug event, a replay
+	 * step) threw @p fault, caught by guardCallback() before it reached
+	 * sd-event; what it was doing is lost, the source goes on. The library
+	 * does not log: the daemon does, here.
+	 */
+	virtual void callbackFailed(const CallbackFault & /*fault*/) {}
 };
 
 /** A producer of device and event callbacks that runs on an sd-event loop. */

@@ -3,7 +3,12 @@
 
 #include <systemd/sd-event.h>
 
+#include "sysfs-read.h"
+#include "util-strings.h"
+
 #include <cerrno>
+#include <cstdio>
+#include <sys/sysmacros.h>
 
 namespace tactus {
 
@@ -26,7 +31,8 @@ Result<void> LiveInputSource::start(sd_event *loop, InputSink &sink)
 
 	auto monitor = DeviceMonitor::create(
 		loop_, monitorOptions_, [this](const std::string &s) { add(s); },
-		[this](const std::string &s) { remove(s); });
+		[this](const std::string &s) { remove(s); },
+		[this](const CallbackFault &f) { sink_->callbackFailed(f); });
 	if (!monitor)
 		return monitor.error();
 	monitor_ = std::move(*monitor);
@@ -47,8 +53,34 @@ Result<void> LiveInputSource::setGrab(DeviceId id, bool grab)
 	return it->second.reader->setGrab(grab);
 }
 
+namespace {
+
+// The dev attribute ("13:67") of SYS/class/input/@p sysname, as sd-device's
+// sd_device_get_devnum() reads it.
+Result<dev_t> readDevnum(const std::string &sys, const std::string &sysname)
+{
+	auto text = readSysfsAttribute(sys + "/class/input/" + sysname + "/dev");
+	if (!text)
+		return text.error();
+	unsigned maj = 0, min = 0;
+	char end = 0;
+	if (std::sscanf(text->c_str(), "%u:%u%c", &maj, &min, &end) != 2)
+		return makeError(-EINVAL,
+				 sysname + ": malformed dev attribute '" + sanitizeForDisplay(*text, 32) + "'");
+	return makedev(maj, min);
+}
+
+} // namespace
+
 void LiveInputSource::add(const std::string &sysname)
 {
+	// The node number first, then the description: the node opened below
+	// must still be that number, so the description is the opened device's.
+	const auto devnum = readDevnum(describer_.roots().sys, sysname);
+	if (!devnum) {
+		sink_->deviceIgnored(sysname, devnum.error());
+		return;
+	}
 	auto info = describer_.describe(sysname);
 	if (!info) {
 		sink_->deviceIgnored(sysname, info.error());
@@ -65,7 +97,8 @@ void LiveInputSource::add(const std::string &sysname)
 
 	const DeviceId id = nextId_++;
 	const std::string devnode = devDir_ + "/" + sysname;
-	auto reader = DeviceReader::open(loop_, devnode, id, *sink_, [this](DeviceId gone) { removeId(gone); });
+	auto reader =
+		DeviceReader::open(loop_, devnode, *devnum, id, *sink_, [this](DeviceId gone) { removeId(gone); });
 	if (!reader) {
 		sink_->deviceIgnored(sysname, reader.error());
 		return;
@@ -101,8 +134,17 @@ void LiveInputSource::removeId(DeviceId id)
 
 int LiveInputSource::onDeferredFree(sd_event_source *, void *userdata)
 {
-	static_cast<LiveInputSource *>(userdata)->retired_.clear();
-	return 0;
+	auto *self = static_cast<LiveInputSource *>(userdata);
+	return guardCallback(
+		"freeing readers",
+		[self] {
+			self->retired_.clear();
+			return 0;
+		},
+		[self](const CallbackFault &f) {
+			self->sink_->callbackFailed(f);
+			return 0;
+		});
 }
 
 } // namespace tactus

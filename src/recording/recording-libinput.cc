@@ -148,32 +148,45 @@ std::optional<std::string> decodeDoubleQuoted(std::string_view s)
 	return out;
 }
 
+/** Where scalarSource() stopped: a byte offset and the libyaml mark (line, column) it stands for. */
+struct SourceCursor {
+	size_t pos = 0;
+	size_t line = 0;
+	size_t column = 0;
+};
+
 /*
  * The source bytes of a scalar that starts and ends on one line. libyaml
  * marks count characters, not bytes, and count NEL, LS and PS as line
- * breaks, so walk the text the same way.
+ * breaks, so walk the text the same way. Scalars arrive in document order,
+ * so the walk goes on from @p cursor instead of the start of the text:
+ * parsing stays linear in the file size however many scalars it holds.
  */
-std::optional<std::string_view> scalarSource(std::string_view text, const yaml_mark_t &start, const yaml_mark_t &end)
+std::optional<std::string_view> scalarSource(std::string_view text, SourceCursor &cursor, const yaml_mark_t &start,
+					     const yaml_mark_t &end)
 {
 	if (start.line != end.line || end.column < start.column)
 		return std::nullopt;
-	size_t pos = 0;
-	size_t line = 0;
+	// Never happens for events in document order; stay correct if it does.
+	if (start.line < cursor.line || (start.line == cursor.line && start.column < cursor.column))
+		cursor = {};
+	size_t pos = cursor.pos;
 	auto byte = [&](size_t k) { return k < text.size() ? static_cast<unsigned char>(text[k]) : 0u; };
-	while (line < start.line && pos < text.size()) {
+	while (cursor.line < start.line && pos < text.size()) {
 		const unsigned c = byte(pos);
-		if (c == '\n') {
-			pos++;
-			line++;
-		} else if (c == '\r') {
-			pos += byte(pos + 1) == '\n' ? 2 : 1;
-			line++;
-		} else if (c == 0xc2 && byte(pos + 1) == 0x85) {
-			pos += 2;
-			line++;
-		} else if (c == 0xe2 && byte(pos + 1) == 0x80 && (byte(pos + 2) == 0xa8 || byte(pos + 2) == 0xa9)) {
-			pos += 3;
-			line++;
+		size_t lineBreak = 0;
+		if (c == '\n')
+			lineBreak = 1;
+		else if (c == '\r')
+			lineBreak = byte(pos + 1) == '\n' ? 2 : 1;
+		else if (c == 0xc2 && byte(pos + 1) == 0x85)
+			lineBreak = 2;
+		else if (c == 0xe2 && byte(pos + 1) == 0x80 && (byte(pos + 2) == 0xa8 || byte(pos + 2) == 0xa9))
+			lineBreak = 3;
+		if (lineBreak != 0) {
+			pos += lineBreak;
+			cursor.line++;
+			cursor.column = 0;
 		} else {
 			pos++;
 		}
@@ -187,8 +200,11 @@ std::optional<std::string_view> scalarSource(std::string_view text, const yaml_m
 		}
 		return p;
 	};
-	const size_t from = advanceChars(pos, start.column);
+	if (cursor.line != start.line)
+		return std::nullopt; // the text ended first
+	const size_t from = advanceChars(pos, start.column - cursor.column);
 	const size_t to = advanceChars(from, end.column - start.column);
+	cursor = SourceCursor{to, end.line, end.column};
 	if (from >= text.size() || to > text.size())
 		return std::nullopt;
 	return text.substr(from, to - from);
@@ -200,8 +216,11 @@ public:
 	    : text_(text), name_(name), limits_(limits)
 	{
 		yaml_parser_initialize(&parser_);
-		yaml_parser_set_input_string(&parser_, reinterpret_cast<const unsigned char *>(text.data()),
-					     text.size());
+		// libyaml asserts a non-null input; an empty string_view may have none.
+		static constexpr unsigned char kEmpty[] = "";
+		yaml_parser_set_input_string(
+			&parser_, text.empty() ? kEmpty : reinterpret_cast<const unsigned char *>(text.data()),
+			text.size());
 		yaml_parser_set_encoding(&parser_, YAML_UTF8_ENCODING);
 	}
 
@@ -255,6 +274,7 @@ private:
 	yaml_event_t ev_{};
 	bool haveEvent_ = false;
 	std::optional<Error> error_;
+	SourceCursor source_; ///< how far scalarSource() has walked text_
 
 	Recording rec_;
 	std::vector<std::vector<InputEvent>> perDevice_;
@@ -317,7 +337,7 @@ bool LibinputParser::buildNode(YNode &out, unsigned depth, size_t &budget)
 		out.plain = ev_.data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
 		out.doubleQuoted = ev_.data.scalar.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE;
 		if (out.doubleQuoted) {
-			if (const auto src = scalarSource(text_, ev_.start_mark, ev_.end_mark))
+			if (const auto src = scalarSource(text_, source_, ev_.start_mark, ev_.end_mark))
 				if (auto raw = decodeDoubleQuoted(*src)) {
 					out.raw = std::move(*raw);
 					out.hasRaw = true;

@@ -70,14 +70,30 @@ Result<void> ReplayInputSource::start(sd_event *loop, InputSink &sink)
 
 int ReplayInputSource::onStep(sd_event_source *, void *userdata)
 {
-	static_cast<ReplayInputSource *>(userdata)->step();
-	return 0;
+	return static_cast<ReplayInputSource *>(userdata)->guardedStep("replay step");
 }
 
 int ReplayInputSource::onTimer(sd_event_source *, uint64_t, void *userdata)
 {
-	static_cast<ReplayInputSource *>(userdata)->step();
-	return 0;
+	return static_cast<ReplayInputSource *>(userdata)->guardedStep("replay timer");
+}
+
+int ReplayInputSource::guardedStep(const char *where)
+{
+	return guardCallback(
+		where,
+		[this] {
+			step();
+			return 0;
+		},
+		[this](const CallbackFault &fault) {
+			sink_->callbackFailed(fault);
+			// The frame being delivered is lost; the replay goes on with the next.
+			sd_event_source *source = realTime_ ? timerSource_.get() : stepSource_.get();
+			if (!finished_ && source)
+				sd_event_source_set_enabled(source, SD_EVENT_ONESHOT);
+			return 0;
+		});
 }
 
 Result<void> ReplayInputSource::setGrab(DeviceId id, bool grab)

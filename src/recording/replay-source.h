@@ -29,6 +29,7 @@ public:
 
 private:
 	static int onStep(sd_event_source *source, void *userdata);
+	int guardedStep(const char *where);
 	static int onTimer(sd_event_source *source, uint64_t usec, void *userdata);
 	void step();
 	void finish();

@@ -777,6 +777,36 @@ def test_tactusctl(opts):
               f'tactusctl --json monitor: properties-changed {e}')
 
 
+def test_object_manager(opts):
+    """GDBus clients follow objects through org.freedesktop.DBus.ObjectManager:
+    tactusd sends InterfacesAdded for the session and each device as they
+    appear, with their properties, and InterfacesRemoved as the devices go
+    (a replay without --real-time ends at once, removing its devices), and
+    GetManagedObjects agrees."""
+    om_if = 'org.freedesktop.DBus.ObjectManager'
+    with Bus(opts, os.path.join(RECORDINGS, 'session.yml'), real_time=False) as bus:
+        removed = wait_for(lambda: len(bus.signals(MANAGER, om_if, 'InterfacesRemoved')) >= 2 and
+                           bus.signals(MANAGER, om_if, 'InterfacesRemoved'), 10, 'InterfacesRemoved for both devices')
+        added = {m['payload']['data'][0]: m['payload']['data'][1] for m in bus.signals(MANAGER, om_if,
+                                                                                       'InterfacesAdded')}
+        check(sorted(added) == sorted([SESSION, KEYBOARD, UINPUT]),
+              f'InterfacesAdded for the session and both devices: {sorted(added)}')
+        check(added.get(SESSION, {}).get(SESSION_IF, {}).get('Id', {}).get('data') == SESSION_ID,
+              f'InterfacesAdded carries Session1 with Id {SESSION_ID}')
+        for path, sysname in ((KEYBOARD, 'event3'), (UINPUT, 'event7')):
+            props = added.get(path, {}).get(DEVICE_IF, {})
+            check(props.get('SysName', {}).get('data') == sysname,
+                  f'InterfacesAdded for {path} carries Device1 with SysName {sysname}')
+        gone = sorted(m['payload']['data'][0] for m in removed)
+        check(gone == sorted([KEYBOARD, UINPUT]), f'InterfacesRemoved for both devices: {gone}')
+        check(all(DEVICE_IF in m['payload']['data'][1] for m in removed), 'InterfacesRemoved names Device1')
+        news = bus.signals(MANAGER, MANAGER_IF, 'DeviceNew')
+        check(len(news) == 2, 'DeviceNew still sent beside InterfacesAdded')
+        managed = bus.busctl_json('call', BUS_NAME, MANAGER, om_if, 'GetManagedObjects')['data'][0]
+        check(sorted(managed) == [SESSION], f'GetManagedObjects after the replay: {sorted(managed)}')
+        bus.assert_alive()
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--tactusd', required=True)

@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
 # tactusctl without tactusd: on a private, empty bus every bus verb says
-# "tactusd is not running" and exits 1, usage errors exit 2, and `devices`
+# "tactusd is not running" and exits 3 (as `systemctl is-active` for a
+# stopped unit), usage errors exit 2, and `devices`
 # falls back to reading sysfs. Usage: tactusctl-offline.sh TACTUSCTL RULES_DIR
 set -u
 ctl=$1
@@ -73,12 +74,12 @@ expect() {
 not_running="tactusd is not running"
 for verb in status sessions monitor ack reset-profile forget "set-mode enforce" "release event3" "ack c2"; do
 	# shellcheck disable=SC2086
-	expect 1 "$not_running" $verb
+	expect 3 "$not_running" $verb
 done
-expect 1 "$not_running" --json status
+expect 3 "$not_running" --json status
 
 # A bus that is not there at all means the same to the user.
-DBUS_SYSTEM_BUS_ADDRESS="unix:path=$tmp/no-bus" expect 1 "$not_running" status
+DBUS_SYSTEM_BUS_ADDRESS="unix:path=$tmp/no-bus" expect 3 "$not_running" status
 
 expect 2 "Unknown command" frobnicate
 expect 2 "takes no arguments" status extra

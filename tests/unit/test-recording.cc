@@ -364,6 +364,18 @@ TEST(Recording, Limits)
 	EXPECT_EQ(r.error().errnum, -ENOENT);
 }
 
+// Found by the fuzz-recording-libinput corpus run: an empty string_view
+// (data() null) reached libyaml, whose assertion aborted the process.
+TEST(Recording, EmptyViewIsAnError)
+{
+	for (const bool evemu : {false, true}) {
+		const auto r =
+			evemu ? parseEvemu(std::string_view(), "mem") : parseLibinputRecord(std::string_view(), "mem");
+		ASSERT_FALSE(r.ok());
+		EXPECT_NE(r.error().message.find("mem:1: empty file"), std::string::npos) << r.error().message;
+	}
+}
+
 TEST(Recording, UnknownFormatIsAnError)
 {
 	const auto r = parseLibinputRecord("just: text\n", "mem.yml");
@@ -564,4 +576,96 @@ devices:
 	auto ev = parseEvemu(evemu, "tablet.evemu");
 	ASSERT_TRUE(ev.ok()) << ev.error().message;
 	EXPECT_EQ(ev->devices.at(0).info.absAxes, li->devices.at(0).info.absAxes);
+}
+
+namespace {
+
+/*
+ * A one-device libinput recording whose udev properties are @p n
+ * double-quoted scalars, one per line (@p flow false) or all on one line in
+ * a flow sequence (@p flow true).
+ */
+std::string quotedPropertiesRecording(size_t n, bool flow)
+{
+	std::string t = "version: 1\nndevices: 1\ndevices:\n- node: /dev/input/event3\n"
+			"  evdev:\n    name: \"tactus fixture keyboard\"\n    id: [3, 1, 2, 3]\n"
+			"    codes:\n      0: [0]\n      1: [30]\n  udev:\n    properties:";
+	t += flow ? " [" : "\n";
+	for (size_t i = 0; i < n; i++) {
+		const std::string p = "\"TACTUS_P" + std::to_string(i) + "=\\x41\"";
+		if (flow)
+			t += (i ? ", " : "") + p;
+		else
+			t += "    - " + p + "\n";
+	}
+	t += flow ? "]\n" : "";
+	t += "  events:\n  - evdev:\n    - [0, 1, 1, 30, 1]\n    - [0, 1, 0, 0, 0]\n";
+	return t;
+}
+
+/** An evemu recording with @p n key events and as many comment lines. */
+std::string manyLinesEvemu(size_t n)
+{
+	std::string t = "# EVEMU 1.3\nN: tactus fixture keyboard\nI: 0003 0001 0002 0003\n"
+			"B: 00 03 00 00 00 00 00 00 00\nB: 01 00 00 00 40 00 00 00 00\n";
+	for (size_t i = 0; i < n; i++) {
+		const std::string time = "0." + std::to_string(100000 + i);
+		t += "# \"comment " + std::to_string(i) + "\"\n";
+		t += "E: " + time + " 0001 001e " + std::to_string(i % 2) + "\n";
+		t += "E: " + time + " 0000 0000 0\n";
+	}
+	return t;
+}
+
+/** Best of three wall-clock times of @p f, in seconds. */
+template<typename F>
+double bestSeconds(F &&f)
+{
+	double best = 1e9;
+	for (int i = 0; i < 3; i++) {
+		const auto t0 = std::chrono::steady_clock::now();
+		f();
+		best = std::min(best, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+	}
+	return best;
+}
+
+} // namespace
+
+// Regression (issue 14): every double-quoted scalar re-scanned the file from
+// its start to find its source bytes, so 20k quoted udev properties took 6 s.
+// Parsing must be linear: four times the input takes about four times as long
+// (quadratic would be 16), and 40k properties parse well within a second.
+TEST(Recording, ParseTimeIsLinearInQuotedScalars)
+{
+	for (const bool flow : {false, true}) {
+		const std::string small = quotedPropertiesRecording(10'000, flow);
+		const std::string large = quotedPropertiesRecording(40'000, flow);
+		auto parse = [](const std::string &t) {
+			const auto r = parseLibinputRecord(t, "mem.yml");
+			ASSERT_TRUE(r.ok()) << r.error().message;
+			ASSERT_EQ(r->devices.size(), 1u);
+		};
+		const double tSmall = bestSeconds([&] { parse(small); });
+		const double tLarge = bestSeconds([&] { parse(large); });
+		RecordProperty(flow ? "flow_40k_seconds" : "block_40k_seconds", std::to_string(tLarge));
+		EXPECT_LT(tLarge, 2.0) << (flow ? "flow" : "block") << ": 40k quoted scalars";
+		// A floor of 5 ms keeps timer noise on a tiny small-case time out of the ratio.
+		EXPECT_LT(tLarge / std::max(tSmall, 0.005), 8.0)
+			<< (flow ? "flow" : "block") << ": 10k took " << tSmall << " s, 40k took " << tLarge << " s";
+	}
+}
+
+TEST(Recording, EvemuParseTimeIsLinear)
+{
+	const std::string small = manyLinesEvemu(25'000);
+	const std::string large = manyLinesEvemu(100'000);
+	auto parse = [](const std::string &t) {
+		const auto r = parseEvemu(t, "mem.evemu");
+		ASSERT_TRUE(r.ok()) << r.error().message;
+	};
+	const double tSmall = bestSeconds([&] { parse(small); });
+	const double tLarge = bestSeconds([&] { parse(large); });
+	EXPECT_LT(tLarge, 2.0);
+	EXPECT_LT(tLarge / std::max(tSmall, 0.005), 8.0) << "25k took " << tSmall << " s, 100k took " << tLarge << " s";
 }
