@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "session-tracker.h"
 
+#include "log.h"
 #include "tactus-bus.h"
 
 #include <systemd/sd-bus.h>
@@ -167,10 +168,13 @@ Result<void> SessionTracker::start()
 
 int SessionTracker::onLoginMonitor(sd_event_source *, int, uint32_t, void *userdata)
 {
-	auto *self = static_cast<SessionTracker *>(userdata);
-	sd_login_monitor_flush(self->monitor_.get());
-	self->refresh();
-	return 0;
+	// A C callback: nothing may throw through it.
+	return logGuarded("sd-login monitor", [&]() -> int {
+		auto *self = static_cast<SessionTracker *>(userdata);
+		sd_login_monitor_flush(self->monitor_.get());
+		self->refresh();
+		return 0;
+	});
 }
 
 void SessionTracker::refresh()
@@ -337,68 +341,74 @@ void SessionTracker::fetchLockedHint(const std::string &id)
 
 int SessionTracker::onLockedHintReply(sd_bus_message *m, void *userdata, sd_bus_error *)
 {
-	auto *call = static_cast<PendingCall *>(userdata);
-	SessionTracker *self = call->self;
-	const std::string id = call->id;
-	const uint64_t ticket = call->ticket;
-	self->pending_.erase(call); // and with it the slot: the call is answered
+	// A C callback: nothing may throw through it.
+	return logGuarded("LockedHint reply", [&]() -> int {
+		auto *call = static_cast<PendingCall *>(userdata);
+		SessionTracker *self = call->self;
+		const std::string id = call->id;
+		const uint64_t ticket = call->ticket;
+		self->pending_.erase(call); // and with it the slot: the call is answered
 
-	if (sd_bus_message_is_method_error(m, nullptr))
+		if (sd_bus_message_is_method_error(m, nullptr))
+			return 0;
+		int locked = 0;
+		if (sd_bus_message_read(m, "v", "b", &locked) < 0)
+			return 0;
+		if (self->lock_.hintReply(id, ticket, locked != 0))
+			self->applyLockState(id);
 		return 0;
-	int locked = 0;
-	if (sd_bus_message_read(m, "v", "b", &locked) < 0)
-		return 0;
-	if (self->lock_.hintReply(id, ticket, locked != 0))
-		self->applyLockState(id);
-	return 0;
+	});
 }
 
 int SessionTracker::onLogindSignal(sd_bus_message *m, void *userdata, sd_bus_error *)
 {
-	auto *self = static_cast<SessionTracker *>(userdata);
-	const char *path = sd_bus_message_get_path(m);
-	if (!path)
-		return 0;
-	auto id = sessionIdFromLogindPath(path);
-	if (!id)
-		return 0;
-
-	if (sd_bus_message_is_signal(m, "org.freedesktop.login1.Session", "Lock")) {
-		if (self->lock_.lockSignal(*id, true))
-			self->applyLockState(*id);
-		return 0;
-	}
-	if (sd_bus_message_is_signal(m, "org.freedesktop.login1.Session", "Unlock")) {
-		if (self->lock_.lockSignal(*id, false))
-			self->applyLockState(*id);
-		return 0;
-	}
-	if (!sd_bus_message_is_signal(m, "org.freedesktop.DBus.Properties", "PropertiesChanged"))
-		return 0;
-
-	const char *interface = nullptr;
-	if (sd_bus_message_read(m, "s", &interface) < 0 || !interface ||
-	    std::strcmp(interface, "org.freedesktop.login1.Session") != 0)
-		return 0;
-	if (sd_bus_message_enter_container(m, 'a', "{sv}") < 0)
-		return 0;
-	while (sd_bus_message_enter_container(m, 'e', "sv") > 0) {
-		const char *name = nullptr;
-		if (sd_bus_message_read(m, "s", &name) < 0)
+	// A C callback: nothing may throw through it.
+	return logGuarded("logind signal", [&]() -> int {
+		auto *self = static_cast<SessionTracker *>(userdata);
+		const char *path = sd_bus_message_get_path(m);
+		if (!path)
 			return 0;
-		if (name && std::strcmp(name, "LockedHint") == 0) {
-			int locked = 0;
-			if (sd_bus_message_read(m, "v", "b", &locked) < 0)
-				return 0;
-			if (self->lock_.hintChanged(*id, locked != 0))
+		auto id = sessionIdFromLogindPath(path);
+		if (!id)
+			return 0;
+
+		if (sd_bus_message_is_signal(m, "org.freedesktop.login1.Session", "Lock")) {
+			if (self->lock_.lockSignal(*id, true))
 				self->applyLockState(*id);
-		} else if (sd_bus_message_skip(m, "v") < 0) {
 			return 0;
 		}
-		if (sd_bus_message_exit_container(m) < 0)
+		if (sd_bus_message_is_signal(m, "org.freedesktop.login1.Session", "Unlock")) {
+			if (self->lock_.lockSignal(*id, false))
+				self->applyLockState(*id);
 			return 0;
-	}
-	return 0;
+		}
+		if (!sd_bus_message_is_signal(m, "org.freedesktop.DBus.Properties", "PropertiesChanged"))
+			return 0;
+
+		const char *interface = nullptr;
+		if (sd_bus_message_read(m, "s", &interface) < 0 || !interface ||
+		    std::strcmp(interface, "org.freedesktop.login1.Session") != 0)
+			return 0;
+		if (sd_bus_message_enter_container(m, 'a', "{sv}") < 0)
+			return 0;
+		while (sd_bus_message_enter_container(m, 'e', "sv") > 0) {
+			const char *name = nullptr;
+			if (sd_bus_message_read(m, "s", &name) < 0)
+				return 0;
+			if (name && std::strcmp(name, "LockedHint") == 0) {
+				int locked = 0;
+				if (sd_bus_message_read(m, "v", "b", &locked) < 0)
+					return 0;
+				if (self->lock_.hintChanged(*id, locked != 0))
+					self->applyLockState(*id);
+			} else if (sd_bus_message_skip(m, "v") < 0) {
+				return 0;
+			}
+			if (sd_bus_message_exit_container(m) < 0)
+				return 0;
+		}
+		return 0;
+	});
 }
 
 } // namespace tactus
