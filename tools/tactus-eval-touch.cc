@@ -49,7 +49,7 @@ struct Options {
 	std::string dir;
 	std::string plots;
 	bool json = false;
-	TouchModelParams model;
+	TouchModelParams model{20, 1.0}; // chosen on the development users (5, 10, 20, 30, 40 bins; α 0.3, 1, 3)
 };
 
 bool parseU64(const char *s, uint64_t &out)
