@@ -26,7 +26,8 @@ constexpr std::array<Verb, 12> kVerbs = {{
 	 "DIR [--plots DIR] [--bins N] [--smoothing A] [--pause-ms MS] [--global-calibration] [--json]   pointer "
 	 "verification on Balabit"},
 	{"touch", tactus::eval::runTouch,
-	 "DIR [--plots DIR] [--bins N] [--smoothing A] [--json]   touch verification on Touchalytics: EER per k "
+	 "DIR [--plots DIR] [--bins N] [--smoothing A] [--pooled] [--json]   touch verification on Touchalytics: EER "
+	 "per k "
 	 "strokes"},
 	{"mobile-keystrokes", tactus::eval::runMobileKeystrokes,
 	 "DIR [--json]   touchscreen typing: EER with and without pressure and finger area"},
