@@ -17,7 +17,7 @@ struct Verb {
 	std::string_view help;
 };
 
-constexpr std::array<Verb, 10> kVerbs = {{
+constexpr std::array<Verb, 12> kVerbs = {{
 	{"injection", tactus::eval::runInjection,
 	 "--aalto DIR [--runs N] [--seed S] [--folds K] [--json]   thresholds fitted by cross-validation, held-out "
 	 "false alarms, keystrokes to detection"},
@@ -26,6 +26,12 @@ constexpr std::array<Verb, 10> kVerbs = {{
 	{"mouse", tactus::eval::runMouse,
 	 "DIR [--plots DIR] [--bins N] [--smoothing A] [--pause-ms MS] [--global-calibration] [--json]   pointer "
 	 "verification on Balabit"},
+	{"touch", tactus::eval::runTouch,
+	 "DIR [--plots DIR] [--bins N] [--smoothing A] [--pooled] [--json]   touch verification on Touchalytics: EER "
+	 "per k "
+	 "strokes"},
+	{"mobile-keystrokes", tactus::eval::runMobileKeystrokes,
+	 "DIR [--json]   touchscreen typing: EER with and without pressure and finger area"},
 	{"bench", tactus::eval::runBench, "[--events N]   per-event cost of the injection detectors"},
 	{"keystrokes", tactus::eval::runKeystrokes,
 	 "DIR [--model FILE] [--validation] [--plots DIR]   keystroke verification: EER, FRR at 1% FAR, ROC/DET"},

@@ -16,6 +16,8 @@ using VerbFn = int (*)(std::span<char *const> args);
 int runInjection(std::span<char *const> args);
 int runPointerInjection(std::span<char *const> args);
 int runMouse(std::span<char *const> args);
+int runTouch(std::span<char *const> args);
+int runMobileKeystrokes(std::span<char *const> args);
 int runBench(std::span<char *const> args);
 int runKeystrokes(std::span<char *const> args);
 int runTypingSchedule(std::span<char *const> args);

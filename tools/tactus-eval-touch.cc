@@ -1,0 +1,382 @@
+// SPDX-License-Identifier: MIT
+// tactus-eval touch: touch behaviour verification on the Touchalytics
+// per-stroke features (Frank et al., IEEE TIFS 2013; issue 12). Each user is
+// enrolled, every verification stroke of every user of the same group is
+// scored against that user's template, and strokes are aggregated by adding
+// calibrated LLRs over k consecutive strokes (Frank et al. combine k ≤ 11).
+// Three protocols:
+//   files      enroll on randomRegDatav1.csv, verify on randomVerDatav1.csv
+//              (this copy splits strokes at random, so both files hold every
+//              session: close to the study's intra-session case);
+//   documents  both files pooled, enroll on the strokes of DocID 1, 2 and 4,
+//              verify on those of DocID 3 and 5 (the copy has no session
+//              column; documents 1–3 are reading, vertical swipes, and 4–5
+//              the image game, horizontal swipes, so each task is enrolled
+//              and verified on different documents: inter-session);
+//   week       enroll on DocID 1–5, verify on DocID 6–7, the documents of the
+//              study's session a week later (only some users have them).
+// Users are split into development users (ID ≡ 1 mod 3), on which the bins,
+// smoothing and calibration are chosen and fitted and whose strokes form the
+// background, and held-out users (the rest), whose figures are the ones to
+// report: neither their strokes nor their labels are looked at while
+// choosing, and their impostors are other held-out users, never in the
+// background.
+
+#include "tactus-eval.h"
+
+#include "roc-curve.h"
+#include "touch-model.h"
+#include "touchalytics-dataset.h"
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <cinttypes>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace tactus::eval {
+
+namespace {
+
+constexpr std::array<unsigned, 3> kWindowStrokes = {1, 5, 11};
+
+struct Options {
+	std::string dir;
+	std::string plots;
+	bool json = false;
+	bool byDirection =
+		true; // chosen on the development users (files k=11 EER 1.94% -> 1.16%, documents 5.00% -> 3.83%)
+	TouchModelParams model{20, 1.0}; // chosen on the development users (5, 10, 20, 30, 40 bins; α 0.3, 1, 3)
+};
+
+bool parseU64(const char *s, uint64_t &out)
+{
+	char *end = nullptr;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 0);
+	if (errno || !end || *end || end == s)
+		return false;
+	out = v;
+	return true;
+}
+
+int parseOptions(std::span<char *const> args, Options &o)
+{
+	for (size_t i = 0; i < args.size(); i++) {
+		std::string_view a = args[i];
+		auto value = [&]() -> const char * { return i + 1 < args.size() ? args[++i] : nullptr; };
+		uint64_t v = 0;
+		if (a == "--plots") {
+			const char *s = value();
+			if (!s)
+				return fprintf(stderr, "tactus-eval touch: --plots needs a directory\n"), 2;
+			o.plots = s;
+		} else if (a == "--bins") {
+			const char *s = value();
+			if (!s || !parseU64(s, v) || v < 2 || v > 100)
+				return fprintf(stderr, "tactus-eval touch: --bins needs a count in 2..100\n"), 2;
+			o.model.bins = static_cast<unsigned>(v);
+		} else if (a == "--smoothing") {
+			const char *s = value();
+			char *end = nullptr;
+			double d = s ? strtod(s, &end) : 0;
+			if (!s || !end || *end || !(d > 0) || d > 1000)
+				return fprintf(stderr, "tactus-eval touch: --smoothing needs a number in (0, 1000]\n"),
+				       2;
+			o.model.smoothing = d;
+		} else if (a == "--json") {
+			o.json = true;
+		} else if (a == "--pooled") {
+			o.byDirection = false;
+		} else if (a == "-h" || a == "--help") {
+			printf("Usage: tactus-eval touch DIR [--plots DIR] [--bins N] [--smoothing A] [--pooled] "
+			       "[--json]\n");
+			return -1;
+		} else if (!a.empty() && a[0] != '-' && o.dir.empty()) {
+			o.dir = std::string(a);
+		} else {
+			fprintf(stderr, "tactus-eval touch: unknown option '%.*s'\n", static_cast<int>(a.size()),
+				a.data());
+			return 2;
+		}
+	}
+	if (o.dir.empty()) {
+		fprintf(stderr, "tactus-eval touch: DIR is required (the unpacked touchalytics-features folder)\n");
+		return 2;
+	}
+	return 0;
+}
+
+/** 1 for a horizontal stroke (F9, the up/down/left/right flag, is 2 or 4), 0 otherwise. */
+size_t strokeClass(const TouchFeatures &s)
+{
+	return s.size() > 8 && (s[8] == 2 || s[8] == 4) ? 1 : 0;
+}
+
+bool isDevelopment(int32_t user)
+{
+	return user % 3 == 1;
+}
+
+/** Enrollment and verification strokes per user for one protocol. */
+struct Split {
+	std::string name;
+	std::map<int32_t, std::vector<TouchFeatures>> enroll, verify;
+};
+
+struct Row {
+	std::string protocol, group;
+	unsigned k = 1;
+	RocSummary roc;         ///< one threshold for everyone
+	double meanUserEer = 0; ///< each claimed user's own threshold
+	double medianUserEer = 0;
+	size_t users = 0;
+};
+
+/** −Σ llr over consecutive non-overlapping windows of @p k strokes (higher = impostor). */
+void windows(const std::vector<double> &llr, unsigned k, std::vector<double> &out)
+{
+	for (size_t i = 0; i + k <= llr.size(); i += k) {
+		double sum = 0;
+		for (size_t j = i; j < i + k; j++)
+			sum += llr[j];
+		out.push_back(-sum);
+	}
+}
+
+struct ProtocolResult {
+	std::vector<Row> rows;
+	PointerCalibration calibration;
+	double llrGenuine = 0, llrImpostor = 0; ///< mean calibrated llr per held-out stroke
+	size_t enrollStrokes = 0, verifyStrokes = 0;
+};
+
+ProtocolResult evaluate(const Split &split, const TouchModelParams &params, bool byDirection)
+{
+	ProtocolResult res;
+	std::vector<int32_t> dev, held, devAll; // devAll: development users with enrollment strokes
+	for (const auto &[u, s] : split.enroll) {
+		if (s.empty())
+			continue;
+		if (isDevelopment(u))
+			devAll.push_back(u);
+		if (!split.verify.contains(u) || split.verify.at(u).empty())
+			continue;
+		(isDevelopment(u) ? dev : held).push_back(u);
+		res.enrollStrokes += s.size();
+		res.verifyStrokes += split.verify.at(u).size();
+	}
+	// Bins and background from the development users' enrollment strokes,
+	// one set per stroke class (all strokes, or vertical and horizontal).
+	const size_t classes = byDirection ? 2 : 1;
+	auto classOf = [&](const TouchFeatures &s) -> size_t { return byDirection ? strokeClass(s) : 0; };
+	std::array<TouchBinning, 2> binning;
+	for (size_t c = 0; c < classes; c++) {
+		std::vector<TouchFeatures> population;
+		for (int32_t u : devAll)
+			for (const TouchFeatures &s : split.enroll.at(u))
+				if (classOf(s) == c)
+					population.push_back(s);
+		binning[c] = TouchBinning::fit(population, params.bins);
+	}
+	std::map<int32_t, std::array<TouchHistogram, 2>> templates;
+	for (const auto *group : {&devAll, &held})
+		for (int32_t u : *group) {
+			std::array<TouchHistogram, 2> h{TouchHistogram(binning[0]), TouchHistogram(binning[1])};
+			for (const TouchFeatures &s : split.enroll.at(u))
+				h[classOf(s)].add(s);
+			templates.emplace(u, h);
+		}
+	// One scorer per class for claimed user @p u against the other development users.
+	auto scorers = [&](int32_t claimed, PointerCalibration cal) {
+		std::vector<TouchScorer> out;
+		for (size_t c = 0; c < classes; c++) {
+			TouchHistogram bg(binning[c]);
+			for (int32_t u : devAll)
+				if (u != claimed)
+					bg.merge(templates.at(u)[c]);
+			out.emplace_back(binning[c], templates.at(claimed)[c], bg, params, cal);
+		}
+		return out;
+	};
+
+	// Calibration on the development users alone (genuine: own verification
+	// strokes; impostor: the other development users').
+	std::vector<double> calG, calI;
+	for (int32_t u : dev) {
+		const std::vector<TouchScorer> sc = scorers(u, {});
+		for (int32_t v : dev)
+			for (const TouchFeatures &s : split.verify.at(v))
+				(u == v ? calG : calI).push_back(sc[classOf(s)].raw(s));
+	}
+	res.calibration = PointerCalibration::fit(calG, calI);
+
+	uint64_t nG = 0, nI = 0;
+	for (const auto &[groupName, group] :
+	     {std::pair<const char *, const std::vector<int32_t> *>{"development", &dev}, {"held-out", &held}}) {
+		// llr[claimed][v] = calibrated llr of each verification stroke of v.
+		std::map<int32_t, std::map<int32_t, std::vector<double>>> llr;
+		for (int32_t u : *group) {
+			const std::vector<TouchScorer> sc = scorers(u, res.calibration);
+			for (int32_t v : *group)
+				for (const TouchFeatures &s : split.verify.at(v)) {
+					const double l = sc[classOf(s)].llr(s);
+					llr[u][v].push_back(l);
+					if (group == &held) {
+						(u == v ? res.llrGenuine : res.llrImpostor) += l;
+						(u == v ? nG : nI)++;
+					}
+				}
+		}
+		for (unsigned k : kWindowStrokes) {
+			std::vector<double> g, i, userEers;
+			for (int32_t u : *group) {
+				std::vector<double> ug, ui;
+				for (const auto &[v, l] : llr.at(u))
+					windows(l, k, v == u ? ug : ui);
+				if (!ug.empty() && !ui.empty())
+					userEers.push_back(summarizeRoc(ug, ui).eer);
+				g.insert(g.end(), ug.begin(), ug.end());
+				i.insert(i.end(), ui.begin(), ui.end());
+			}
+			Row r;
+			r.protocol = split.name;
+			r.group = groupName;
+			r.k = k;
+			r.roc = summarizeRoc(g, i);
+			r.users = userEers.size();
+			if (!userEers.empty()) {
+				double sum = 0;
+				for (double e : userEers)
+					sum += e;
+				r.meanUserEer = sum / static_cast<double>(userEers.size());
+				std::sort(userEers.begin(), userEers.end());
+				const size_t n = userEers.size();
+				r.medianUserEer = n % 2 ? userEers[n / 2] : (userEers[n / 2 - 1] + userEers[n / 2]) / 2;
+			}
+			res.rows.push_back(std::move(r));
+		}
+	}
+	res.llrGenuine = nG ? res.llrGenuine / static_cast<double>(nG) : 0;
+	res.llrImpostor = nI ? res.llrImpostor / static_cast<double>(nI) : 0;
+	return res;
+}
+
+} // namespace
+
+int runTouch(std::span<char *const> args)
+{
+	Options o;
+	if (int rc = parseOptions(args, o))
+		return rc < 0 ? 0 : rc;
+	TouchalyticsStats stats;
+	auto reg = readTouchalytics(o.dir + "/randomRegDatav1.csv", stats);
+	auto ver = reg ? readTouchalytics(o.dir + "/randomVerDatav1.csv", stats) : reg;
+	if (!reg || !ver) {
+		fprintf(stderr, "tactus-eval touch: %s\n", (!reg ? reg : ver).error().message.c_str());
+		return 1;
+	}
+	Split files{"files", {}, {}}, documents{"documents", {}, {}}, week{"week", {}, {}};
+	for (const TouchalyticsStroke &s : *reg)
+		files.enroll[s.user].push_back(s.features);
+	for (const TouchalyticsStroke &s : *ver)
+		files.verify[s.user].push_back(s.features);
+	for (const auto *set : {&*reg, &*ver})
+		for (const TouchalyticsStroke &s : *set) {
+			const int32_t d = s.document;
+			if (d == 1 || d == 2 || d == 4)
+				documents.enroll[s.user].push_back(s.features);
+			else if (d == 3 || d == 5)
+				documents.verify[s.user].push_back(s.features);
+			(d <= 5 ? week.enroll : week.verify)[s.user].push_back(s.features);
+		}
+	if (files.enroll.size() < 4) {
+		fprintf(stderr, "tactus-eval touch: need strokes of at least 4 users in %s\n", o.dir.c_str());
+		return 1;
+	}
+	std::string devUsers, heldUsers;
+	for (const auto &[u, _] : files.enroll) {
+		std::string &list = isDevelopment(u) ? devUsers : heldUsers;
+		list += (list.empty() ? "" : " ") + std::to_string(u);
+	}
+	const ProtocolResult results[] = {evaluate(files, o.model, o.byDirection),
+					  evaluate(documents, o.model, o.byDirection),
+					  evaluate(week, o.model, o.byDirection)};
+
+	if (o.json) {
+		printf("{\n  \"rows\": %" PRIu64 ", \"malformed\": %" PRIu64 ", \"users\": %zu, \"bins\": %u, "
+		       "\"smoothing\": %g, \"by_direction\": %s,\n  \"protocols\": [\n",
+		       stats.rows, stats.malformed, files.enroll.size(), o.model.bins, o.model.smoothing,
+		       o.byDirection ? "true" : "false");
+		for (size_t p = 0; p < std::size(results); p++) {
+			const ProtocolResult &r = results[p];
+			printf("    {\"protocol\": \"%s\", \"enroll_strokes\": %zu, \"verify_strokes\": %zu, "
+			       "\"calibration\": [%.6f, %.6f], \"llr_genuine\": %.4f, \"llr_impostor\": %.4f}%s\n",
+			       r.rows.front().protocol.c_str(), r.enrollStrokes, r.verifyStrokes, r.calibration.scale,
+			       r.calibration.offset, r.llrGenuine, r.llrImpostor,
+			       p + 1 < std::size(results) ? "," : "");
+		}
+		printf("  ],\n  \"results\": [\n");
+		bool first = true;
+		for (const ProtocolResult &r : results)
+			for (const Row &x : r.rows) {
+				printf("%s    {\"protocol\": \"%s\", \"group\": \"%s\", \"strokes\": %u, \"genuine\": "
+				       "%zu, "
+				       "\"impostor\": %zu, \"auc\": %.4f, \"eer\": %.4f, \"users\": %zu, "
+				       "\"mean_user_eer\": %.4f, \"median_user_eer\": %.4f}",
+				       first ? "" : ",\n", x.protocol.c_str(), x.group.c_str(), x.k, x.roc.genuine,
+				       x.roc.impostor, x.roc.auc, x.roc.eer, x.users, x.meanUserEer, x.medianUserEer);
+				first = false;
+			}
+		printf("\n  ]\n}\n");
+	} else {
+		printf("tactus-eval touch (Touchalytics features, %s)\n", o.dir.c_str());
+		printf("  rows %" PRIu64 ", malformed %" PRIu64 "; users %zu\n", stats.rows, stats.malformed,
+		       files.enroll.size());
+		printf("  development users (bins, smoothing, calibration, background): %s\n", devUsers.c_str());
+		printf("  held-out users (reported): %s\n", heldUsers.c_str());
+		printf("  model: naive Bayes over 30 features, %u quantile bins, smoothing %g, %s; k strokes: Σ llr\n",
+		       o.model.bins, o.model.smoothing,
+		       o.byDirection ? "one template per direction (vertical, horizontal)" : "one template");
+		for (const ProtocolResult &r : results)
+			printf("  %-9s enroll %zu strokes, verify %zu; llr = %.4f * raw %+.4f; mean llr per held-out "
+			       "stroke: genuine %+.3f, impostor %+.3f\n",
+			       r.rows.front().protocol.c_str(), r.enrollStrokes, r.verifyStrokes, r.calibration.scale,
+			       r.calibration.offset, r.llrGenuine, r.llrImpostor);
+		printf("\n  %-9s %-11s %2s %8s %8s %7s %7s %9s %9s\n", "protocol", "users", "k", "genuine", "impostor",
+		       "AUC", "EER", "user EER", "median");
+		for (const ProtocolResult &r : results)
+			for (const Row &x : r.rows)
+				printf("  %-9s %-11s %2u %8zu %8zu %7.4f %6.2f%% %8.2f%% %8.2f%%\n", x.protocol.c_str(),
+				       x.group.c_str(), x.k, x.roc.genuine, x.roc.impostor, x.roc.auc, 100 * x.roc.eer,
+				       100 * x.meanUserEer, 100 * x.medianUserEer);
+		printf("  (EER: one threshold for everyone; user EER: mean of each claimed user's own EER)\n");
+	}
+	if (!o.plots.empty()) {
+		std::vector<RocSeries> series;
+		for (const ProtocolResult &r : results)
+			for (const Row &x : r.rows) {
+				if (x.group != "held-out")
+					continue;
+				char label[96];
+				snprintf(label, sizeof label, "%s, %u stroke%s: EER %.1f%%", x.protocol.c_str(), x.k,
+					 x.k == 1 ? "" : "s", 100 * x.roc.eer);
+				series.push_back({label, x.roc.roc});
+			}
+		const std::string path = o.plots + "/touch-roc.svg";
+		if (!writeRocSvg(path, "Touchalytics: touch verification, held-out users", series)) {
+			fprintf(stderr, "tactus-eval touch: cannot write %s\n", path.c_str());
+			return 1;
+		}
+		if (!o.json)
+			printf("\n  plot %s\n", path.c_str());
+	}
+	return 0;
+}
+
+} // namespace tactus::eval
