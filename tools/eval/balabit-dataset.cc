@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "balabit-dataset.h"
 
+#include "csv-row.h"
 #include "util-lines.h"
 
 #include <algorithm>
@@ -20,43 +21,15 @@ namespace {
 constexpr std::string_view kHeader = "record timestamp,client timestamp,button,state,x,y";
 constexpr int32_t kOffscreen = 65535;
 
-bool parseDouble(std::string_view s, double &out)
-{
-	if (s.empty())
-		return false;
-	const char *end = s.data() + s.size();
-	auto [p, ec] = std::from_chars(s.data(), end, out);
-	return ec == std::errc() && p == end && std::isfinite(out);
-}
-
-bool parseInt(std::string_view s, int32_t &out)
-{
-	if (s.empty())
-		return false;
-	const char *end = s.data() + s.size();
-	auto [p, ec] = std::from_chars(s.data(), end, out);
-	return ec == std::errc() && p == end;
-}
-
 } // namespace
 
 bool parseBalabitRow(std::string_view line, BalabitEvent &row)
 {
 	std::array<std::string_view, 6> f;
-	size_t n = 0;
-	while (true) {
-		const size_t comma = line.find(',');
-		if (n == f.size())
-			return false;
-		f[n++] = line.substr(0, comma);
-		if (comma == std::string_view::npos)
-			break;
-		line.remove_prefix(comma + 1);
-	}
-	if (n != f.size())
+	if (!splitCsvRow(line, f))
 		return false;
-	if (!parseDouble(f[0], row.recordSec) || !parseDouble(f[1], row.clientSec) || row.clientSec < 0 ||
-	    row.recordSec < 0 || !parseInt(f[4], row.x) || !parseInt(f[5], row.y))
+	if (!parseCsvNumber(f[0], row.recordSec) || !parseCsvNumber(f[1], row.clientSec) || row.clientSec < 0 ||
+	    row.recordSec < 0 || !parseCsvNumber(f[4], row.x) || !parseCsvNumber(f[5], row.y))
 		return false;
 	static const std::map<std::string_view, BalabitButton> buttons = {
 		{"NoButton", BalabitButton::None}, {"Left", BalabitButton::Left},     {"Right", BalabitButton::Right},

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "mobikey-dataset.h"
 
+#include "csv-row.h"
+
 #include <algorithm>
 #include <array>
 #include <cerrno>
@@ -26,51 +28,21 @@ std::string_view trim(std::string_view s)
 	return s;
 }
 
-bool parseDouble(std::string_view s, double &out)
-{
-	s = trim(s);
-	if (s.empty())
-		return false;
-	const char *end = s.data() + s.size();
-	auto [p, ec] = std::from_chars(s.data(), end, out);
-	return ec == std::errc() && p == end && std::isfinite(out);
-}
-
-template<typename T>
-bool parseInt(std::string_view s, T &out)
-{
-	s = trim(s);
-	if (s.empty())
-		return false;
-	const char *end = s.data() + s.size();
-	auto [p, ec] = std::from_chars(s.data(), end, out);
-	return ec == std::errc() && p == end;
-}
-
 } // namespace
 
 bool parseMobikeyRow(std::string_view line, MobikeyPress &row)
 {
 	std::array<std::string_view, kColumns> f;
-	size_t n = 0;
 	line = trim(line);
-	while (true) {
-		const size_t comma = line.find(',');
-		if (n == f.size())
-			return false;
-		f[n++] = line.substr(0, comma);
-		if (comma == std::string_view::npos)
-			break;
-		line.remove_prefix(comma + 1);
-	}
-	if (n != f.size())
+	if (!splitCsvRow(line, f))
 		return false;
 	// The key "," would split its row: such rows have 17 fields and are rejected above.
 	row.key = std::string(trim(f[3]));
-	return !row.key.empty() && parseInt(f[0], row.user) && parseInt(f[2], row.session) &&
-	       parseInt(f[4], row.downMs) && parseInt(f[5], row.upMs) && row.upMs >= row.downMs &&
-	       parseDouble(f[6], row.pressure) && parseDouble(f[7], row.fingerArea) &&
-	       parseInt(f[14], row.passwordType) && parseInt(f[15], row.repetition);
+	return !row.key.empty() && parseCsvNumber(trim(f[0]), row.user) && parseCsvNumber(trim(f[2]), row.session) &&
+	       parseCsvNumber(trim(f[4]), row.downMs) && parseCsvNumber(trim(f[5]), row.upMs) &&
+	       row.upMs >= row.downMs && parseCsvNumber(trim(f[6]), row.pressure) &&
+	       parseCsvNumber(trim(f[7]), row.fingerArea) && parseCsvNumber(trim(f[14]), row.passwordType) &&
+	       parseCsvNumber(trim(f[15]), row.repetition);
 }
 
 Result<std::vector<MobikeyPress>> parseMobikey(std::string_view text, MobikeyStats &stats)

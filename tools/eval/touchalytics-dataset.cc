@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "touchalytics-dataset.h"
 
+#include "csv-row.h"
+
 #include <array>
 #include <cerrno>
 #include <charconv>
@@ -15,24 +17,6 @@ constexpr std::string_view kHeader = "ID,DocID,F1,F2,F3,F4,F5,F6,F7,F8,F9,F10,Ph
 				     "F18,F19,F20,F21,F22,F23,F24,F25,F26,F27,F28,F29,FOrientation,F30";
 constexpr size_t kColumns = 34;
 
-bool parseDouble(std::string_view s, double &out)
-{
-	if (s.empty())
-		return false;
-	const char *end = s.data() + s.size();
-	auto [p, ec] = std::from_chars(s.data(), end, out);
-	return ec == std::errc() && p == end && std::isfinite(out);
-}
-
-bool parseInt(std::string_view s, int32_t &out)
-{
-	if (s.empty())
-		return false;
-	const char *end = s.data() + s.size();
-	auto [p, ec] = std::from_chars(s.data(), end, out);
-	return ec == std::errc() && p == end;
-}
-
 std::string_view trimEnd(std::string_view s)
 {
 	while (!s.empty() && (s.back() == '\r' || s.back() == ' '))
@@ -45,27 +29,18 @@ std::string_view trimEnd(std::string_view s)
 bool parseTouchalyticsRow(std::string_view line, TouchalyticsStroke &row)
 {
 	std::array<std::string_view, kColumns> f;
-	size_t n = 0;
 	line = trimEnd(line);
-	while (true) {
-		const size_t comma = line.find(',');
-		if (n == f.size())
-			return false;
-		f[n++] = line.substr(0, comma);
-		if (comma == std::string_view::npos)
-			break;
-		line.remove_prefix(comma + 1);
-	}
-	if (n != f.size())
+	if (!splitCsvRow(line, f))
 		return false;
-	if (!parseInt(f[0], row.user) || row.user < 1 || !parseInt(f[1], row.document) || !parseInt(f[12], row.phone))
+	if (!parseCsvNumber(f[0], row.user) || row.user < 1 || !parseCsvNumber(f[1], row.document) ||
+	    !parseCsvNumber(f[12], row.phone))
 		return false;
 	row.features.assign(kTouchalyticsFeatures, 0.0);
 	size_t k = 0;
 	for (size_t i = 2; i < kColumns; i++) {
 		if (i == 12 || i == 32) // PhoneID, FOrientation
 			continue;
-		if (!parseDouble(f[i], row.features[k++]))
+		if (!parseCsvNumber(f[i], row.features[k++]))
 			return false;
 	}
 	return true;
