@@ -82,17 +82,6 @@ struct AttackResult {
 	uint64_t missed = 0;
 };
 
-bool parseU64(const char *s, uint64_t &out)
-{
-	char *end = nullptr;
-	errno = 0;
-	unsigned long long v = strtoull(s, &end, 0);
-	if (errno || !end || *end || end == s)
-		return false;
-	out = v;
-	return true;
-}
-
 int parseOptions(std::span<char *const> args, Options &o)
 {
 	for (size_t i = 0; i < args.size(); i++) {

@@ -54,17 +54,6 @@ struct Options {
 	TouchModelParams model{20, 1.0}; // chosen on the development users (5, 10, 20, 30, 40 bins; α 0.3, 1, 3)
 };
 
-bool parseU64(const char *s, uint64_t &out)
-{
-	char *end = nullptr;
-	errno = 0;
-	unsigned long long v = strtoull(s, &end, 0);
-	if (errno || !end || *end || end == s)
-		return false;
-	out = v;
-	return true;
-}
-
 int parseOptions(std::span<char *const> args, Options &o)
 {
 	for (size_t i = 0; i < args.size(); i++) {

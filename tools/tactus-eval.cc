@@ -5,9 +5,22 @@
 #include "tactus-eval.h"
 
 #include <array>
+#include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <string_view>
+
+bool tactus::eval::parseU64(const char *s, uint64_t &out)
+{
+	char *end = nullptr;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 0);
+	if (errno || !end || *end || end == s)
+		return false;
+	out = v;
+	return true;
+}
 
 namespace {
 

@@ -5,6 +5,7 @@
 // datasets and generated input. One verb per evaluation, each in its own
 // file (tactus-eval-<verb>.cc), dispatched from the table in tactus-eval.cc.
 
+#include <cstdint>
 #include <span>
 #include <string_view>
 
@@ -12,6 +13,12 @@ namespace tactus::eval {
 
 /** A verb's entry point: @p args excludes the program name and the verb. Returns the exit status. */
 using VerbFn = int (*)(std::span<char *const> args);
+
+/**
+ * An option's unsigned number (strtoull, base 0: decimal, 0x hex or 0
+ * octal), all of @p s; false on anything else, empty or out of range.
+ */
+bool parseU64(const char *s, uint64_t &out);
 
 int runInjection(std::span<char *const> args);
 int runPointerInjection(std::span<char *const> args);
