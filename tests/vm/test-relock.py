@@ -16,8 +16,13 @@ AcknowledgeReauthentication. Three attacks by uinput keyboards
      tactusd logs the lock re-armed and Locked turns false;
   2. the second attack: Lock again; then `loginctl unlock-session` (the
      Unlock signal); re-armed again;
-  3. the third attack: Lock again.
-tactusd logs one "locking" line per attack, three in all.
+  3. the third attack: Lock again; then unlocked once more;
+  4. a refused lock (issue 14: LockSession was sent without a reply handler,
+     so "locking" was logged whatever logind said): a mandatory bus policy
+     drop-in denies LockSession to everyone, the fourth attack's request is
+     refused by the bus, and tactusd says so ("refused to lock it") instead of
+     "locking"; Locked stays false.
+tactusd logs one "locking" line per accepted attack, three in all.
 
   python3 tests/vm/test-relock.py [--build-dir BUILD] [--workdir BUILD/vm]
 Exits 0 on success, 1 on failure, 77 when this host cannot run the test bed.
@@ -134,6 +139,48 @@ def rearmed(vm, sid, sp, mark, how):
           f"{how}: Locked={s['Locked']}, tactusd: {unlocked}")
 
 
+DENY_LOCK = """<?xml version="1.0"?>
+<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-BUS Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<!-- tests/vm/test-relock.py: nobody may ask logind to lock a session -->
+<busconfig>
+  <policy context="mandatory">
+    <deny send_destination="org.freedesktop.login1" send_interface="org.freedesktop.login1.Manager"
+          send_member="LockSession"/>
+  </policy>
+</busconfig>
+"""
+
+
+def refused_lock(vm, sid, sp, kbd0):
+    """The bus refuses LockSession: tactusd reports the refusal, never "locking"."""
+    mark = len(vmtest.tactusd_log(vm))
+    vm.check(f"loginctl unlock-session {sid}", timeout=20)
+    rearmed(vm, sid, sp, mark, "loginctl unlock-session before the refused lock")
+    write_guest(vm, "/etc/dbus-1/system.d/zz-tactus-test-deny-lock.conf", DENY_LOCK)
+    vm.check("busctl --system call org.freedesktop.DBus /org/freedesktop/DBus org.freedesktop.DBus ReloadConfig",
+             timeout=20)
+    time.sleep(1)
+    unit = "tactus-test-relock-refused"
+    mark = len(vmtest.tactusd_log(vm))
+    node = vmtest.start_injector_unit(vm, unit, ["uinput-clone", "--like", f"/dev/input/{kbd0}", "--keys",
+                                                 str(KEYS), "--gap-min", "0.15", "--gap-max", "0.25",
+                                                 "--hold", "0.05", "--seed", "4", "--linger", "1"])
+    wait_since(vm, mark, lambda L: any(l.startswith(f"device {node} added:") for l in L),
+               what=f"'added' line for {node}")
+    vm.check(f"touch /tmp/{unit}.go", timeout=10)
+    lines = wait_since(vm, mark, lambda L: any(f"session {sid}: logind refused to lock it" in l for l in L),
+                       timeout=60, what="'refused to lock it' line")
+    refused = [l for l in lines if f"session {sid}: logind refused to lock it" in l]
+    locking = [l for l in lines if l.startswith(f"session {sid}: locking")]
+    s = get(vm, sp, "org.tactus.Session1", "Locked")
+    check(len(refused) == 1 and "AccessDenied" in refused[0] and not locking and s == {"Locked": False},
+          f"a refused LockSession: tactusd {refused + locking}, Locked={s['Locked']}")
+    wait_since(vm, mark, lambda L: vmtest.removals(L, node), timeout=60, what=f"'removed' line for {node}")
+    vm.check("rm -f /etc/dbus-1/system.d/zz-tactus-test-deny-lock.conf && busctl --system call "
+             "org.freedesktop.DBus /org/freedesktop/DBus org.freedesktop.DBus ReloadConfig", timeout=20)
+
+
 def body(vm, args):
     confdir = conf_dir(args.build_dir)
     sid = wait_session(vm)
@@ -180,6 +227,8 @@ def body(vm, args):
     locking = [l for l in vmtest.tactusd_log(vm) if l.startswith(f"session {sid}: locking")]
     check(len(locking) == 3, f"tactusd asked logind to lock {len(locking)} times for 3 attacks (no "
           f"AcknowledgeReauthentication in between)")
+
+    refused_lock(vm, sid, sp, kbd0)
     acks = [l for l in vmtest.tactusd_log(vm) if "re-authentication acknowledged" in l]
     check(not acks, f"nobody acknowledged re-authentication: {acks}")
     p = vmtest.unit_property(vm, "tactusd.service", "ActiveState", "NRestarts")
