@@ -291,7 +291,7 @@ void PolicyDecider::behaviour(PolicyDevice &device, Frame events, LazySession &s
 
 void PolicyDecider::outcome(PolicySession &s, bool save, bool profileState, bool scored,
 			    const std::optional<TrustChange> &change, std::string_view fallbackReason,
-			    std::string detail, std::vector<PolicyAction> &actions)
+			    const std::string &detail, std::vector<PolicyAction> &actions)
 {
 	if (save)
 		actions.push_back(makeAction(PolicyAction::Kind::SaveProfile, ""));
@@ -329,8 +329,7 @@ void PolicyDecider::keystroke(const KeystrokeRow &row, SessionContext &context, 
 		(void)snprintf(buf, sizeof(buf), "; window distance %.3f, llr %+.2f", out.distance, out.llr);
 		detail = buf;
 	}
-	outcome(s, out.learn.save, out.profileState, out.scored, out.change, "keystroke-behaviour", std::move(detail),
-		actions);
+	outcome(s, out.learn.save, out.profileState, out.scored, out.change, "keystroke-behaviour", detail, actions);
 }
 
 void PolicyDecider::pointer(PolicyDevice &device, Frame events, LazySession &session,
@@ -362,8 +361,7 @@ void PolicyDecider::pointer(PolicyDevice &device, Frame events, LazySession &ses
 		(void)snprintf(buf, sizeof(buf), "; pointer window llr %+.2f", out.llr);
 		detail = buf;
 	}
-	outcome(s, out.save, out.profileState, out.windowDone, out.change, "pointer-behaviour", std::move(detail),
-		actions);
+	outcome(s, out.save, out.profileState, out.windowDone, out.change, "pointer-behaviour", detail, actions);
 }
 
 void PolicyDecider::evidence(PolicyDevice &device, LazySession &lazy, PolicyAction verdict,

@@ -304,7 +304,7 @@ private:
 	/** Publish what a behaviour's outcome changed: save, profile state, verdict or trust. */
 	static void outcome(PolicySession &session, bool save, bool profileState, bool scored,
 			    const std::optional<TrustChange> &change, std::string_view fallbackReason,
-			    std::string detail, std::vector<PolicyAction> &actions);
+			    const std::string &detail, std::vector<PolicyAction> &actions);
 
 	PolicySettings settings_;
 	ForEachPolicyDevice devices_;
