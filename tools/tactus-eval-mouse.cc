@@ -7,7 +7,9 @@
 // (half of each user's sessions enrolled, the other half scored); the test
 // labels only count. Users are reported in two groups, development (the
 // first half by name, where any setting may be tried) and held-out (never
-// looked at while choosing settings).
+// looked at while choosing settings). --cv prints a label-free criterion:
+// open-set cross-validation on the development users' training sessions
+// (impostors neither in the background nor in the calibration fit).
 
 #include "tactus-eval.h"
 
@@ -37,10 +39,24 @@ struct Options {
 	std::string dir;
 	std::string plots;
 	bool json = false;
-	PointerModelParams model;
-	uint64_t pauseMs = 1000;
+	// Chosen by --cv (open-set CV on the development users' training
+	// sessions, AUC): 10 bins and 1 s pause 0.8941; 20 bins 0.9015; pause
+	// 500 ms 0.8947, 2 s 0.9058, 3 s 0.9062, 5 s 0.9029 (20 bins); 2 s with
+	// 30 bins 0.9088, 3 s 0.9084, 5 s 0.9038; 40 bins (1 s) 0.9041.
+	PointerModelParams model{30, 1.0, true};
+	uint64_t pauseMs = 2000;
 	size_t impostorCap = 3000;      // per other user, for calibration
 	bool perUserCalibration = true; // chosen on the development users (per-session AUC 0.878 -> 0.894)
+	int weights = 0;                // 0 none (naive Bayes + calibration), 1 per user, 2 per user and action type
+	double ridge = 0.01;            // L2 penalty of the feature weights
+	bool scroll = false; // scroll runs as actions of their own (--scroll; CV AUC 0.8941 -> 0.8900, so off)
+	bool cv = false;     // print the training-session cross-validation figures
+};
+
+/** How one user's raw terms become calibrated llrs. */
+struct UserFit {
+	PointerCalibration calibration;
+	PointerWeights weights;
 };
 
 struct Session {
@@ -88,9 +104,38 @@ int parseOptions(std::span<char *const> args, Options &o)
 			o.json = true;
 		} else if (a == "--global-calibration") {
 			o.perUserCalibration = false;
+		} else if (a == "--weights") {
+			const char *s = value();
+			const std::string_view w = s ? s : "";
+			if (w == "none")
+				o.weights = 0;
+			else if (w == "user")
+				o.weights = 1;
+			else if (w == "user-type")
+				o.weights = 2;
+			else
+				return fprintf(stderr, "tactus-eval mouse: --weights needs none, user or user-type\n"),
+				       2;
+		} else if (a == "--ridge") {
+			const char *s = value();
+			char *end = nullptr;
+			double d = s ? strtod(s, &end) : -1;
+			if (!s || !end || *end || !(d >= 0) || d > 1000)
+				return fprintf(stderr, "tactus-eval mouse: %.*s needs a number in [0, 1000]\n",
+					       static_cast<int>(a.size()), a.data()),
+				       2;
+			o.ridge = d;
+		} else if (a == "--uniform-smoothing") {
+			o.model.perFeatureBins = false;
+		} else if (a == "--scroll") {
+			o.scroll = true;
+		} else if (a == "--cv") {
+			o.cv = true;
 		} else if (a == "-h" || a == "--help") {
 			printf("Usage: tactus-eval mouse DIR [--plots DIR] [--bins N] [--smoothing A] [--pause-ms MS] "
-			       "[--global-calibration] [--json]\n");
+			       "[--global-calibration] [--uniform-smoothing] [--scroll] [--weights "
+			       "none|user|user-type] "
+			       "[--ridge L] [--cv] [--json]\n");
 			return -1;
 		} else if (!a.empty() && a[0] != '-' && o.dir.empty()) {
 			o.dir = std::string(a);
@@ -108,7 +153,8 @@ int parseOptions(std::span<char *const> args, Options &o)
 }
 
 /** A Balabit session as the library's pointer samples, cut into actions. */
-std::vector<PointerAction> actionsOf(const std::vector<BalabitEvent> &events, const PointerSegmenterConfig &config)
+std::vector<PointerAction> actionsOf(const std::vector<BalabitEvent> &events, const PointerSegmenterConfig &config,
+				     bool scroll)
 {
 	PointerActionSegmenter seg(config);
 	std::vector<PointerAction> out;
@@ -118,9 +164,12 @@ std::vector<PointerAction> actionsOf(const std::vector<BalabitEvent> &events, co
 		s.timeUsec = static_cast<uint64_t>(std::llround(e.clientSec * 1e6));
 		s.x = e.x;
 		s.y = e.y;
-		if (e.button == BalabitButton::Scroll)
-			continue; // scrolling is no movement
-		if (e.state == BalabitState::Pressed)
+		if (e.button == BalabitButton::Scroll) {
+			if (!scroll)
+				continue;
+			s.kind = PointerEventKind::Scroll;
+			s.wheel = e.state == BalabitState::Up ? 1 : -1;
+		} else if (e.state == BalabitState::Pressed)
 			s.kind = PointerEventKind::ButtonDown;
 		else if (e.state == BalabitState::Released)
 			s.kind = PointerEventKind::ButtonUp;
@@ -179,9 +228,9 @@ int runMouse(std::span<char *const> args)
 			continue;
 		}
 		if (f.training)
-			training[f.user].push_back(actionsOf(*ev, seg));
+			training[f.user].push_back(actionsOf(*ev, seg, o.scroll));
 		else
-			tests.push_back({f.user, f.session, f.illegal, actionsOf(*ev, seg)});
+			tests.push_back({f.user, f.session, f.illegal, actionsOf(*ev, seg, o.scroll)});
 	}
 	if (training.size() < 2) {
 		fprintf(stderr, "tactus-eval mouse: need training sessions of at least 2 users in %s\n", o.dir.c_str());
@@ -201,45 +250,152 @@ int runMouse(std::span<char *const> args)
 		for (const auto &s : sessions)
 			population.insert(population.end(), s.begin(), s.end());
 	trainingActions = population.size();
+	uint64_t scrollActions = 0;
+	for (const PointerAction &a : population)
+		scrollActions += a.type == PointerActionType::Scroll;
 	const PointerBinning binning = PointerBinning::fit(population, o.model.bins);
 	population.clear();
 	population.shrink_to_fit();
 
-	// Calibration on the training sessions only: enroll on even sessions,
-	// score the odd ones of the user (genuine) and of the others (impostor).
-	std::map<std::string, PointerHistogram> halfA, halfB;
-	PointerHistogram allA(binning);
+	// Calibration (and feature weights) on the training sessions only:
+	// enroll on even sessions, score the odd ones of the user (genuine) and
+	// of the others (impostor).
+	std::map<std::string, PointerHistogram> halfA;
 	for (const auto &[u, sessions] : training) {
 		PointerHistogram a(binning);
 		for (size_t i = 0; i < sessions.size(); i += 2)
 			for (const PointerAction &x : sessions[i])
 				a.add(x);
-		allA.merge(a);
 		halfA.emplace(u, a);
 	}
-	std::vector<double> calG, calI;
-	std::map<std::string, PointerCalibration> userCalibration;
+	auto backgroundOf = [&](const std::string &claimed, const std::vector<std::string> &among) {
+		PointerHistogram bg(binning);
+		for (const std::string &v : among)
+			if (v != claimed)
+				bg.merge(halfA.at(v));
+		return bg;
+	};
+	std::vector<double> calG, calI; // raw scores of every user, for --global-calibration
+	auto fitUser = [&](const PointerScorer &scorer, const std::vector<const PointerAction *> &gen,
+			   const std::vector<const PointerAction *> &imp) {
+		UserFit f;
+		if (o.weights) {
+			std::vector<PointerTerms> tg(gen.size()), ti(imp.size());
+			std::vector<PointerActionType> yg, yi;
+			for (size_t i = 0; i < gen.size(); i++) {
+				scorer.terms(*gen[i], tg[i]);
+				yg.push_back(gen[i]->type);
+			}
+			for (size_t i = 0; i < imp.size(); i++) {
+				scorer.terms(*imp[i], ti[i]);
+				yi.push_back(imp[i]->type);
+			}
+			f.weights = PointerWeights::fit(tg, yg, ti, yi, o.ridge, o.weights == 2);
+			return f;
+		}
+		std::vector<double> g, i;
+		for (const PointerAction *x : gen)
+			g.push_back(scorer.raw(*x));
+		for (const PointerAction *x : imp)
+			i.push_back(scorer.raw(*x));
+		calG.insert(calG.end(), g.begin(), g.end());
+		calI.insert(calI.end(), i.begin(), i.end());
+		f.calibration = PointerCalibration::fit(g, i);
+		return f;
+	};
+	auto sessionScore = [&](const std::vector<double> &llr) {
+		double sum = 0;
+		for (double l : llr)
+			sum += l;
+		return -sum / static_cast<double>(llr.size());
+	};
+	std::map<std::string, UserFit> userFit;
 	for (const std::string &u : users) {
-		const size_t g0 = calG.size(), i0 = calI.size();
-		PointerHistogram bg = allA;
-		bg.merge(halfA.at(u), -1);
+		const PointerHistogram bg = backgroundOf(u, users);
 		const PointerScorer scorer(binning, halfA.at(u), bg, o.model);
+		std::vector<const PointerAction *> gen, imp;
 		for (const std::string &v : users) {
 			const auto &sessions = training.at(v);
 			size_t taken = 0;
 			for (size_t i = 1; i < sessions.size(); i += 2)
 				for (const PointerAction &x : sessions[i]) {
 					if (u == v)
-						calG.push_back(scorer.raw(x));
+						gen.push_back(&x);
 					else if (taken++ < o.impostorCap)
-						calI.push_back(scorer.raw(x));
+						imp.push_back(&x);
 				}
 		}
-		userCalibration[u] = PointerCalibration::fit(
-			std::vector<double>(calG.begin() + static_cast<std::ptrdiff_t>(g0), calG.end()),
-			std::vector<double>(calI.begin() + static_cast<std::ptrdiff_t>(i0), calI.end()));
+		userFit[u] = fitUser(scorer, gen, imp);
 	}
 	const PointerCalibration calibration = PointerCalibration::fit(calG, calI);
+
+	// Cross-validation on the development users' training sessions (no test
+	// session, no label): templates of the even sessions against the other
+	// development users; the odd sessions cut into pseudo-sessions of
+	// kCvChunk actions, those of sessions 1, 5, ... for fitting the
+	// calibration/weights, those of sessions 3, 7, ... for scoring (session
+	// score as for the test sessions), so fitting and scoring never share a
+	// session.
+	RocSummary cvRoc;
+	if (o.cv) {
+		constexpr size_t kCvChunk = 50;
+		std::vector<std::string> dev;
+		for (const std::string &u : users)
+			if (development.at(u))
+				dev.push_back(u);
+		struct Chunk {
+			std::string user;
+			const PointerAction *begin, *end;
+		};
+		std::vector<Chunk> fitChunks, evalChunks;
+		for (const std::string &v : dev) {
+			const auto &sessions = training.at(v);
+			for (size_t i = 1; i < sessions.size(); i += 2)
+				for (size_t k = 0; k + kCvChunk <= sessions[i].size(); k += kCvChunk)
+					(i % 4 == 3 ? evalChunks : fitChunks)
+						.push_back({v, &sessions[i][k], &sessions[i][k] + kCvChunk});
+		}
+		// Open set: impostor v is neither in u's background nor among the
+		// impostors the calibration/weights are fitted on (the test's
+		// impostors need not be among the ten users either).
+		std::vector<double> g, i;
+		for (const std::string &u : dev)
+			for (const std::string &v : dev) {
+				if (v == u)
+					continue;
+				std::vector<std::string> known;
+				for (const std::string &w : dev)
+					if (w != v)
+						known.push_back(w);
+				const PointerHistogram bg = backgroundOf(u, known);
+				PointerScorer scorer(binning, halfA.at(u), bg, o.model);
+				std::vector<const PointerAction *> gen, imp;
+				std::map<std::string, size_t> taken;
+				for (const Chunk &c : fitChunks)
+					for (const PointerAction *x = c.begin; x != c.end; x++)
+						if (c.user == u)
+							gen.push_back(x);
+						else if (c.user != v && taken[c.user]++ < o.impostorCap)
+							imp.push_back(x);
+				const UserFit f = fitUser(scorer, gen, imp);
+				scorer.setWeights(f.weights);
+				scorer.setCalibration(o.perUserCalibration || o.weights ? f.calibration : calibration);
+				auto score = [&](const Chunk &c) {
+					std::vector<double> llr;
+					for (const PointerAction *x = c.begin; x != c.end; x++)
+						llr.push_back(scorer.llr(*x));
+					return sessionScore(llr);
+				};
+				for (const Chunk &c : evalChunks)
+					if (c.user == u)
+						g.push_back(score(c));
+				for (const std::vector<Chunk> *set : {&fitChunks, &evalChunks})
+					for (const Chunk &c : *set)
+						if (c.user == v)
+							i.push_back(score(c));
+			}
+		cvRoc = summarizeRoc(g, i);
+	}
 
 	// Templates on all training sessions; backgrounds of everyone else.
 	std::map<std::string, PointerHistogram> templates;
@@ -268,8 +424,9 @@ int runMouse(std::span<char *const> args)
 		}
 		PointerHistogram bg = all;
 		bg.merge(tpl->second, -1);
-		const PointerScorer scorer(binning, tpl->second, bg, o.model,
-					   o.perUserCalibration ? userCalibration.at(t.user) : calibration);
+		PointerScorer scorer(binning, tpl->second, bg, o.model,
+				     o.perUserCalibration || o.weights ? userFit.at(t.user).calibration : calibration);
+		scorer.setWeights(userFit.at(t.user).weights);
 		Scored s;
 		s.development = development.at(t.user);
 		s.impostor = t.illegal == 1;
@@ -294,9 +451,7 @@ int runMouse(std::span<char *const> args)
 		for (const Scored &s : scored) {
 			if (g.development >= 0 && s.development != (g.development == 1))
 				continue;
-			const double mean =
-				std::accumulate(s.llr.begin(), s.llr.end(), 0.0) / static_cast<double>(s.llr.size());
-			(s.impostor ? si : sg).push_back(-mean);
+			(s.impostor ? si : sg).push_back(sessionScore(s.llr));
 		}
 		rows.push_back({g.name, "session", summarizeRoc(sg, si)});
 		for (unsigned n : kWindowActions) {
@@ -320,6 +475,8 @@ int runMouse(std::span<char *const> args)
 		       users.size(), trainingActions, scored.size(), testActions, emptySessions);
 		printf("  \"bins\": %u, \"smoothing\": %g, \"pause_ms\": %" PRIu64 ", \"calibration\": [%.6f, %.6f],\n",
 		       o.model.bins, o.model.smoothing, o.pauseMs, calibration.scale, calibration.offset);
+		if (o.cv)
+			printf("  \"cv_auc\": %.4f, \"cv_eer\": %.4f,\n", cvRoc.auc, cvRoc.eer);
 		printf("  \"llr_genuine\": %.4f, \"llr_impostor\": %.4f,\n  \"results\": [\n", nG ? llrG / nG : 0.0,
 		       nI ? llrI / nI : 0.0);
 		for (size_t i = 0; i < rows.size(); i++)
@@ -336,12 +493,24 @@ int runMouse(std::span<char *const> args)
 		       " actions), without actions %" PRIu64 ", unlabelled skipped %" PRIu64 "\n",
 		       users.size(), trainingActions, scored.size(), testActions, emptySessions, unlabelled);
 		printf("  development users: %s\n  held-out users:    %s\n", devUsers.c_str(), heldUsers.c_str());
+		if (o.scroll)
+			printf("  scroll runs (scroll rhythm actions) among the training actions: %" PRIu64 "\n",
+			       scrollActions);
 		printf("  model: %u quantile bins, smoothing %g, movement pause %" PRIu64
-		       " ms; %s calibration (fitted on training sessions; global: llr = %.4f * raw %+.4f)\n",
-		       o.model.bins, o.model.smoothing, o.pauseMs, o.perUserCalibration ? "per-user" : "global",
+		       " ms; %s (fitted on training sessions; global calibration: llr = %.4f * raw %+.4f)\n",
+		       o.model.bins, o.model.smoothing, o.pauseMs,
+		       o.weights == 2         ? "per-user and per-type feature weights"
+		       : o.weights == 1       ? "per-user feature weights"
+		       : o.perUserCalibration ? "per-user calibration"
+					      : "global calibration",
 		       calibration.scale, calibration.offset);
-		printf("  mean calibrated llr per test action: genuine %+.3f, impostor %+.3f\n\n", nG ? llrG / nG : 0.0,
+		printf("  mean calibrated llr per test action: genuine %+.3f, impostor %+.3f\n", nG ? llrG / nG : 0.0,
 		       nI ? llrI / nI : 0.0);
+		if (o.cv)
+			printf("  cross-validation on the development users' training sessions (50-action pieces): "
+			       "AUC %.4f, EER %.2f%% (%zu genuine, %zu impostor)\n",
+			       cvRoc.auc, 100 * cvRoc.eer, cvRoc.genuine, cvRoc.impostor);
+		printf("\n");
 		printf("  %-18s %-11s %8s %8s %7s %7s\n", "users", "unit", "genuine", "impostor", "AUC", "EER");
 		for (const Row &r : rows)
 			printf("  %-18s %-11s %8zu %8zu %7.4f %6.2f%%\n", r.group.c_str(), r.unit.c_str(),

@@ -344,7 +344,9 @@ int runTouch(std::span<char *const> args)
 				printf("  %-9s %-11s %2u %8zu %8zu %7.4f %6.2f%% %8.2f%% %8.2f%%\n", x.protocol.c_str(),
 				       x.group.c_str(), x.k, x.roc.genuine, x.roc.impostor, x.roc.auc, 100 * x.roc.eer,
 				       100 * x.meanUserEer, 100 * x.medianUserEer);
-		printf("  (EER: one threshold for everyone; user EER: mean of each claimed user's own EER)\n");
+		printf("  (EER: one threshold for everyone; user EER: mean of each claimed user's own EER; median: "
+		       "the\n"
+		       "   median of each claimed user's own EER, the aggregation Frank et al. 2013 report)\n");
 	}
 	if (!o.plots.empty()) {
 		std::vector<RocSeries> series;

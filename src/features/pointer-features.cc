@@ -40,6 +40,7 @@ std::string_view pointerActionTypeName(PointerActionType type)
 	case PointerActionType::MouseMove: return "mouse-move";
 	case PointerActionType::PointClick: return "point-click";
 	case PointerActionType::DragDrop: return "drag-drop";
+	case PointerActionType::Scroll: return "scroll";
 	}
 	return "unknown";
 }
@@ -47,11 +48,12 @@ std::string_view pointerActionTypeName(PointerActionType type)
 std::string_view pointerFeatureName(PointerFeature f)
 {
 	static constexpr std::array<std::string_view, kPointerFeatureCount> kNames = {
-		"duration",        "path-length",        "chord",         "straightness",       "direction",
-		"points",          "mean-speed",         "speed-sd",      "max-speed",          "mean-accel",
-		"accel-sd",        "max-accel",          "mean-jerk",     "mean-angular-speed", "mean-curvature",
-		"curvature-sd",    "sum-angles",         "max-deviation", "accel-time",         "speed-peak-share",
-		"critical-points", "pause-before-click", "click-hold",
+		"duration",         "path-length",         "chord",         "straightness",       "direction",
+		"points",           "mean-speed",          "speed-sd",      "max-speed",          "mean-accel",
+		"accel-sd",         "max-accel",           "mean-jerk",     "mean-angular-speed", "mean-curvature",
+		"curvature-sd",     "sum-angles",          "max-deviation", "accel-time",         "speed-peak-share",
+		"critical-points",  "pause-before-click",  "click-hold",    "scroll-interval",    "scroll-interval-sd",
+		"scroll-reversals", "pause-before-scroll",
 	};
 	const size_t i = static_cast<size_t>(f);
 	return i < kNames.size() ? kNames[i] : "unknown";
@@ -69,6 +71,8 @@ void PointerActionSegmenter::reset()
 {
 	points_.clear();
 	ready_.clear();
+	wheel_.clear();
+	lastMotionUsec_ = 0;
 	pressed_ = false;
 	moved_ = false;
 	pressIndex_ = 0;
@@ -87,8 +91,62 @@ void PointerActionSegmenter::append(const PointerSample &s)
 	points_.push_back(s);
 }
 
+void PointerActionSegmenter::addScroll(const PointerSample &s)
+{
+	if (!wheel_.empty() &&
+	    (s.timeUsec < wheel_.back().timeUsec || s.timeUsec - wheel_.back().timeUsec > config_.scrollPauseUsec))
+		emitScroll();
+	if (wheel_.size() < config_.maxPoints)
+		wheel_.push_back(s);
+}
+
+void PointerActionSegmenter::emitScroll()
+{
+	if (wheel_.size() >= std::max<uint32_t>(1, config_.minScrollEvents)) {
+		PointerAction a;
+		a.type = PointerActionType::Scroll;
+		a.startUsec = wheel_.front().timeUsec;
+		a.endUsec = wheel_.back().timeUsec;
+		auto set = [&](PointerFeature f, double v) {
+			a.features[static_cast<size_t>(f)] = std::isfinite(v) ? v : 0.0;
+		};
+		Moments gap;
+		double reversals = 0, net = 0;
+		for (size_t i = 0; i < wheel_.size(); i++) {
+			net += wheel_[i].wheel;
+			if (i == 0)
+				continue;
+			gap.add(static_cast<double>(wheel_[i].timeUsec - wheel_[i - 1].timeUsec) / 1e6);
+			if ((wheel_[i].wheel > 0) != (wheel_[i - 1].wheel > 0))
+				reversals++;
+		}
+		set(PointerFeature::Duration, static_cast<double>(a.endUsec - a.startUsec) / 1e6);
+		set(PointerFeature::Points, static_cast<double>(wheel_.size()));
+		set(PointerFeature::Direction, net > 0 ? M_PI / 2 : net < 0 ? -M_PI / 2 : 0.0);
+		set(PointerFeature::ScrollInterval, gap.mean());
+		set(PointerFeature::ScrollIntervalSd, gap.sd());
+		set(PointerFeature::ScrollReversals, reversals);
+		set(PointerFeature::PauseBeforeScroll,
+		    lastMotionUsec_ && a.startUsec >= lastMotionUsec_
+			    ? std::min(10.0, static_cast<double>(a.startUsec - lastMotionUsec_) / 1e6)
+			    : 10.0);
+		if (ready_.size() >= 256)
+			ready_.pop_front();
+		ready_.push_back(a);
+	}
+	wheel_.clear();
+}
+
 void PointerActionSegmenter::add(const PointerSample &s)
 {
+	if (s.kind == PointerEventKind::Scroll) {
+		addScroll(s);
+		return;
+	}
+	if (!wheel_.empty())
+		emitScroll(); // the hand went back to moving or clicking
+	if (s.kind == PointerEventKind::Move)
+		lastMotionUsec_ = s.timeUsec;
 	if (!points_.empty() && s.timeUsec < points_.back().timeUsec)
 		flush();
 	const bool paused = !points_.empty() && s.timeUsec - points_.back().timeUsec > config_.pauseUsec;
@@ -125,6 +183,7 @@ void PointerActionSegmenter::add(const PointerSample &s)
 		pressIndex_ = points_.size() - 1;
 		pressUsec_ = s.timeUsec;
 		return;
+	case PointerEventKind::Scroll: return; // handled above
 	case PointerEventKind::ButtonUp: {
 		if (!pressed_)
 			return;
@@ -151,6 +210,8 @@ void PointerActionSegmenter::add(const PointerSample &s)
 
 void PointerActionSegmenter::flush()
 {
+	if (!wheel_.empty())
+		emitScroll();
 	if (!pressed_)
 		emitMove(points_.size());
 	points_.clear();

@@ -11,7 +11,8 @@
 //   drag-and-drop (DD)    press, movement with the button held, release;
 // and per action a fixed vector of kinematic features (speed, acceleration,
 // jerk, angular velocity, curvature, straightness, direction, pause before
-// the click, click hold). Positions in device-independent units (pixels of
+// the click, click hold) and of scrolling (scroll rhythm: ticks, time
+// between wheel events and its spread, reversals, pause before). Positions in device-independent units (pixels of
 // the screen, or the device's counts scaled by the caller), times in µs.
 // Pure code: no I/O; one buffer of at most maxPoints samples.
 
@@ -29,6 +30,7 @@ enum class PointerEventKind : uint8_t {
 	Move,       ///< the pointer moved (with or without a button held)
 	ButtonDown, ///< a button went down here
 	ButtonUp,   ///< a button came up here
+	Scroll,     ///< the wheel turned here (PointerSample::wheel ticks)
 };
 
 /** One pointer sample. */
@@ -36,39 +38,51 @@ struct PointerSample {
 	uint64_t timeUsec = 0; ///< kernel (or recording) time, non-decreasing
 	double x = 0, y = 0;   ///< position, device-independent units
 	PointerEventKind kind = PointerEventKind::Move;
+	/** Scroll: wheel ticks, > 0 up (away from the user, as REL_WHEEL), < 0 down; 0 otherwise. */
+	int32_t wheel = 0;
 };
 
-/** The three action types of the Balabit action model. */
-enum class PointerActionType : uint8_t { MouseMove, PointClick, DragDrop };
-inline constexpr size_t kPointerActionTypes = 3;
-/** "mouse-move", "point-click", "drag-drop". */
+/**
+ * The three action types of the Balabit action model, and scrolling: a run of
+ * wheel ticks without a longer pause than PointerSegmenterConfig::scrollPauseUsec
+ * (the scroll rhythm; Zheng, Paloski and Wang, "An efficient user verification
+ * system via mouse movements", CCS 2011, and Shen et al., IEEE TIFS 2013,
+ * count wheel events among the mouse operations).
+ */
+enum class PointerActionType : uint8_t { MouseMove, PointClick, DragDrop, Scroll };
+inline constexpr size_t kPointerActionTypes = 4;
+/** "mouse-move", "point-click", "drag-drop", "scroll". */
 std::string_view pointerActionTypeName(PointerActionType type);
 
 /** Index of each feature in PointerAction::features. */
 enum class PointerFeature : uint8_t {
-	Duration,         ///< s, first to last sample (DD/PC: to the release)
-	PathLength,       ///< units travelled
-	Chord,            ///< units from the first to the last point
-	Straightness,     ///< chord / path length, in (0, 1]
-	Direction,        ///< direction of the chord, radians in [-π, π)
-	Points,           ///< samples after merging equal timestamps
-	MeanSpeed,        ///< units/s, path length / moving time
-	SpeedSd,          ///< units/s, over segments
-	MaxSpeed,         ///< units/s
-	MeanAccel,        ///< units/s², mean of the signed acceleration
-	AccelSd,          ///< units/s²
-	MaxAccel,         ///< units/s², largest |acceleration|
-	MeanJerk,         ///< units/s³, mean |jerk|
-	MeanAngularSpeed, ///< rad/s, mean |Δθ/Δt|
-	MeanCurvature,    ///< rad/unit, mean |Δθ/Δs|
-	CurvatureSd,      ///< rad/unit
-	SumAngles,        ///< rad, Σ|Δθ|
-	MaxDeviation,     ///< units, largest distance of a point from the chord
-	AccelTime,        ///< s, from the start to the first speed peak
-	SpeedPeakShare,   ///< time of the largest speed / duration, in [0, 1]
-	CriticalPoints,   ///< points whose |curvature| exceeds 0.1 rad/unit (sharp turns)
-	PauseBeforeClick, ///< s, last movement to the press (PC); 0 otherwise
-	ClickHold,        ///< s, press to release (PC, DD); 0 for MM
+	Duration,          ///< s, first to last sample (DD/PC: to the release)
+	PathLength,        ///< units travelled
+	Chord,             ///< units from the first to the last point
+	Straightness,      ///< chord / path length, in (0, 1]
+	Direction,         ///< direction of the chord, radians in [-π, π)
+	Points,            ///< samples after merging equal timestamps
+	MeanSpeed,         ///< units/s, path length / moving time
+	SpeedSd,           ///< units/s, over segments
+	MaxSpeed,          ///< units/s
+	MeanAccel,         ///< units/s², mean of the signed acceleration
+	AccelSd,           ///< units/s²
+	MaxAccel,          ///< units/s², largest |acceleration|
+	MeanJerk,          ///< units/s³, mean |jerk|
+	MeanAngularSpeed,  ///< rad/s, mean |Δθ/Δt|
+	MeanCurvature,     ///< rad/unit, mean |Δθ/Δs|
+	CurvatureSd,       ///< rad/unit
+	SumAngles,         ///< rad, Σ|Δθ|
+	MaxDeviation,      ///< units, largest distance of a point from the chord
+	AccelTime,         ///< s, from the start to the first speed peak
+	SpeedPeakShare,    ///< time of the largest speed / duration, in [0, 1]
+	CriticalPoints,    ///< points whose |curvature| exceeds 0.1 rad/unit (sharp turns)
+	PauseBeforeClick,  ///< s, last movement to the press (PC); 0 otherwise
+	ClickHold,         ///< s, press to release (PC, DD); 0 for MM
+	ScrollInterval,    ///< s, mean time between wheel events of a scroll run (Scroll); 0 otherwise
+	ScrollIntervalSd,  ///< s, their standard deviation (Scroll)
+	ScrollReversals,   ///< changes of wheel direction within the run (Scroll)
+	PauseBeforeScroll, ///< s, last movement to the first wheel event, capped at 10 s (Scroll)
 	Count
 };
 inline constexpr size_t kPointerFeatureCount = static_cast<size_t>(PointerFeature::Count);
@@ -86,10 +100,12 @@ struct PointerAction {
 
 /** Segmentation settings. */
 struct PointerSegmenterConfig {
-	uint64_t pauseUsec = 1'000'000;    ///< a longer silence between samples ends a movement
-	uint32_t minPoints = 4;            ///< actions with fewer distinct samples are dropped (Antal 2019)
-	uint32_t maxPoints = 1024;         ///< a longer movement is cut into actions of this many
-	uint64_t maxHoldUsec = 10'000'000; ///< a press held longer ends no action (dropped)
+	uint64_t pauseUsec = 1'000'000;       ///< a longer silence between samples ends a movement
+	uint32_t minPoints = 4;               ///< actions with fewer distinct samples are dropped (Antal 2019)
+	uint32_t maxPoints = 1024;            ///< a longer movement is cut into actions of this many
+	uint64_t maxHoldUsec = 10'000'000;    ///< a press held longer ends no action (dropped)
+	uint64_t scrollPauseUsec = 1'000'000; ///< a longer gap between wheel events ends a scroll run
+	uint32_t minScrollEvents = 2;         ///< scroll runs with fewer wheel events are dropped (no rhythm)
 };
 
 /** Cuts a stream of PointerSamples into PointerActions. */
@@ -114,6 +130,8 @@ private:
 	void emit(PointerActionType type, size_t begin, size_t end, uint64_t pressUsec, uint64_t releaseUsec,
 		  uint64_t lastMoveUsec);
 	void append(const PointerSample &s);
+	void addScroll(const PointerSample &s);
+	void emitScroll();
 
 	PointerSegmenterConfig config_;
 	std::vector<PointerSample> points_; // the trajectory since the last action
@@ -122,8 +140,10 @@ private:
 	bool pressed_ = false;
 	size_t pressIndex_ = 0; // first point of the drag (the press position)
 	uint64_t pressUsec_ = 0;
-	uint64_t lastMoveUsec_ = 0; // last sample that moved before the press
-	bool moved_ = false;        // the pointer moved while pressed
+	uint64_t lastMoveUsec_ = 0;        // last sample that moved before the press
+	bool moved_ = false;               // the pointer moved while pressed
+	std::vector<PointerSample> wheel_; // the scroll run in progress
+	uint64_t lastMotionUsec_ = 0;      // last Move sample, for PauseBeforeScroll
 };
 
 } // namespace tactus

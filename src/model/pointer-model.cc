@@ -32,12 +32,21 @@ PointerBinning PointerBinning::fit(const std::vector<PointerAction> &population,
 			std::sort(v.begin(), v.end());
 			for (unsigned k = 1; k < out.bins_; k++) {
 				const double e = v[std::min(v.size() - 1, v.size() * k / out.bins_)];
-				if (edges.empty() || e > edges.back())
+				// No edge at the minimum: the bin below it would hold nothing
+				// of the population (a constant feature gets one bin).
+				if (e > v.front() && (edges.empty() || e > edges.back()))
 					edges.push_back(e);
 			}
 		}
 	}
 	return out;
+}
+
+unsigned PointerBinning::bins(PointerActionType t, size_t f) const
+{
+	const size_t ti = static_cast<size_t>(t);
+	return ti < kPointerActionTypes && f < kPointerFeatureCount ? static_cast<unsigned>(edges_[ti][f].size()) + 1
+								    : 1;
 }
 
 unsigned PointerBinning::bin(PointerActionType t, size_t f, double v) const
@@ -189,23 +198,153 @@ PointerScorer::PointerScorer(const PointerBinning &binning, const PointerHistogr
 			     bt = static_cast<double>(background.actions(type));
 		typeLog_[t] = std::log((ut + alpha) / (nu + kPointerActionTypes * alpha)) -
 			      std::log((bt + alpha) / (nb + kPointerActionTypes * alpha));
-		for (size_t f = 0; f < kPointerFeatureCount; f++)
+		for (size_t f = 0; f < kPointerFeatureCount; f++) {
+			// Smoothing mass only over the bins the feature has: a constant
+			// feature (a click's hold for a mouse move) then says nothing.
+			const double k = params.perFeatureBins ? binning.bins(type, f) : bins;
 			for (unsigned b = 0; b < bins; b++) {
 				const double cu = static_cast<double>(user.count(type, f, b));
 				const double cb = static_cast<double>(background.count(type, f, b));
-				table_[cell(t, f, b, bins)] = std::log((cu + alpha) / (ut + bins * alpha)) -
-							      std::log((cb + alpha) / (bt + bins * alpha));
+				table_[cell(t, f, b, bins)] = std::log((cu + alpha) / (ut + k * alpha)) -
+							      std::log((cb + alpha) / (bt + k * alpha));
 			}
+		}
 	}
+}
+
+void PointerScorer::terms(const PointerAction &a, PointerTerms &out) const
+{
+	const size_t t = static_cast<size_t>(a.type);
+	out[0] = typeLog_[t];
+	for (size_t f = 0; f < kPointerFeatureCount; f++)
+		out[1 + f] = table_[cell(t, f, binning_->bin(a.type, f, a.features[f]), binning_->bins())];
 }
 
 double PointerScorer::raw(const PointerAction &a) const
 {
-	const size_t t = static_cast<size_t>(a.type);
-	double s = typeLog_[t];
-	for (size_t f = 0; f < kPointerFeatureCount; f++)
-		s += table_[cell(t, f, binning_->bin(a.type, f, a.features[f]), binning_->bins())];
+	PointerTerms x;
+	terms(a, x);
+	return weights_(a.type, x);
+}
+
+PointerWeights::PointerWeights()
+{
+	for (PointerTerms &w : weights)
+		w.fill(1.0);
+}
+
+double PointerWeights::operator()(PointerActionType t, const PointerTerms &terms) const
+{
+	const PointerTerms &w = weights[static_cast<size_t>(t) % kPointerActionTypes];
+	double s = bias;
+	for (size_t j = 0; j < kPointerTerms; j++)
+		s += w[j] * terms[j];
 	return s;
+}
+
+PointerWeights PointerWeights::fit(const std::vector<PointerTerms> &genuine,
+				   const std::vector<PointerActionType> &genuineTypes,
+				   const std::vector<PointerTerms> &impostor,
+				   const std::vector<PointerActionType> &impostorTypes, double ridge, bool perType)
+{
+	PointerWeights out;
+	if (genuine.empty() || impostor.empty() || genuine.size() != genuineTypes.size() ||
+	    impostor.size() != impostorTypes.size())
+		return out;
+	// Parameters: [block][term] then the bias; block = type (perType) or 0.
+	const size_t blocks = perType ? kPointerActionTypes : 1;
+	const size_t dim = blocks * kPointerTerms + 1, biasAt = dim - 1;
+	std::vector<double> w(dim, 0.0), g(dim), h(dim * dim);
+	// Start from plain naive Bayes scaled down (a well-behaved point for Newton's method).
+	for (size_t i = 0; i < biasAt; i++)
+		w[i] = 0.1;
+	const double wg = 0.5 / static_cast<double>(genuine.size());
+	const double wi = 0.5 / static_cast<double>(impostor.size());
+	auto blockOf = [&](PointerActionType t) { return perType ? static_cast<size_t>(t) % blocks : 0; };
+	for (int iter = 0; iter < 30; iter++) {
+		std::fill(g.begin(), g.end(), 0.0);
+		std::fill(h.begin(), h.end(), 0.0);
+		for (size_t i = 0; i < biasAt; i++) {
+			g[i] = ridge * w[i];
+			h[i * dim + i] = ridge;
+		}
+		h[biasAt * dim + biasAt] = 1e-9;
+		auto accumulate = [&](const std::vector<PointerTerms> &x, const std::vector<PointerActionType> &types,
+				      double y, double weight) {
+			for (size_t n = 0; n < x.size(); n++) {
+				const size_t base = blockOf(types[n]) * kPointerTerms;
+				double z = w[biasAt];
+				for (size_t j = 0; j < kPointerTerms; j++)
+					z += w[base + j] * x[n][j];
+				const double p = 1.0 / (1.0 + std::exp(-z));
+				const double r = weight * (p - y), q = weight * p * (1 - p);
+				for (size_t j = 0; j < kPointerTerms; j++) {
+					const double xj = x[n][j];
+					g[base + j] += r * xj;
+					double *row = &h[(base + j) * dim];
+					for (size_t k = 0; k <= j; k++)
+						row[base + k] += q * xj * x[n][k];
+					row[biasAt] += q * xj;
+				}
+				g[biasAt] += r;
+				h[biasAt * dim + biasAt] += q;
+			}
+		};
+		accumulate(genuine, genuineTypes, 1.0, wg);
+		accumulate(impostor, impostorTypes, 0.0, wi);
+		// Symmetrise (only the lower triangle of each block and the bias column were summed).
+		for (size_t i = 0; i < dim; i++)
+			for (size_t j = 0; j < i; j++) {
+				const double v = h[i * dim + j] + h[j * dim + i];
+				h[i * dim + j] = h[j * dim + i] = v;
+			}
+		// Solve h · d = g by Gaussian elimination with partial pivoting.
+		std::vector<double> a = h, d = g;
+		bool singular = false;
+		for (size_t c = 0; c < dim && !singular; c++) {
+			size_t piv = c;
+			for (size_t r = c + 1; r < dim; r++)
+				if (std::fabs(a[r * dim + c]) > std::fabs(a[piv * dim + c]))
+					piv = r;
+			if (!(std::fabs(a[piv * dim + c]) > 1e-15)) {
+				singular = true;
+				break;
+			}
+			if (piv != c) {
+				for (size_t k = 0; k < dim; k++)
+					std::swap(a[c * dim + k], a[piv * dim + k]);
+				std::swap(d[c], d[piv]);
+			}
+			for (size_t r = c + 1; r < dim; r++) {
+				const double f = a[r * dim + c] / a[c * dim + c];
+				if (f == 0)
+					continue;
+				for (size_t k = c; k < dim; k++)
+					a[r * dim + k] -= f * a[c * dim + k];
+				d[r] -= f * d[c];
+			}
+		}
+		if (singular)
+			break;
+		for (size_t c = dim; c-- > 0;) {
+			double v = d[c];
+			for (size_t k = c + 1; k < dim; k++)
+				v -= a[c * dim + k] * d[k];
+			d[c] = v / a[c * dim + c];
+		}
+		double step = 0;
+		for (size_t i = 0; i < dim; i++) {
+			w[i] -= d[i];
+			step += std::fabs(d[i]);
+		}
+		if (step < 1e-9)
+			break;
+	}
+	for (size_t b = 0; b < kPointerActionTypes; b++)
+		for (size_t j = 0; j < kPointerTerms; j++)
+			out.weights[b][j] = w[blockOf(static_cast<PointerActionType>(b)) * kPointerTerms + j];
+	out.bias = w[biasAt];
+	return out;
 }
 
 } // namespace tactus

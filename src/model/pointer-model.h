@@ -31,11 +31,14 @@ namespace tactus {
 class PointerBinning {
 public:
 	PointerBinning() = default;
-	/** Edges at the 1/bins..(bins−1)/bins quantiles of @p population, per type and feature (duplicates merged). */
+	/** Edges at the 1/bins..(bins−1)/bins quantiles of @p population, per type and feature (duplicates and edges at
+	 * the minimum merged, so a constant feature has one bin). */
 	static PointerBinning fit(const std::vector<PointerAction> &population, unsigned bins);
 
 	/** Number of bins (the most any feature has). */
 	unsigned bins() const { return bins_; }
+	/** Bins feature @p f of type @p t actually has (1 + distinct edges; 1 for a constant feature). */
+	unsigned bins(PointerActionType t, size_t f) const;
 	/** Bin of value @p v of feature @p f for an action of type @p t, in [0, bins()). */
 	unsigned bin(PointerActionType t, size_t f, double v) const;
 
@@ -102,10 +105,46 @@ struct PointerCalibration {
 	double operator()(double raw) const { return scale * raw + offset; }
 };
 
+/** Evidence terms of one action: [0] the type's log prior ratio, [1 + f] feature f's bin log ratio (nats). */
+inline constexpr size_t kPointerTerms = kPointerFeatureCount + 1;
+using PointerTerms = std::array<double, kPointerTerms>;
+
+/**
+ * Per-user feature weighting of the naive-Bayes terms (a weighted naive
+ * Bayes, or a logistic regression on the per-feature log ratios; Zaidi et al.,
+ * "Alleviating naive Bayes attribute independence assumption by attribute
+ * weighting", JMLR 14, 2013): llr = bias + Σ_j w[type][j] · term_j. Correlated
+ * features (mean, maximum and spread of speed) then count once instead of
+ * three times, and features that do not tell this user apart count little.
+ * Default: all weights 1, bias 0 (plain naive Bayes).
+ */
+struct PointerWeights {
+	std::array<PointerTerms, kPointerActionTypes> weights;
+	double bias = 0;
+
+	PointerWeights();
+	/**
+	 * Class-balanced logistic regression of genuine (1) against impostor (0)
+	 * terms (each class half the total weight), L2 penalty @p ridge on the
+	 * weights (not the bias), by Newton's method. With @p perType false one
+	 * weight vector is shared by all action types. Defaults if either
+	 * set is empty. @p genuineTypes / @p impostorTypes give each row's type.
+	 */
+	static PointerWeights fit(const std::vector<PointerTerms> &genuine,
+				  const std::vector<PointerActionType> &genuineTypes,
+				  const std::vector<PointerTerms> &impostor,
+				  const std::vector<PointerActionType> &impostorTypes, double ridge,
+				  bool perType = true);
+	/** Weighted sum of @p terms for an action of type @p t (nats; > 0 favours the user). */
+	double operator()(PointerActionType t, const PointerTerms &terms) const;
+};
+
 /** Settings of PointerScorer. */
 struct PointerModelParams {
 	unsigned bins = 10;     ///< quantile bins per feature
 	double smoothing = 1.0; ///< Laplace α added to every bin count
+	/** Smooth over the bins each feature has (PointerBinning::bins(t, f)) rather than over bins. */
+	bool perFeatureBins = true;
 };
 
 /** Scores actions for one user against a background. */
@@ -120,10 +159,16 @@ public:
 	/** Calibrated log-likelihood ratio of @p a (nats; > 0 favours the user). */
 	double llr(const PointerAction &a) const { return calibration_(raw(a)); }
 	void setCalibration(PointerCalibration c) { calibration_ = c; }
+	/** Evidence terms of @p a (see PointerTerms); raw(a) = weights(type, terms). */
+	void terms(const PointerAction &a, PointerTerms &out) const;
+	/** Weight the terms (default: all 1, bias 0); a fitted PointerWeights is calibrated, so pair it with an
+	 * identity PointerCalibration. */
+	void setWeights(const PointerWeights &w) { weights_ = w; }
 
 private:
 	const PointerBinning *binning_;
 	PointerCalibration calibration_;
+	PointerWeights weights_;
 	std::array<double, kPointerActionTypes> typeLog_{};
 	std::vector<double> table_; // [type][feature][bin] log ratio
 };

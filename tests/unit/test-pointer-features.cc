@@ -99,7 +99,7 @@ TEST(PointerFeatures, HostileStreams)
 	SplitMix64 rng(3);
 	uint64_t t = 1'000'000;
 	for (int i = 0; i < 20'000; i++) {
-		const auto k = static_cast<PointerEventKind>(rng.next() % 3);
+		const auto k = static_cast<PointerEventKind>(rng.next() % 4);
 		t = rng.uniform() < 0.01 ? t - 500'000 : t + rng.next() % 40'000;
 		s.add(t, rng.uniform() < 0.5 ? 7 : rng.uniform(-1e9, 1e9), 7, k);
 	}
@@ -147,6 +147,17 @@ TEST(PointerModel, ScoresAndCalibration)
 		other += scorer.raw(a);
 	EXPECT_GT(own, 0);
 	EXPECT_LT(other, 0);
+	// raw() is the sum of the terms; a feature constant for a type (a
+	// click's hold for a mouse move) has one bin and contributes nothing.
+	const auto probe = make(5, 3.0);
+	PointerTerms terms;
+	scorer.terms(probe[0], terms);
+	double sum = 0;
+	for (double v : terms)
+		sum += v;
+	EXPECT_NEAR(sum, scorer.raw(probe[0]), 1e-9);
+	EXPECT_EQ(bins.bins(PointerActionType::MouseMove, static_cast<size_t>(PointerFeature::ClickHold)), 1u);
+	EXPECT_DOUBLE_EQ(terms[1 + static_cast<size_t>(PointerFeature::ClickHold)], 0.0);
 
 	SplitMix64 rng(9);
 	std::vector<double> g, i;
@@ -157,4 +168,88 @@ TEST(PointerModel, ScoresAndCalibration)
 	const PointerCalibration c = PointerCalibration::fit(g, i);
 	EXPECT_NEAR(c.scale, 2.0, 0.1);
 	EXPECT_NEAR(c.offset, 0.0, 0.1);
+}
+
+// Scroll rhythm: 6 wheel events down 100 ms apart, a 1.5 s gap (a new run),
+// then 3 events up, down, up 200 ms apart; a movement ended 400 ms before the
+// first run. Two scroll actions with the known ticks, intervals, reversals.
+TEST(PointerFeatures, ScrollRunsAndRhythm)
+{
+	Segments s;
+	uint64_t t = 1'000'000;
+	for (int i = 0; i < 10; i++, t += 16'000)
+		s.add(t, 10 + 3 * i, 10);
+	const uint64_t lastMove = t - 16'000;
+	t = lastMove + 400'000;
+	auto wheel = [&](uint64_t at, int32_t ticks) {
+		s.seg.add({at, 40, 10, PointerEventKind::Scroll, ticks});
+		PointerAction a;
+		while (s.seg.pop(a))
+			s.out.push_back(a);
+	};
+	for (int i = 0; i < 6; i++)
+		wheel(t + i * 100'000, -1);
+	const uint64_t second = t + 5 * 100'000 + 1'500'000;
+	wheel(second, 1);
+	wheel(second + 200'000, -1);
+	wheel(second + 400'000, 1);
+	s.flush();
+	std::vector<PointerAction> scrolls;
+	for (const PointerAction &a : s.out)
+		if (a.type == PointerActionType::Scroll)
+			scrolls.push_back(a);
+	ASSERT_EQ(scrolls.size(), 2u);
+	EXPECT_EQ(pointerActionTypeName(PointerActionType::Scroll), "scroll");
+	const PointerAction &a = scrolls[0], &b = scrolls[1];
+	EXPECT_DOUBLE_EQ(a[PointerFeature::Points], 6);
+	EXPECT_NEAR(a[PointerFeature::Duration], 0.5, 1e-9);
+	EXPECT_NEAR(a[PointerFeature::ScrollInterval], 0.1, 1e-9);
+	EXPECT_NEAR(a[PointerFeature::ScrollIntervalSd], 0.0, 1e-9);
+	EXPECT_DOUBLE_EQ(a[PointerFeature::ScrollReversals], 0);
+	EXPECT_NEAR(a[PointerFeature::Direction], -M_PI / 2, 1e-12);
+	EXPECT_NEAR(a[PointerFeature::PauseBeforeScroll], 0.4, 1e-9);
+	EXPECT_DOUBLE_EQ(b[PointerFeature::Points], 3);
+	EXPECT_NEAR(b[PointerFeature::ScrollInterval], 0.2, 1e-9);
+	EXPECT_DOUBLE_EQ(b[PointerFeature::ScrollReversals], 2);
+	EXPECT_NEAR(b[PointerFeature::Direction], M_PI / 2, 1e-12);
+	// The movement before the scrolling is still an action of its own.
+	EXPECT_EQ(s.out.size(), 3u);
+	// A single wheel event has no rhythm: dropped.
+	Segments one;
+	one.seg.add({1'000'000, 0, 0, PointerEventKind::Scroll, 1});
+	one.flush();
+	EXPECT_TRUE(one.out.empty());
+}
+
+// Feature weighting: terms are the naive-Bayes log ratios, weights of 1 and
+// bias 0 give raw(); a logistic fit on a term that separates (term 1) and one
+// that is noise (term 2) weights the first far above the second.
+TEST(PointerModel, FeatureWeights)
+{
+	SplitMix64 rng(5);
+	std::vector<PointerTerms> g, i;
+	std::vector<PointerActionType> gt, it;
+	for (int k = 0; k < 4000; k++) {
+		PointerTerms x{};
+		x[1] = 1 + rng.normal();
+		x[2] = rng.normal();
+		g.push_back(x);
+		gt.push_back(PointerActionType::MouseMove);
+		x[1] = -1 + rng.normal();
+		x[2] = rng.normal();
+		i.push_back(x);
+		it.push_back(PointerActionType::MouseMove);
+	}
+	const PointerWeights w = PointerWeights::fit(g, gt, i, it, 1e-4, false);
+	EXPECT_NEAR(w.weights[0][1], 2.0, 0.15); // the true llr of N(±1, 1) is 2x
+	EXPECT_NEAR(w.weights[0][2], 0.0, 0.15);
+	EXPECT_NEAR(w.bias, 0.0, 0.15);
+	EXPECT_EQ(w.weights[3][1], w.weights[0][1]); // shared across types
+	PointerTerms x{};
+	x[1] = 0.5;
+	EXPECT_NEAR(w(PointerActionType::Scroll, x), w.bias + 0.5 * w.weights[0][1], 1e-12);
+	// Defaults (and an empty fit): plain naive Bayes.
+	const PointerWeights d = PointerWeights::fit({}, {}, i, it, 1e-4);
+	x[2] = 0.25;
+	EXPECT_DOUBLE_EQ(d(PointerActionType::DragDrop, x), 0.75);
 }
