@@ -124,7 +124,7 @@ def get(vm, path, iface, *names):
     return dict(zip(names, values))
 
 
-def wait_get(vm, path, expected, timeout=20):
+def wait_get(vm, path, expected, timeout=40):
     """Poll the session's properties until `expected` holds (a callable value
     is a predicate); returns the last read."""
     deadline = time.monotonic() + timeout
@@ -169,7 +169,7 @@ class Agent:
     def set_mark(self):
         self.mark = len(self.lines())
 
-    def wait_keys(self, source, count, timeout=20):
+    def wait_keys(self, source, count, timeout=40):
         """Reports since the mark once `source` reached `count` key presses
         (and one more window, to see that nothing else arrives)."""
         deadline = time.monotonic() + timeout
@@ -192,42 +192,55 @@ def keys_by_source(reports):
     return by
 
 
+def x11_session(vm):
+    """The id of USER's x11 session, or None."""
+    for l in vm.check("loginctl list-sessions --no-legend", timeout=20).splitlines():
+        f = l.split()
+        if len(f) >= 3 and f[2] == USER:
+            t = vm.run(f"loginctl show-session {f[0]} -p Type --value", timeout=20)[1].split()
+            if t[:1] == ["x11"]:
+                return f[0]
+    return None
+
+
 def start_x_session(vm):
-    """Xorg on vt7 and a logind x11 session of USER on seat0 vt7 running the
-    agent; returns the session id once tactusd has it and it is active."""
+    """A logind x11 session of USER on seat0 vt7 running the agent, then
+    Xorg on vt7; returns the session id once it is active and tactusd has it."""
     write_guest(vm, "/tmp/xorg-dummy.conf", XORG_CONF)
-    # The session first (logind accepts vt7 while it is empty); its shell
-    # waits for the X socket, then runs the agent on :0.
+    # The session first: Xorg's switch to vt7 is what makes it active (a
+    # session made after the switch stays inactive). Its shell waits for
+    # the X socket, then runs the agent on :0.
     inner = (f"while [ ! -S /tmp/.X11-unix/X0 ]; do sleep 0.2; done; "
              f"DISPLAY=:0 exec {AGENT} --print --interval 1 > {AGENT_OUT} 2> {AGENT_ERR}")
     vm.check("setsid -f env XDG_SESSION_TYPE=x11 XDG_SESSION_CLASS=user XDG_SEAT=seat0 XDG_VTNR=7 "
              f"su -l {USER} -c {shlex.quote(inner)} < /dev/null > /tmp/su.log 2>&1", timeout=20)
+    deadline = time.monotonic() + 180  # ~10 s on an idle host; minutes on a loaded one
+    while (sid := x11_session(vm)) is None:
+        if time.monotonic() > deadline:
+            raise VmError("no x11 session of the test user: " + vm.run("cat /tmp/su.log; loginctl")[1])
+        time.sleep(0.3)
+    note("logind: " + vm.run(f"loginctl show-session {sid} -p Type -p Class -p Seat -p VTNr -p Active",
+                             timeout=20)[1].replace("\n", " "))
     t0 = time.monotonic()
     vm.check(f"setsid -f /usr/lib/xorg/Xorg :0 vt7 -config /tmp/xorg-dummy.conf -nolisten tcp -noreset "
              f"-logfile {XORG_LOG} < /dev/null > /tmp/Xorg.out 2>&1", timeout=20)
-    deadline = time.monotonic() + 60
     while vm.run("DISPLAY=:0 xdpyinfo > /dev/null 2>&1", timeout=20)[0] != 0:
         if time.monotonic() > deadline:
             raise VmError("Xorg did not come up: " + vm.run(f"tail -30 {XORG_LOG}; cat /tmp/Xorg.out")[1])
         time.sleep(0.5)
     timings["Xorg up"] = time.monotonic() - t0
-    sid = None
-    while sid is None:
-        for l in vm.check("loginctl list-sessions --no-legend", timeout=20).splitlines():
-            f = l.split()
-            if len(f) >= 3 and f[2] == USER:
-                t = vm.run(f"loginctl show-session {f[0]} -p Type -p Active --value", timeout=20)[1].split()
-                if t[:1] == ["x11"]:
-                    sid = f[0]
-        if sid is None and time.monotonic() > deadline:
-            raise VmError("no x11 session of the test user: " + vm.run("cat /tmp/su.log; loginctl")[1])
-        time.sleep(0.3)
+    switched = time.monotonic()
     while vm.run(f"loginctl show-session {sid} -p Active --value", timeout=20)[1].strip() != "yes":
         if time.monotonic() > deadline:
-            raise VmError(f"session {sid} never became active: " + vm.run("loginctl; fgconsole")[1])
+            raise VmError(f"session {sid} never became active: "
+                          + vm.run(f"loginctl; loginctl show-session {sid}; cat /sys/class/tty/tty0/active")[1])
+        if time.monotonic() - switched > 10:
+            # logind missed the switch (under load): switch away and back
+            vm.run("chvt 1; sleep 1; chvt 7", timeout=20)
+            switched = time.monotonic()
         time.sleep(0.3)
     check(True, f"Xorg on vt7, session {sid} of {USER} (Type=x11, seat0, vt7) is the active one")
-    vmtest.wait_log(vm, lambda L: any(f"session {sid} added" in l for l in L), timeout=30,
+    vmtest.wait_log(vm, lambda L: any(f"session {sid} added" in l for l in L), timeout=60,
                     what=f"'session {sid} added'")
     while not vm.run(f"grep -q 'observing X display' {AGENT_ERR}", timeout=20)[0] == 0:
         if time.monotonic() > deadline:
@@ -240,7 +253,7 @@ def start_x_session(vm):
     return sid
 
 
-def wait_xorg_device(vm, node, timeout=30):
+def wait_xorg_device(vm, node, timeout=60):
     deadline = time.monotonic() + timeout
     while vm.run(f"grep -q '(/dev/input/{node})' {XORG_LOG}", timeout=20)[0] != 0:
         if time.monotonic() > deadline:
@@ -371,4 +384,4 @@ def body(vm, args):
 
 if __name__ == "__main__":
     host_has_xorg()
-    sys.exit(vmtest.main(body, __doc__.split("\n\n")[0]))
+    sys.exit(vmtest.main(body, __doc__.split("\n\n")[0], vm_args={"boot_timeout": 300}))
