@@ -113,11 +113,11 @@ def conf_dir(build_dir):
 def write_guest(vm, path, text):
     b64 = base64.b64encode(text.encode()).decode()
     vm.check(f"mkdir -p {shlex.quote(os.path.dirname(path))} && echo {b64} | base64 -d > {shlex.quote(path)}",
-             timeout=20)
+             timeout=60)
 
 
 def get(vm, path, iface, *names):
-    out = vm.check(f"busctl --system --json=short get-property {BUS} {path} {iface} " + " ".join(names), timeout=20)
+    out = vm.check(f"busctl --system --json=short get-property {BUS} {path} {iface} " + " ".join(names), timeout=60)
     values = [json.loads(l)["data"] for l in out.splitlines() if l.startswith("{")]
     if len(values) != len(names):
         raise VmError(f"get-property {names} at {path}: {out!r}")
@@ -137,7 +137,7 @@ def wait_get(vm, path, expected, timeout=40):
 
 
 def session_path(vm, sid):
-    out = vm.check(f"busctl --system call {BUS} {MANAGER} org.tactus.Manager1 GetSession s {sid}", timeout=20)
+    out = vm.check(f"busctl --system call {BUS} {MANAGER} org.tactus.Manager1 GetSession s {sid}", timeout=60)
     return out.split('"')[1]
 
 
@@ -149,7 +149,7 @@ def acknowledge(vm, sp):
 
 def set_idle_hint(vm, logind_path, idle):
     vm.check(f"busctl --system call org.freedesktop.login1 {logind_path} org.freedesktop.login1.Session "
-             f"SetIdleHint b {'true' if idle else 'false'}", timeout=20)
+             f"SetIdleHint b {'true' if idle else 'false'}", timeout=60)
 
 
 class Agent:
@@ -160,7 +160,7 @@ class Agent:
         self.mark = 0
 
     def lines(self):
-        out = self.vm.run(f"cat {AGENT_OUT}", timeout=20)[1]
+        out = self.vm.run(f"cat {AGENT_OUT}", timeout=60)[1]
         return [json.loads(l) for l in out.splitlines() if l.startswith("{")]
 
     def since_mark(self):
@@ -194,10 +194,10 @@ def keys_by_source(reports):
 
 def x11_session(vm):
     """The id of USER's x11 session, or None."""
-    for l in vm.check("loginctl list-sessions --no-legend", timeout=20).splitlines():
+    for l in vm.check("loginctl list-sessions --no-legend", timeout=60).splitlines():
         f = l.split()
         if len(f) >= 3 and f[2] == USER:
-            t = vm.run(f"loginctl show-session {f[0]} -p Type --value", timeout=20)[1].split()
+            t = vm.run(f"loginctl show-session {f[0]} -p Type --value", timeout=60)[1].split()
             if t[:1] == ["x11"]:
                 return f[0]
     return None
@@ -213,49 +213,49 @@ def start_x_session(vm):
     inner = (f"while [ ! -S /tmp/.X11-unix/X0 ]; do sleep 0.2; done; "
              f"DISPLAY=:0 exec {AGENT} --print --interval 1 > {AGENT_OUT} 2> {AGENT_ERR}")
     vm.check("setsid -f env XDG_SESSION_TYPE=x11 XDG_SESSION_CLASS=user XDG_SEAT=seat0 XDG_VTNR=7 "
-             f"su -l {USER} -c {shlex.quote(inner)} < /dev/null > /tmp/su.log 2>&1", timeout=20)
+             f"su -l {USER} -c {shlex.quote(inner)} < /dev/null > /tmp/su.log 2>&1", timeout=60)
     deadline = time.monotonic() + 180  # ~10 s on an idle host; minutes on a loaded one
     while (sid := x11_session(vm)) is None:
         if time.monotonic() > deadline:
             raise VmError("no x11 session of the test user: " + vm.run("cat /tmp/su.log; loginctl")[1])
         time.sleep(0.3)
     note("logind: " + vm.run(f"loginctl show-session {sid} -p Type -p Class -p Seat -p VTNr -p Active",
-                             timeout=20)[1].replace("\n", " "))
+                             timeout=60)[1].replace("\n", " "))
     t0 = time.monotonic()
     vm.check(f"setsid -f /usr/lib/xorg/Xorg :0 vt7 -config /tmp/xorg-dummy.conf -nolisten tcp -noreset "
-             f"-logfile {XORG_LOG} < /dev/null > /tmp/Xorg.out 2>&1", timeout=20)
-    while vm.run("DISPLAY=:0 xdpyinfo > /dev/null 2>&1", timeout=20)[0] != 0:
+             f"-logfile {XORG_LOG} < /dev/null > /tmp/Xorg.out 2>&1", timeout=60)
+    while vm.run("DISPLAY=:0 xdpyinfo > /dev/null 2>&1", timeout=60)[0] != 0:
         if time.monotonic() > deadline:
             raise VmError("Xorg did not come up: " + vm.run(f"tail -30 {XORG_LOG}; cat /tmp/Xorg.out")[1])
         time.sleep(0.5)
     timings["Xorg up"] = time.monotonic() - t0
     switched = time.monotonic()
-    while vm.run(f"loginctl show-session {sid} -p Active --value", timeout=20)[1].strip() != "yes":
+    while vm.run(f"loginctl show-session {sid} -p Active --value", timeout=60)[1].strip() != "yes":
         if time.monotonic() > deadline:
             raise VmError(f"session {sid} never became active: "
                           + vm.run(f"loginctl; loginctl show-session {sid}; cat /sys/class/tty/tty0/active")[1])
         if time.monotonic() - switched > 10:
             # logind missed the switch (under load): switch away and back
-            vm.run("chvt 1; sleep 1; chvt 7", timeout=20)
+            vm.run("chvt 1; sleep 1; chvt 7", timeout=60)
             switched = time.monotonic()
         time.sleep(0.3)
     check(True, f"Xorg on vt7, session {sid} of {USER} (Type=x11, seat0, vt7) is the active one")
     vmtest.wait_log(vm, lambda L: any(f"session {sid} added" in l for l in L), timeout=60,
                     what=f"'session {sid} added'")
-    while not vm.run(f"grep -q 'observing X display' {AGENT_ERR}", timeout=20)[0] == 0:
+    while not vm.run(f"grep -q 'observing X display' {AGENT_ERR}", timeout=60)[0] == 0:
         if time.monotonic() > deadline:
             raise VmError("the agent did not start: " + vm.run(f"cat {AGENT_ERR} /tmp/su.log")[1])
         time.sleep(0.3)
-    note("agent: " + vm.run(f"cat {AGENT_ERR}", timeout=20)[1].strip())
-    pid = vm.check("pgrep -xf '" + AGENT + " --print --interval 1'", timeout=20).split()[0]
-    in_session = vm.run(f"grep -o 'session-{sid}.scope' /proc/{pid}/cgroup", timeout=20)[1].strip()
+    note("agent: " + vm.run(f"cat {AGENT_ERR}", timeout=60)[1].strip())
+    pid = vm.check("pgrep -xf '" + AGENT + " --print --interval 1'", timeout=60).split()[0]
+    in_session = vm.run(f"grep -o 'session-{sid}.scope' /proc/{pid}/cgroup", timeout=60)[1].strip()
     check(in_session == f"session-{sid}.scope", f"the agent (pid {pid}) runs in session-{sid}.scope")
     return sid
 
 
 def wait_xorg_device(vm, node, timeout=60):
     deadline = time.monotonic() + timeout
-    while vm.run(f"grep -q '(/dev/input/{node})' {XORG_LOG}", timeout=20)[0] != 0:
+    while vm.run(f"grep -q '(/dev/input/{node})' {XORG_LOG}", timeout=60)[0] != 0:
         if time.monotonic() > deadline:
             raise VmError(f"Xorg never added /dev/input/{node}: " + vm.run(f"tail -20 {XORG_LOG}")[1])
         time.sleep(0.3)
@@ -282,7 +282,7 @@ def body(vm, args):
     sid = start_x_session(vm)
     sp = session_path(vm, sid)
     logind_path = vm.check(f"busctl --system call org.freedesktop.login1 /org/freedesktop/login1 "
-                           f"org.freedesktop.login1.Manager GetSession s {sid}", timeout=20).split('"')[1]
+                           f"org.freedesktop.login1.Manager GetSession s {sid}", timeout=60).split('"')[1]
     s = get(vm, sp, SESSION_IF, "UserName", "Active", "Verdict")
     check(s == {"UserName": USER, "Active": True, "Verdict": "learning"}, f"tactusd's session {sid}: {s}")
     timings["X session ready"] = time.monotonic() - t0
@@ -376,7 +376,7 @@ def body(vm, args):
     check(bool(locks), f"tactusd's lock lines: {locks}")
     p = vmtest.unit_property(vm, "tactusd.service", "ActiveState", "NRestarts")
     check(p == {"ActiveState": "active", "NRestarts": "0"}, f"tactusd up through all of it: {p}")
-    alive = vm.run(f"pgrep -xf '{AGENT} --print --interval 1'", timeout=20)[0] == 0
+    alive = vm.run(f"pgrep -xf '{AGENT} --print --interval 1'", timeout=60)[0] == 0
     check(alive, "the agent outlived tactusd's restart")
     timings["body"] = time.monotonic() - t0
     note("timings: " + ", ".join(f"{k} {v:.1f} s" for k, v in timings.items()))
