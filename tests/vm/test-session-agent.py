@@ -2,11 +2,20 @@
 # SPDX-License-Identifier: MIT
 """vm suite: tactus-session-agent in a real X server reading evdev.
 
+NOT YET PASSING, so not registered in tests/meson.build: on the loaded
+host it was written on, the x11 session made with XDG_VTNR=7 exists
+(Type=x11, seat0, VTNr=7) and Xorg answers on :0, but
+/sys/class/tty/tty0/active stays tty1 (also after `chvt 7`), so logind
+never makes the session active. Putting session and Xorg on the
+foreground VT instead fails because logind refuses a second session on
+tty1 (the test bed's autologin). Next step: read Xorg.0.log's VT lines and
+`fgconsole` in the guest, or a Vm option without the tty1 autologin.
+
 One boot, tactusd.service running from the build tree. The guest runs Xorg
 (the dummy video driver, xf86-input-libinput reading every evdev node of
-seat0) and a logind session of the test user of type x11 on seat0, both on
-the VT in the foreground, as a display manager makes one (`su -l` with
-pam_systemd; made on the foreground VT, it is the seat's active session); tactus-session-agent runs in
+seat0) on vt7 and a logind session of the test user of type x11 on seat0
+vt7, as a display manager makes one (`su -l` with pam_systemd, Xorg's VT
+switch makes it the seat's active session); tactus-session-agent runs in
 that session on display :0 (--print --interval 1). Checks, in order:
   1. the emulated USB keyboard typed from the host through QMP (20
      generated keys, 150-300 ms gaps) reaches the agent as `evdev` input of
@@ -204,17 +213,15 @@ def x11_session(vm):
 
 
 def start_x_session(vm):
-    """A logind x11 session of USER on seat0 running the agent, then Xorg, both
-    on the foreground VT; returns the session id once it is active and tactusd has it."""
+    """A logind x11 session of USER on seat0 vt7 running the agent, then
+    Xorg on vt7; returns the session id once it is active and tactusd has it."""
     write_guest(vm, "/tmp/xorg-dummy.conf", XORG_CONF)
-    # The session on the VT in the foreground (a session made there is the
-    # seat's active one; no VT switch, which this guest's consoles do not
-    # always complete), Xorg on the same VT. Its shell waits for the X
-    # socket, then runs the agent on :0.
-    vt = int(vm.check("cat /sys/class/tty/tty0/active", timeout=60).strip().removeprefix("tty"))
+    # The session first: Xorg's switch to vt7 is what makes it active (a
+    # session made after the switch stays inactive). Its shell waits for
+    # the X socket, then runs the agent on :0.
     inner = (f"while [ ! -S /tmp/.X11-unix/X0 ]; do sleep 0.2; done; "
              f"DISPLAY=:0 exec {AGENT} --print --interval 1 > {AGENT_OUT} 2> {AGENT_ERR}")
-    vm.check(f"setsid -f env XDG_SESSION_TYPE=x11 XDG_SESSION_CLASS=user XDG_SEAT=seat0 XDG_VTNR={vt} "
+    vm.check("setsid -f env XDG_SESSION_TYPE=x11 XDG_SESSION_CLASS=user XDG_SEAT=seat0 XDG_VTNR=7 "
              f"su -l {USER} -c {shlex.quote(inner)} < /dev/null > /tmp/su.log 2>&1", timeout=60)
     deadline = time.monotonic() + 180  # ~10 s on an idle host; minutes on a loaded one
     while (sid := x11_session(vm)) is None:
@@ -224,19 +231,24 @@ def start_x_session(vm):
     note("logind: " + vm.run(f"loginctl show-session {sid} -p Type -p Class -p Seat -p VTNr -p Active",
                              timeout=60)[1].replace("\n", " "))
     t0 = time.monotonic()
-    vm.check(f"setsid -f /usr/lib/xorg/Xorg :0 vt{vt} -config /tmp/xorg-dummy.conf -nolisten tcp -noreset "
+    vm.check(f"setsid -f /usr/lib/xorg/Xorg :0 vt7 -config /tmp/xorg-dummy.conf -nolisten tcp -noreset "
              f"-logfile {XORG_LOG} < /dev/null > /tmp/Xorg.out 2>&1", timeout=60)
     while vm.run("DISPLAY=:0 xdpyinfo > /dev/null 2>&1", timeout=60)[0] != 0:
         if time.monotonic() > deadline:
             raise VmError("Xorg did not come up: " + vm.run(f"tail -30 {XORG_LOG}; cat /tmp/Xorg.out")[1])
         time.sleep(0.5)
     timings["Xorg up"] = time.monotonic() - t0
+    switched = time.monotonic()
     while vm.run(f"loginctl show-session {sid} -p Active --value", timeout=60)[1].strip() != "yes":
         if time.monotonic() > deadline:
             raise VmError(f"session {sid} never became active: "
                           + vm.run(f"loginctl; loginctl show-session {sid}; cat /sys/class/tty/tty0/active")[1])
+        if time.monotonic() - switched > 10:
+            # logind missed the switch (under load): switch away and back
+            vm.run("chvt 1; sleep 1; chvt 7", timeout=60)
+            switched = time.monotonic()
         time.sleep(0.3)
-    check(True, f"Xorg on vt{vt}, session {sid} of {USER} (Type=x11, seat0, vt{vt}) is the active one")
+    check(True, f"Xorg on vt7, session {sid} of {USER} (Type=x11, seat0, vt7) is the active one")
     vmtest.wait_log(vm, lambda L: any(f"session {sid} added" in l for l in L), timeout=60,
                     what=f"'session {sid} added'")
     while not vm.run(f"grep -q 'observing X display' {AGENT_ERR}", timeout=60)[0] == 0:
