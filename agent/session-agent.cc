@@ -12,6 +12,8 @@
 #include "sd-ptr.h"
 #include "tactus-bus.h"
 #include "util-strings.h"
+#include "wayland-coverage.h"
+#include "wayland-probe.h"
 #include "x11-observer.h"
 
 #include <getopt.h>
@@ -70,18 +72,28 @@ void usage(FILE *out)
 		     "  --help, --version\n");
 }
 
-/**
- * What the agent says about Wayland, per compositor (XDG_CURRENT_DESKTOP):
- * the name to report as the unobservable source, or nullopt on X11.
- */
-std::optional<std::string> waylandCompositor()
+/** True on a Wayland session (XDG_SESSION_TYPE=wayland or WAYLAND_DISPLAY set). */
+bool onWayland()
 {
 	const char *type = std::getenv("XDG_SESSION_TYPE");
 	const char *wayland = std::getenv("WAYLAND_DISPLAY");
-	if (!(type && std::strcmp(type, "wayland") == 0) && !(wayland && *wayland))
-		return std::nullopt;
+	return (type && std::strcmp(type, "wayland") == 0) || (wayland && *wayland);
+}
+
+/**
+ * What the agent can and cannot see on this Wayland session: the
+ * compositor's family and injection paths, from its registry's globals
+ * where libwayland-client can read them, else from XDG_CURRENT_DESKTOP.
+ */
+WaylandCoverage waylandCoverage(bool xwaylandObserved)
+{
 	const char *desktop = std::getenv("XDG_CURRENT_DESKTOP");
-	return std::string(desktop && *desktop ? desktop : "unknown");
+	auto globals = waylandGlobals();
+	if (!globals)
+		log_info("Wayland registry not read (%s): judging the compositor by XDG_CURRENT_DESKTOP",
+			 globals.error().message.c_str());
+	return describeWayland(desktop ? desktop : "", globals ? *globals : std::vector<std::string>{},
+			       static_cast<bool>(globals), xwaylandObserved);
 }
 
 class Reporter {
@@ -223,7 +235,7 @@ int run(int argc, char **argv)
 		if (const char *id = std::getenv("XDG_SESSION_ID"); id && *id)
 			options.session = id;
 
-	const std::optional<std::string> compositor = waylandCompositor();
+	const bool wayland = onWayland();
 	std::unique_ptr<X11Observer> x11;
 	const char *display = options.display ? options.display : std::getenv("DISPLAY");
 	if (display && *display) {
@@ -232,14 +244,17 @@ int run(int argc, char **argv)
 			return logError(opened.error().errnum, "%s", opened.error().message.c_str());
 		x11 = std::move(*opened);
 		log_info("observing X display %s: %s%s", sanitizeForDisplay(display, 64).c_str(),
-			 x11->describeDevices().c_str(), compositor ? " (Xwayland: X clients' input only)" : "");
-	} else if (!compositor) {
+			 x11->describeDevices().c_str(), wayland ? " (Xwayland: X clients' input only)" : "");
+	} else if (!wayland) {
 		return logError(-ENXIO, "no display: neither DISPLAY nor WAYLAND_DISPLAY is set");
 	}
-	if (compositor)
-		log_notice("Wayland (%s): no client may watch other clients' input; virtual keyboards, "
-			   "libei and remote-desktop input are unobservable and reported so",
-			   sanitizeForDisplay(*compositor, 64).c_str());
+	// On Wayland, each report window also says what stays out of sight, so
+	// the verdict carries "session-input-unobservable", not a false quiet.
+	std::optional<std::string> unobservable;
+	if (wayland) {
+		unobservable = waylandCoverage(x11 != nullptr).summary();
+		log_notice("Wayland: no client may watch other clients' input; %s", unobservable->c_str());
+	}
 
 	SdBusPtr bus;
 	if (int r = sd_bus_open_system(outPtr(bus)); r < 0)
@@ -257,12 +272,12 @@ int run(int argc, char **argv)
 	auto report = [&] {
 		const uint64_t now = monotonicUsec();
 		std::vector<SessionInputReport> reports = tally.take(now - windowStart);
-		if (compositor) {
-			SessionInputReport unobservable;
-			unobservable.source = SessionInputSource::Unobservable;
-			unobservable.device = *compositor;
-			unobservable.windowUsec = std::max<uint64_t>(now - windowStart, 1);
-			reports.push_back(unobservable);
+		if (unobservable) {
+			SessionInputReport unseen;
+			unseen.source = SessionInputSource::Unobservable;
+			unseen.device = *unobservable;
+			unseen.windowUsec = std::max<uint64_t>(now - windowStart, 1);
+			reports.push_back(unseen);
 		}
 		windowStart = now;
 		reporter.send(reports);

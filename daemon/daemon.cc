@@ -50,6 +50,7 @@ int Daemon::start(sd_bus *systemBus)
 		onSessionChanged(before, after);
 	};
 	callbacks.removed = [this](const SessionInfo &info) { onSessionRemoved(info); };
+	callbacks.idleHint = [this](const std::string &id, bool idle) { onIdleHint(id, idle); };
 	auto tracker = SessionTracker::create(loop_, systemBus, std::move(callbacks), options_.followLogind);
 	if (!tracker)
 		return logError(tracker.error().errnum, "Failed to follow sessions: %s",
@@ -282,6 +283,64 @@ void Daemon::onSessionRemoved(const SessionInfo &info)
 	sessions_.erase(it);
 }
 
+uint64_t Daemon::lastSeatInputUsec(const std::string &seat) const
+{
+	uint64_t last = 0;
+	for (const auto &[id, device] : devices_)
+		if (device.info.seat == seat)
+			last = std::max(last, device.lastEventUsec);
+	return last;
+}
+
+void Daemon::onIdleHint(const std::string &id, bool idle)
+{
+	auto it = sessions_.find(id);
+	if (it == sessions_.end())
+		return;
+	log_debug("session %s: IdleHint=%s", sanitizeForDisplay(id, 64).c_str(), idle ? "yes" : "no");
+	if (it->second.idleWatch.idleHint(idle, nowUsec()))
+		checkIdleResumes();
+}
+
+void Daemon::checkIdleResumes()
+{
+	const uint64_t now = nowUsec();
+	uint64_t next = 0;
+	for (auto &[id, session] : sessions_) {
+		if (const auto found = session.idleWatch.check(now, lastSeatInputUsec(session.info.seat))) {
+			char quiet[64] = "no input since tactusd started";
+			if (found->seatQuietUsec)
+				(void)snprintf(quiet, sizeof(quiet), "none for %.1f s",
+					       static_cast<double>(found->seatQuietUsec) / 1e6);
+			const std::string detail = "logind IdleHint went false while no evdev device of " +
+						   sanitizeForDisplay(session.info.seat, 64) + " produced input (" +
+						   quiet + ")";
+			log_notice("session %s: input reached the session that tactus cannot attribute: %s",
+				   sanitizeForDisplay(id, 64).c_str(), detail.c_str());
+			for (const PolicyAction &action : PolicyDecider::unattributedInput(session, detail)) {
+				const std::string why = action.reason + ": " + action.detail;
+				verdictChanged(session, why.c_str());
+			}
+		}
+		if (const auto due = session.idleWatch.due(); due && (next == 0 || *due < next))
+			next = *due;
+	}
+	idleTimer_.reset();
+	if (next == 0)
+		return;
+	if (int r = sd_event_add_time(loop_, outPtr(idleTimer_), CLOCK_MONOTONIC, next, 0, onIdleTimer, this); r < 0)
+		log_warning("cannot arm the unattributed-input check: %s", std::strerror(-r));
+}
+
+int Daemon::onIdleTimer(sd_event_source *, uint64_t, void *userdata)
+{
+	auto *self = static_cast<Daemon *>(userdata);
+	return logGuarded("unattributed-input check", [&] {
+		self->checkIdleResumes();
+		return 0;
+	});
+}
+
 void Daemon::verdictChanged(SessionRecord &session, const char *why)
 {
 	const VerdictState &v = session.evidence.state();
@@ -452,13 +511,20 @@ Result<void> Daemon::reportSessionInput(const std::string &sessionId, const Sess
 	const uint64_t since = seatInput - std::min(seatInput, session.seatInputAtReport);
 	session.seatInputAtReport = seatInput;
 	const std::string id = sanitizeForDisplay(sessionId, 64);
-	if (report.carriesInput())
+	// An agent reports every few seconds while input flows: its lines are
+	// rate-limited per session (verdict changes are logged regardless).
+	const bool logIt = report.carriesInput() && session.reportLog.below(nowUsec());
+	if (logIt) {
+		if (const uint64_t suppressed = session.reportLog.takeSuppressed())
+			log_info("session %s: %" PRIu64 " agent report lines suppressed by the rate limit", id.c_str(),
+				 suppressed);
 		log_info("session %s: agent reports %s; the seat's evdev devices made %" PRIu64 " input events since",
 			 id.c_str(), report.describe().c_str(), since);
+	}
 	std::string allowedWhy;
 	const auto actions = policy_.sessionInput(session, session.info.locked, report, options_.allow,
 						  session.info.seat, since, allowedWhy);
-	if (!allowedWhy.empty() && report.carriesInput())
+	if (!allowedWhy.empty() && logIt)
 		log_info("session %s: agent-reported %s input %s", id.c_str(),
 			 std::string(sessionInputSourceName(report.source)).c_str(), allowedWhy.c_str());
 	for (const PolicyAction &action : actions) {

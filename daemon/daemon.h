@@ -10,6 +10,8 @@
 #include "profile-store.h"
 #include "sd-ptr.h"
 #include "session-tracker.h"
+#include "unattributed-input.h"
+#include "util-ratelimit.h"
 
 #include <list>
 #include <map>
@@ -47,6 +49,10 @@ struct SessionRecord : PolicySession {
 	double enrollmentProgress = 0.0;
 	/** Input events of the seat's evdev devices at the agent's last report, for the next one's window. */
 	uint64_t seatInputAtReport = 0;
+	/** logind's IdleHint transitions against the seat's evdev input: the discrepancy signal. */
+	UnattributedInputWatch idleWatch;
+	/** The info line per agent report: at most 10 a minute, then one saying how many were suppressed. */
+	RateLimit reportLog{60'000'000, 10};
 };
 
 /** Told about every change the bus (or anyone else) publishes. */
@@ -142,6 +148,13 @@ private:
 	void onSessionAdded(const SessionInfo &info);
 	void onSessionChanged(const SessionInfo &before, const SessionInfo &after);
 	void onSessionRemoved(const SessionInfo &info);
+	/** logind's IdleHint of session @p id changed: schedule the discrepancy check. */
+	void onIdleHint(const std::string &id, bool idle);
+	/** Run the due discrepancy checks, then arm idleTimer_ for the next one. */
+	void checkIdleResumes();
+	static int onIdleTimer(sd_event_source *source, uint64_t usec, void *userdata);
+	/** Kernel time (CLOCK_MONOTONIC µs) of the newest frame of any device on @p seat; 0: none. */
+	uint64_t lastSeatInputUsec(const std::string &seat) const;
 	/** Carries out what the policy decided for a frame of @p device, in order. */
 	void carryOut(DeviceRecord &device, SessionRecord *session, const std::vector<PolicyAction> &actions);
 	void grab(DeviceRecord &device, std::string reason);
@@ -174,6 +187,7 @@ private:
 	DaemonObserver *observer_ = nullptr;
 	sd_bus *bus_ = nullptr; ///< for logind's LockSession; null without a bus
 	std::list<std::unique_ptr<PendingLock>> pendingLocks_;
+	SdEventSourcePtr idleTimer_; ///< the earliest due discrepancy check of any session
 	std::map<DeviceId, DeviceRecord> devices_;
 	std::map<std::string, SessionRecord> sessions_;
 	PolicyDecider policy_;

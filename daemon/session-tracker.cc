@@ -148,7 +148,7 @@ Result<std::unique_ptr<SessionTracker>> SessionTracker::create(sd_event *loop, s
 
 	if (systemBus) {
 		// One match for all of logind's session objects: Lock, Unlock and
-		// PropertiesChanged (LockedHint).
+		// PropertiesChanged (LockedHint, IdleHint).
 		r = sd_bus_add_match(systemBus, outPtr(t->signalSlot_),
 				     "type='signal',sender='org.freedesktop.login1',"
 				     "path_namespace='/org/freedesktop/login1/session'",
@@ -401,6 +401,12 @@ int SessionTracker::onLogindSignal(sd_bus_message *m, void *userdata, sd_bus_err
 					return 0;
 				if (self->lock_.hintChanged(*id, locked != 0))
 					self->applyLockState(*id);
+			} else if (name && std::strcmp(name, "IdleHint") == 0) {
+				int idle = 0;
+				if (sd_bus_message_read(m, "v", "b", &idle) < 0)
+					return 0;
+				if (self->callbacks_.idleHint && self->sessions_.count(*id))
+					self->callbacks_.idleHint(*id, idle != 0);
 			} else if (sd_bus_message_skip(m, "v") < 0) {
 				return 0;
 			}

@@ -88,6 +88,12 @@ public:
 		std::function<void(const SessionInfo &)> added;
 		std::function<void(const SessionInfo &before, const SessionInfo &after)> changed;
 		std::function<void(const SessionInfo &)> removed;
+		/**
+		 * logind's IdleHint of followed session @p id changed
+		 * (PropertiesChanged; a desktop's idle monitor sets it), for the
+		 * discrepancy signal. Optional.
+		 */
+		std::function<void(const std::string &id, bool idle)> idleHint;
 	};
 
 	/**

@@ -475,6 +475,14 @@ std::vector<PolicyAction> PolicyDecider::sessionInput(PolicySession &session, bo
 	return actions;
 }
 
+std::vector<PolicyAction> PolicyDecider::unattributedInput(PolicySession &session, const std::string &detail)
+{
+	std::vector<PolicyAction> actions;
+	if (session.evidence.addNote("unattributable-input"))
+		actions.push_back(makeAction(PolicyAction::Kind::VerdictChanged, "unattributable-input", detail));
+	return actions;
+}
+
 std::vector<PolicyAction> PolicyDecider::frame(PolicyDevice &device, Frame events, const SessionResolver &resolve)
 {
 	std::vector<PolicyAction> actions;

@@ -264,6 +264,15 @@ public:
 					       uint64_t seatEvdevEvents, std::string &allowedWhy) const;
 
 	/**
+	 * Input reached @p session (logind's IdleHint went false) while no
+	 * evdev device of its seat produced any (UnattributedInputWatch's
+	 * Finding, @p detail says how long the seat was quiet): the note
+	 * "unattributable-input", never a lock, in monitor and enforce mode
+	 * alike. Returns a VerdictChanged action if the note is new.
+	 */
+	static std::vector<PolicyAction> unattributedInput(PolicySession &session, const std::string &detail);
+
+	/**
 	 * The keystroke model (null: none, sessions stay `learning`), kept
 	 * alive by the caller. Set before devices are added.
 	 */

@@ -213,6 +213,18 @@ TEST(SessionInputDecider, EvdevInputNobodySawIsANoteNotALock)
 	EXPECT_TRUE(d.report(r, 0).empty()) << "noted once";
 }
 
+TEST(SessionInputDecider, UnattributedResumeIsANoteNeverALock)
+{
+	Decide d(PolicySettings{.enforce = true, .grabOnInjected = true, .lockOnInjected = true});
+	auto actions = PolicyDecider::unattributedInput(d.session, "IdleHint went false, seat quiet 40.0 s");
+	EXPECT_EQ(kinds(actions), std::vector<Kind>{Kind::VerdictChanged}) << "no LockSession, even in enforce mode";
+	EXPECT_EQ(actions[0].reason, "unattributable-input");
+	EXPECT_EQ(actions[0].detail, "IdleHint went false, seat quiet 40.0 s");
+	EXPECT_EQ(d.session.evidence.state().verdict, Verdict::Learning);
+	EXPECT_FALSE(d.session.lockRequested);
+	EXPECT_TRUE(PolicyDecider::unattributedInput(d.session, "again").empty()) << "noted once";
+}
+
 TEST(SessionInputDecider, UnobservableIsSaidNotSilent)
 {
 	Decide d;
