@@ -25,12 +25,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (const BusObjectFamily &family : {kSessions, kDevices}) {
 		const std::string encoded = busPathEncode(family.prefix, name);
 		if (name.find('\0') == std::string::npos) {
-			check(!encoded.empty() && sd_bus_object_path_is_valid(encoded.c_str()), "encoded an invalid path");
-			check(busPathDecode(encoded.c_str(), family.prefix) == name, "a path does not decode to its name");
+			check(!encoded.empty() && sd_bus_object_path_is_valid(encoded.c_str()),
+			      "encoded an invalid path");
+			check(busPathDecode(encoded.c_str(), family.prefix) == name,
+			      "a path does not decode to its name");
 		}
 		const std::string decoded = busPathDecode(path.c_str(), family.prefix);
 		if (!decoded.empty())
-			check(busPathEncode(family.prefix, decoded) == path.c_str(), "a non-canonical path named an object");
+			check(busPathEncode(family.prefix, decoded) == path.c_str(),
+			      "a non-canonical path named an object");
 	}
 	const std::string shown = sanitizeForDisplay(name, 64);
 	check(isValidUtf8(shown) && shown.size() <= 64, "sanitizeForDisplay broke its bounds");
@@ -67,8 +70,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const uint64_t seatEvents = in.take<uint32_t>();
 	for (int i = 0; i < 2; i++) {
 		std::string why;
-		for (const PolicyAction &a : decider.sessionInput(session, locked, report, AllowPolicy{}, "seat0",
-								  seatEvents, why))
+		for (const PolicyAction &a :
+		     decider.sessionInput(session, locked, report, AllowPolicy{}, "seat0", seatEvents, why))
 			check(isValidUtf8(a.describe()), "an action's description is invalid UTF-8");
 	}
 	return 0;

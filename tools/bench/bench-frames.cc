@@ -44,8 +44,8 @@ void BM_FrameAssemblerLongFrames(benchmark::State &state)
 	for (uint64_t t = 0; t < 100; t++) {
 		for (int rep = 0; rep < 6; rep++)
 			for (int32_t slot = 0; slot < 10; slot++)
-				for (uint16_t code : {ABS_MT_SLOT, ABS_MT_POSITION_X, ABS_MT_POSITION_Y, ABS_MT_PRESSURE,
-						      ABS_MT_TOUCH_MAJOR})
+				for (uint16_t code : {ABS_MT_SLOT, ABS_MT_POSITION_X, ABS_MT_POSITION_Y,
+						      ABS_MT_PRESSURE, ABS_MT_TOUCH_MAJOR})
 					events.push_back({t * 8000, EV_ABS, code, slot});
 		events.push_back({t * 8000, EV_SYN, SYN_REPORT, 0});
 	}
@@ -63,7 +63,8 @@ std::string readFile(const std::string &path)
 
 void BM_ParseLibinputRecord(benchmark::State &state)
 {
-	const std::string text = readFile(std::string(TACTUS_SOURCE_ROOT) + "/tests/data/recordings/keyboard-mouse.yml");
+	const std::string text =
+		readFile(std::string(TACTUS_SOURCE_ROOT) + "/tests/data/recordings/keyboard-mouse.yml");
 	size_t events = 0;
 	for (auto _ : state) {
 		auto r = parseLibinputRecord(text, "keyboard-mouse.yml");

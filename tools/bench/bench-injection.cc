@@ -58,7 +58,8 @@ void BM_NewKeyboardBurst(benchmark::State &state)
 	for (auto _ : state) {
 		for (const InputEvent &ev : events)
 			if (ev.type == EV_KEY) {
-				benchmark::DoNotOptimize(detector.keyEvent(1, ev.timeUsec + offset, ev.code, ev.value).alarm);
+				benchmark::DoNotOptimize(
+					detector.keyEvent(1, ev.timeUsec + offset, ev.code, ev.value).alarm);
 				keys++;
 			}
 		offset += events.back().timeUsec + 1'000'000;
@@ -109,7 +110,8 @@ void deciderFrames(benchmark::State &state, const std::vector<InputEvent> &event
 		for (size_t i = 0; i < events.size(); i++) {
 			if (events[i].type != EV_SYN)
 				continue;
-			frame.assign(events.begin() + static_cast<ptrdiff_t>(start), events.begin() + static_cast<ptrdiff_t>(i) + 1);
+			frame.assign(events.begin() + static_cast<ptrdiff_t>(start),
+				     events.begin() + static_cast<ptrdiff_t>(i) + 1);
 			for (InputEvent &ev : frame)
 				ev.timeUsec += offset;
 			actions += decider.frame(device, frame, resolve).size();

@@ -98,7 +98,8 @@ void BM_PointerScorer(benchmark::State &state)
 			sum += scorer.llr(a);
 	benchmark::DoNotOptimize(sum);
 	state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * background.size()));
-	state.SetLabel(std::to_string(user.size()) + " user, " + std::to_string(background.size()) + " background actions");
+	state.SetLabel(std::to_string(user.size()) + " user, " + std::to_string(background.size()) +
+		       " background actions");
 }
 BENCHMARK(BM_PointerScorer);
 

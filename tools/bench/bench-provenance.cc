@@ -79,7 +79,9 @@ void BM_ClassifyProvenance(benchmark::State &state)
 	state.SetLabel(c.label);
 	// ydotoold holding /dev/uinput, as /proc would show it.
 	CreatorLookup creators;
-	creators.uinput = [] { return std::vector<CreatorProcess>{{4242, 0, "/usr/bin/ydotoold", "ydotoold", "ydotool.service", ""}}; };
+	creators.uinput = [] {
+		return std::vector<CreatorProcess>{{4242, 0, "/usr/bin/ydotoold", "ydotoold", "ydotool.service", ""}};
+	};
 	RuleSubject subject;
 	subject.name = c.info.name;
 	subject.bustype = c.info.bustype;

@@ -21,7 +21,7 @@ namespace tactus::bench {
 class TypistStream {
 public:
 	TypistStream(uint64_t seed, double keysPerSecond, uint64_t startUsec)
-		: rng_(seed), meanGapUsec_(1e6 / keysPerSecond), next_(startUsec)
+	    : rng_(seed), meanGapUsec_(1e6 / keysPerSecond), next_(startUsec)
 	{
 	}
 	/** When the next frame is due (µs). */
@@ -42,8 +42,8 @@ public:
 	}
 
 private:
-	static constexpr uint16_t kLetters[] = {KEY_A, KEY_S, KEY_D, KEY_F, KEY_G, KEY_H, KEY_J, KEY_K, KEY_L,
-						KEY_E, KEY_R, KEY_T, KEY_I, KEY_O, KEY_N, KEY_SPACE};
+	static constexpr uint16_t kLetters[] = {KEY_A, KEY_S, KEY_D, KEY_F, KEY_G, KEY_H, KEY_J, KEY_K,
+						KEY_L, KEY_E, KEY_R, KEY_T, KEY_I, KEY_O, KEY_N, KEY_SPACE};
 	SplitMix64 rng_;
 	double meanGapUsec_;
 	uint64_t next_;
@@ -59,7 +59,7 @@ private:
 class MouseStream {
 public:
 	MouseStream(uint64_t seed, double hz, uint64_t startUsec)
-		: rng_(seed), periodUsec_(1e6 / hz), next_(startUsec), strokeStart_(static_cast<double>(startUsec))
+	    : rng_(seed), periodUsec_(1e6 / hz), next_(startUsec), strokeStart_(static_cast<double>(startUsec))
 	{
 		newStroke();
 	}
