@@ -11,6 +11,7 @@
 #include "util-strings.h"
 
 #include <cmath>
+#include <cstring>
 
 using namespace tactus;
 using tactus::fuzz::check;
@@ -36,7 +37,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			      "a non-canonical path named an object");
 	}
 	const std::string shown = sanitizeForDisplay(name, 64);
-	check(isValidUtf8(shown) && shown.size() <= 64, "sanitizeForDisplay broke its bounds");
+	check(isValidUtf8(shown) && shown.size() <= 64 + std::strlen("…"), "sanitizeForDisplay broke its bounds");
 
 	// ReportSessionInput: source, device, client, then the counts.
 	SessionInputReport report;

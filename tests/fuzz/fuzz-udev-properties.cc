@@ -12,6 +12,8 @@
 
 #include <linux/input-event-codes.h>
 
+#include <cstring>
+
 using namespace tactus;
 using tactus::fuzz::check;
 
@@ -50,7 +52,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		const std::string line = formatDeviceLine(device.info);
 		check(isValidUtf8(line), "formatDeviceLine gave invalid UTF-8");
 		const std::string seat = sanitizeForDisplay(device.info.seat, 64);
-		check(isValidUtf8(seat) && seat.size() <= 64, "sanitizeForDisplay broke its bounds");
+		check(isValidUtf8(seat) && seat.size() <= 64 + std::strlen("…"), "sanitizeForDisplay broke its bounds");
 		// The seat names a pseudo-session, whose id becomes an object path.
 		const std::string path = busPathEncode("/org/tactus/Tactus1/session", device.info.seat);
 		check(!path.empty() && sd_bus_object_path_is_valid(path.c_str()), "an invalid object path");
