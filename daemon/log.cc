@@ -42,7 +42,8 @@ bool stderrIsJournal()
 	return st.st_dev == dev && st.st_ino == ino;
 }
 
-void logV(LogLevel level, const char *format, va_list ap)
+// The format is checked at logMessage()'s and logError()'s callers.
+__attribute__((format(printf, 2, 0))) void logV(LogLevel level, const char *format, va_list ap)
 {
 	const LogState &s = state();
 	if (level > s.maxLevel)

@@ -150,7 +150,7 @@ private:
 		SdBusSlotPtr slot;
 	};
 
-	sd_event *loop_;
+	[[maybe_unused]] sd_event *loop_; // the loop the monitor source is attached to (create())
 	SdBusPtr bus_;
 	SdLoginMonitorPtr monitor_;
 	SdEventSourcePtr monitorSource_;

@@ -1,0 +1,39 @@
+// SPDX-License-Identifier: MIT
+// Touch features: the stroke tracker (type B slots into taps and swipes with
+// pressure and contact size) per event of a one-finger touchscreen at 120 Hz.
+//   build/tools/bench/bench-touch
+#include "bench-streams.h"
+#include "touch-features.h"
+
+#include <benchmark/benchmark.h>
+
+using namespace tactus;
+
+namespace {
+
+void BM_TouchStrokeTracker(benchmark::State &state)
+{
+	const auto events = bench::collect(bench::TouchStream(41, 120, 1'000'000), 200'000);
+	TouchAxes axes;
+	axes.xResolution = axes.yResolution = 10;
+	axes.pressure = axes.touchMajor = true;
+	TouchStrokeTracker tracker(axes);
+	TouchStroke stroke;
+	uint64_t strokes = 0, offset = 0;
+	for (auto _ : state) {
+		for (InputEvent ev : events) {
+			ev.timeUsec += offset;
+			tracker.event(ev);
+			while (tracker.pop(stroke))
+				strokes++;
+		}
+		offset += events.back().timeUsec + 1'000'000;
+	}
+	state.counters["strokes"] = static_cast<double>(strokes);
+	state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * events.size()));
+}
+BENCHMARK(BM_TouchStrokeTracker)->Unit(benchmark::kMillisecond);
+
+} // namespace
+
+BENCHMARK_MAIN();
