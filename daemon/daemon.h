@@ -83,6 +83,12 @@ public:
 		std::string stateDirectory;
 		/** The keystroke model's weights file; empty: none, sessions stay `learning`. */
 		std::string keystrokeModel;
+		/**
+		 * Where the sessions' evidence is kept across a restart
+		 * (`<dir>/sessions`, session-snapshot.h); empty: nowhere, a
+		 * restarted daemon starts every session afresh.
+		 */
+		std::string runtimeDirectory;
 	};
 
 	Daemon(sd_event *loop, std::unique_ptr<InputSource> source, Options options);
@@ -160,6 +166,10 @@ private:
 	static int onLockSessionReply(sd_bus_message *reply, void *userdata, sd_bus_error *error);
 	static uint64_t nowUsec();
 	void verdictChanged(SessionRecord &session, const char *why);
+	/** Read the snapshots a previous run left in the runtime directory (before sessions are followed). */
+	void loadSessionSnapshots();
+	/** Write every session's snapshot (and those not seen again yet) if they changed since the last write. */
+	void saveSessionSnapshots();
 
 	sd_event *loop_;
 	std::unique_ptr<InputSource> source_;
@@ -170,6 +180,9 @@ private:
 	std::list<std::unique_ptr<PendingLock>> pendingLocks_;
 	std::map<DeviceId, DeviceRecord> devices_;
 	std::map<std::string, SessionRecord> sessions_;
+	/** Snapshots of a previous run whose sessions have not been added yet. */
+	std::map<std::string, SessionSnapshot> restored_;
+	std::string savedSnapshots_; ///< the runtime file's text as last written
 	PolicyDecider policy_;
 	std::optional<KeystrokeModel> keystrokeModel_;
 	std::optional<ProfileStore> profiles_;

@@ -37,6 +37,7 @@ struct Arguments {
 	std::string replay;
 	std::string stateDir;       ///< --state-dir; default $STATE_DIRECTORY, /var/lib/tactus (live only)
 	std::string keystrokeModel; ///< --keystroke-model; default the packaged model (live only)
+	std::string runtimeDir;     ///< --runtime-dir; default $RUNTIME_DIRECTORY (live only)
 	bool realTime = false;
 	bool noBus = false;
 	bool keepRunning = false;
@@ -75,6 +76,9 @@ void usage(FILE *out)
 		     "  --keystroke-model F   keystroke model weights (default " TACTUS_DATADIR
 		     "/models/keystroke.tkm;\n"
 		     "                        none for --replay)\n"
+		     "  --runtime-dir DIR     keep the sessions' evidence across restarts in\n"
+		     "                        DIR/sessions (default $RUNTIME_DIRECTORY; none for\n"
+		     "                        --replay)\n"
 		     "  -h, --help            show this help\n"
 		     "  --version             show the version\n",
 		     TACTUS_DATADIR, TACTUS_SYSCONFDIR, TACTUS_DATADIR, TACTUS_SYSCONFDIR, TACTUS_SYSCONFDIR);
@@ -95,6 +99,7 @@ int parseArguments(int argc, char **argv, Arguments &args)
 		OptAllowDir,
 		OptStateDir,
 		OptKeystrokeModel,
+		OptRuntimeDir,
 		OptVersion
 	};
 	static const struct option options[] = {
@@ -109,6 +114,7 @@ int parseArguments(int argc, char **argv, Arguments &args)
 		{"allow-dir", required_argument, nullptr, OptAllowDir},
 		{"state-dir", required_argument, nullptr, OptStateDir},
 		{"keystroke-model", required_argument, nullptr, OptKeystrokeModel},
+		{"runtime-dir", required_argument, nullptr, OptRuntimeDir},
 		{"help", no_argument, nullptr, 'h'},
 		{"version", no_argument, nullptr, OptVersion},
 		{},
@@ -143,6 +149,7 @@ int parseArguments(int argc, char **argv, Arguments &args)
 		case OptAllowDir: args.allowDirs.emplace_back(optarg); break;
 		case OptStateDir: args.stateDir = optarg; break;
 		case OptKeystrokeModel: args.keystrokeModel = optarg; break;
+		case OptRuntimeDir: args.runtimeDir = optarg; break;
 		case 'h': usage(stdout); return 0;
 		case OptVersion: std::printf("tactusd %s\n", TACTUS_VERSION); return 0;
 		default: usage(stderr); return -EINVAL;
@@ -256,6 +263,7 @@ int run(const Arguments &args)
 	// and the packaged model; a replay only what it is given.
 	options.stateDirectory = args.stateDir;
 	options.keystrokeModel = args.keystrokeModel;
+	options.runtimeDirectory = args.runtimeDir;
 	if (args.replay.empty()) {
 		if (options.stateDirectory.empty()) {
 			const char *state = getenv("STATE_DIRECTORY");
@@ -265,6 +273,11 @@ int run(const Arguments &args)
 		}
 		if (options.keystrokeModel.empty())
 			options.keystrokeModel = std::string(TACTUS_DATADIR) + "/models/keystroke.tkm";
+		// systemd passes a colon-separated list; tactusd.service has one,
+		// kept across restarts (RuntimeDirectoryPreserve=restart).
+		const char *runtime = getenv("RUNTIME_DIRECTORY");
+		if (options.runtimeDirectory.empty() && runtime && *runtime)
+			options.runtimeDirectory = std::string(runtime).substr(0, std::string(runtime).find(':'));
 	}
 	// For benchmarks: when a --real-time replay's events are due (tests/bench).
 	const auto *replay = dynamic_cast<const ReplayInputSource *>(source->get());

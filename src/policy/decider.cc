@@ -222,6 +222,32 @@ bool PolicyDecider::profileReplaced(PolicySession &session, int64_t nowUs) const
 	return publishBehaviour(session);
 }
 
+SessionSnapshot PolicyDecider::snapshot(const std::string &id, const PolicySession &session)
+{
+	SessionSnapshot s;
+	s.id = id;
+	s.injectionReasons = session.evidence.injectionReasons();
+	s.notes = session.evidence.notes();
+	s.lockRequested = session.lockRequested;
+	if (session.keystrokes)
+		s.keystrokeTrust = session.keystrokes->trust().state();
+	return s;
+}
+
+bool PolicyDecider::restore(PolicySession &session, const SessionSnapshot &saved, int64_t nowUs) const
+{
+	const VerdictState before = session.evidence.state();
+	session.lockRequested = saved.lockRequested;
+	if (saved.keystrokeTrust && model_ && session.profile) {
+		if (!session.keystrokes)
+			session.keystrokes = std::make_unique<KeystrokeBehaviour>(*model_, behaviourParams_, nowUs);
+		session.keystrokes->restoreTrust(*saved.keystrokeTrust);
+		publishBehaviour(session);
+	}
+	session.evidence.restore(saved.injectionReasons, saved.notes);
+	return session.evidence.state() != before;
+}
+
 void PolicyDecider::setKeystrokeModel(const KeystrokeModel *model, const KeystrokeBehaviourParams &params)
 {
 	model_ = model;

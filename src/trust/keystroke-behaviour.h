@@ -85,6 +85,8 @@ public:
 	void restartWindow();
 
 	const TrustModel &trust() const { return trust_; }
+	/** Resume trust from a TrustModel::state() saved before a daemon restart. */
+	void restoreTrust(const TrustState &state) { trust_.restore(state); }
 	/** Learning while the profile is not ready; the trust model's verdict once it is. */
 	Verdict verdict(const Profile &profile) const;
 	const ModelId &modelId() const { return modelId_; }
