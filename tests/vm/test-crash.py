@@ -180,4 +180,4 @@ def body(vm, args):
 
 
 if __name__ == "__main__":
-    sys.exit(vmtest.main(body, __doc__.split("\n\n")[0], vm_args={"session_agents": True}))
+    sys.exit(vmtest.main(body, __doc__.split("\n\n")[0], vm_args={"session_agents": True, "boot_timeout": 420}))

@@ -159,4 +159,5 @@ def body(vm, args):
 
 
 if __name__ == "__main__":
-    sys.exit(vmtest.main(body, __doc__.split("\n\n")[0]))
+    # A generous boot limit: on a loaded 2-core host the TCG boot alone can take minutes.
+    sys.exit(vmtest.main(body, __doc__.split("\n\n")[0], vm_args={"boot_timeout": 420}))
