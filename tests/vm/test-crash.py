@@ -88,7 +88,7 @@ def kill_and_snapshot(vm, i):
 
 
 def body(vm, args):
-    sid = vm.wait_session(USER, 90)
+    sid = vm.wait_session(USER, 300)
     path = f"{MANAGER}/session/{vmtest.bus_escape(sid)}"
     vmtest.wait_log(vm, lambda L: any(f"session {sid} added" in l for l in L), timeout=30,
                     what=f"'session {sid} added'")
