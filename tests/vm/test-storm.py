@@ -91,7 +91,7 @@ def body(vm, args):
 
     # 1. churn
     t0 = time.monotonic()
-    r = storm(vm, f"churn --count {CHURN} --alive 8", timeout=240)
+    r = storm(vm, f"churn --count {CHURN} --alive 8", timeout=900)
     note(f"churn: {r['created']} uinput devices ({r['hostile']} with hostile names) created and destroyed "
          f"in {r['seconds']} s ({r['per_second']}/s)")
     settle(vm, f"after churning {CHURN} devices")
