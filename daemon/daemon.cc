@@ -781,8 +781,14 @@ void Daemon::eventsDropped(DeviceId id)
 		return;
 	it->second.counters.resyncs++;
 	policy_.eventsDropped(it->second);
-	log_warning("device %s: kernel buffer overrun (SYN_DROPPED), state resynced",
-		    sanitizeForDisplay(it->second.info.sysname, 32).c_str());
+	// A flooding device overruns the buffer many times a second: the
+	// journal gets one line per 10 s of it (the removal line counts all).
+	uint64_t held = 0;
+	if (!it->second.droppedLog.allow(nowUsec(), held))
+		return;
+	const std::string more = held ? " (" + std::to_string(held) + " more since the last report)" : "";
+	log_warning("device %s: kernel buffer overrun (SYN_DROPPED), state resynced%s",
+		    sanitizeForDisplay(it->second.info.sysname, 32).c_str(), more.c_str());
 }
 
 void Daemon::deviceIgnored(const std::string &sysname, const Error &why)

@@ -6,6 +6,7 @@
 #include "decider.h"
 #include "input-source.h"
 #include "keystroke-model.h"
+#include "log.h"
 #include "profile-store.h"
 #include "sd-ptr.h"
 #include "session-tracker.h"
@@ -37,6 +38,8 @@ struct DeviceCounters {
 /** A device as the daemon keeps it: the policy's view of it plus what tactusd counts. */
 struct DeviceRecord : PolicyDevice {
 	DeviceCounters counters;
+	/** SYN_DROPPED warnings: one per 10 s per device, with the count held back. */
+	LogRateLimit droppedLog{10'000'000};
 };
 
 /** A session as the daemon keeps it: logind's view plus the policy's evidence and verdict. */

@@ -126,6 +126,11 @@ def body(vm, args):
           and (m["frames"] == frames or m["resyncs"] > 0),
           f"the mouse: every frame tactusd missed is accounted for by a resync ({m['frames']} read, "
           f"{m['rel']} motions, {m['resyncs']} resyncs)")
+    # A device that overruns its buffer all the time must not flood the journal.
+    warned = [l for l in lines if l.startswith(f"device {mouse}: kernel buffer overrun")]
+    check(len(warned) <= LOAD_SECONDS // 10 + 2,
+          f"SYN_DROPPED warnings for {mouse}: {len(warned)} journal lines for {m['resyncs']} resyncs "
+          f"(at most one per 10 s)")
     # QEMU's usb-kbd itself loses presses when the guest is slow (its HID
     # queue), so the keyboard is checked for tactusd's own losses: none.
     check(k["resyncs"] == 0 and k["down"] == k["up"] and 0 < k["down"] <= pressed[0],
