@@ -3,6 +3,7 @@
 
 #include "device-format.h"
 #include "log.h"
+#include "util-fd.h"
 #include "util-strings.h"
 
 #include <linux/input.h>
@@ -13,7 +14,9 @@
 #include <cinttypes>
 #include <cstring>
 #include <ctime>
+#include <fcntl.h>
 #include <systemd/sd-bus.h>
+#include <unistd.h>
 
 namespace tactus {
 
@@ -61,9 +64,20 @@ int Daemon::start(sd_bus *systemBus)
 	else if (!tracker_->logindAvailable())
 		log_info("systemd-logind is not running: one pseudo-session per seat");
 	startBehaviour();
+	loadSessionSnapshots();
 	auto started = tracker_->start();
 	if (!started)
 		return logError(started.error().errnum, "Failed to read sessions: %s", started.error().message.c_str());
+	// Sessions are read at once from logind: one not there now has ended
+	// (logind never reuses an id), so its evidence is dropped. Without
+	// logind, pseudo-sessions appear with their seat's first device: kept.
+	if (logindAvailable()) {
+		for (const auto &[id, snapshot] : restored_)
+			log_info("session %s ended while tactusd was down: its evidence is dropped",
+				 sanitizeForDisplay(id, 64).c_str());
+		restored_.clear();
+	}
+	saveSessionSnapshots();
 
 	log_info("input: %s", source_->describe().c_str());
 	auto r = source_->start(loop_, *this);
@@ -242,12 +256,28 @@ void Daemon::onSessionAdded(const SessionInfo &info)
 			it->second.enrollmentProgress = profile->enrollmentProgress();
 			policy_.profileReplaced(it->second, static_cast<int64_t>(nowUsec()));
 		}
+	const auto saved = restored_.find(info.id);
+	const bool restored = saved != restored_.end();
+	if (restored) {
+		policy_.restore(it->second, saved->second, static_cast<int64_t>(nowUsec()));
+		restored_.erase(saved);
+	}
 	log_info("session %s added: user %s (%u) seat %s%s%s%s", sanitizeForDisplay(info.id, 64).c_str(),
 		 info.pseudo ? "-" : sanitizeForDisplay(info.userName, 64).c_str(), static_cast<unsigned>(info.uid),
 		 sanitizeForDisplay(info.seat, 64).c_str(), info.active ? ", active" : "",
 		 info.locked ? ", locked" : "", info.pseudo ? ", pseudo-session" : "");
 	if (observer_)
 		observer_->sessionAdded(it->second);
+	if (restored) {
+		const VerdictState &v = it->second.evidence.state();
+		std::string reasons;
+		for (const auto &r : v.reasons)
+			reasons += (reasons.empty() ? "" : ",") + r;
+		log_notice("session %s verdict %s (trust %.2f%s%s): restored after a restart",
+			   sanitizeForDisplay(info.id, 64).c_str(), std::string(verdictName(v.verdict)).c_str(),
+			   v.trust, reasons.empty() ? "" : ", reasons ", reasons.c_str());
+	}
+	saveSessionSnapshots();
 }
 
 void Daemon::onSessionChanged(const SessionInfo &before, const SessionInfo &after)
@@ -270,6 +300,7 @@ void Daemon::onSessionChanged(const SessionInfo &before, const SessionInfo &afte
 			 sanitizeForDisplay(after.id, 64).c_str());
 	if (observer_)
 		observer_->sessionChanged(it->second, false);
+	saveSessionSnapshots();
 }
 
 void Daemon::onSessionRemoved(const SessionInfo &info)
@@ -281,6 +312,7 @@ void Daemon::onSessionRemoved(const SessionInfo &info)
 	if (observer_)
 		observer_->sessionRemoved(it->second);
 	sessions_.erase(it);
+	saveSessionSnapshots();
 }
 
 uint64_t Daemon::lastSeatInputUsec(const std::string &seat) const
@@ -352,6 +384,7 @@ void Daemon::verdictChanged(SessionRecord &session, const char *why)
 		   reasons.c_str(), why);
 	if (observer_)
 		observer_->sessionChanged(session, true);
+	saveSessionSnapshots();
 }
 
 void Daemon::carryOut(DeviceRecord &device, SessionRecord *session, const std::vector<PolicyAction> &actions)
@@ -378,8 +411,10 @@ void Daemon::carryOut(DeviceRecord &device, SessionRecord *session, const std::v
 			break;
 		}
 		case PolicyAction::Kind::LockSession:
-			if (session)
+			if (session) {
 				lockSession(*session, action.reason);
+				saveSessionSnapshots();
+			}
 			break;
 		case PolicyAction::Kind::SaveProfile:
 			if (session)
@@ -397,6 +432,8 @@ void Daemon::carryOut(DeviceRecord &device, SessionRecord *session, const std::v
 			// changes are the log's.
 			if (session && observer_)
 				observer_->sessionTrustChanged(*session);
+			if (session)
+				saveSessionSnapshots();
 			break;
 		}
 	}
@@ -478,6 +515,89 @@ int Daemon::onLockSessionReply(sd_bus_message *reply, void *userdata, sd_bus_err
 	return r;
 }
 
+namespace {
+
+constexpr const char *kSessionsFile = "sessions";
+
+} // namespace
+
+void Daemon::loadSessionSnapshots()
+{
+	if (options_.runtimeDirectory.empty())
+		return;
+	const std::string path = options_.runtimeDirectory + "/" + kSessionsFile;
+	UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
+	if (!fd.valid()) {
+		if (errno != ENOENT)
+			log_warning("cannot read %s: %s, ignoring", sanitizeForDisplay(path, 256).c_str(),
+				    std::strerror(errno));
+		return;
+	}
+	// Bounded: kMaxSessionSnapshots lines of at most ~600 bytes.
+	std::string text;
+	char buf[16384];
+	for (;;) {
+		const ssize_t n = ::read(fd.get(), buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		text.append(buf, static_cast<size_t>(n));
+		if (text.size() > kMaxSessionSnapshots * 1024) {
+			log_warning("%s: larger than %zu bytes, ignoring", sanitizeForDisplay(path, 256).c_str(),
+				    kMaxSessionSnapshots * 1024);
+			return;
+		}
+	}
+	auto parsed = parseSessionSnapshots(text);
+	if (!parsed) {
+		log_warning("%s: %s, ignoring", sanitizeForDisplay(path, 256).c_str(),
+			    sanitizeForDisplay(parsed.error().message, 256).c_str());
+		return;
+	}
+	for (SessionSnapshot &s : *parsed)
+		restored_.emplace(s.id, std::move(s));
+	savedSnapshots_ = text;
+	if (!restored_.empty())
+		log_info("%zu session(s) from before a restart in %s", restored_.size(),
+			 sanitizeForDisplay(path, 256).c_str());
+}
+
+void Daemon::saveSessionSnapshots()
+{
+	if (options_.runtimeDirectory.empty())
+		return;
+	std::vector<SessionSnapshot> all;
+	for (const auto &[id, session] : sessions_)
+		all.push_back(PolicyDecider::snapshot(id, session));
+	for (const auto &[id, snapshot] : restored_)
+		all.push_back(snapshot);
+	std::string text = formatSessionSnapshots(all);
+	if (text == savedSnapshots_)
+		return;
+	// Written whole and renamed over: a crash leaves the old file or the new.
+	const std::string path = options_.runtimeDirectory + "/" + kSessionsFile;
+	const std::string tmp = options_.runtimeDirectory + "/." + kSessionsFile + ".tmp";
+	UniqueFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600));
+	bool ok = fd.valid();
+	for (size_t done = 0; ok && done < text.size();) {
+		const ssize_t n = ::write(fd.get(), text.data() + done, text.size() - done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		ok = n > 0;
+		done += ok ? static_cast<size_t>(n) : 0;
+	}
+	const int error = errno;
+	fd.reset();
+	if (!ok || ::rename(tmp.c_str(), path.c_str()) < 0) {
+		log_warning("cannot write %s: %s, ignoring", sanitizeForDisplay(path, 256).c_str(),
+			    std::strerror(ok ? errno : error));
+		::unlink(tmp.c_str());
+		return;
+	}
+	savedSnapshots_ = std::move(text);
+}
+
 void Daemon::callbackFailed(const CallbackFault &fault)
 {
 	log_error("%s: %s, ignoring", fault.where, fault.what);
@@ -492,6 +612,7 @@ Result<void> Daemon::acknowledgeReauthentication(const std::string &sessionId)
 		 sanitizeForDisplay(sessionId, 64).c_str());
 	if (PolicyDecider::reauthenticated(it->second, static_cast<int64_t>(nowUsec())))
 		verdictChanged(it->second, "re-authenticated");
+	saveSessionSnapshots();
 	return {};
 }
 
@@ -535,6 +656,7 @@ Result<void> Daemon::reportSessionInput(const std::string &sessionId, const Sess
 			lockSession(session, action.reason);
 		}
 	}
+	saveSessionSnapshots();
 	return {};
 }
 
@@ -590,6 +712,7 @@ Result<void> Daemon::replaceProfile(const std::string &sessionId, bool forget)
 		if (observer_)
 			observer_->sessionChanged(it->second, false);
 	}
+	saveSessionSnapshots();
 	return {};
 }
 
@@ -743,8 +866,14 @@ void Daemon::eventsDropped(DeviceId id)
 		return;
 	it->second.counters.resyncs++;
 	policy_.eventsDropped(it->second);
-	log_warning("device %s: kernel buffer overrun (SYN_DROPPED), state resynced",
-		    sanitizeForDisplay(it->second.info.sysname, 32).c_str());
+	// A flooding device overruns the buffer many times a second: the
+	// journal gets one line per 10 s of it (the removal line counts all).
+	uint64_t held = 0;
+	if (!it->second.droppedLog.allow(nowUsec(), held))
+		return;
+	const std::string more = held ? " (" + std::to_string(held) + " more since the last report)" : "";
+	log_warning("device %s: kernel buffer overrun (SYN_DROPPED), state resynced%s",
+		    sanitizeForDisplay(it->second.info.sysname, 32).c_str(), more.c_str());
 }
 
 void Daemon::deviceIgnored(const std::string &sysname, const Error &why)

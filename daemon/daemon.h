@@ -7,6 +7,7 @@
 #include "input-source.h"
 #include "keystroke-model.h"
 #include "pointer-model-file.h"
+#include "log.h"
 #include "profile-store.h"
 #include "sd-ptr.h"
 #include "session-tracker.h"
@@ -40,6 +41,8 @@ struct DeviceCounters {
 /** A device as the daemon keeps it: the policy's view of it plus what tactusd counts. */
 struct DeviceRecord : PolicyDevice {
 	DeviceCounters counters;
+	/** SYN_DROPPED warnings: one per 10 s per device, with the count held back. */
+	LogRateLimit droppedLog{10'000'000};
 };
 
 /** A session as the daemon keeps it: logind's view plus the policy's evidence and verdict. */
@@ -95,6 +98,12 @@ public:
 		/** Pointer actions that complete a pointer profile's enrollment (tactus.conf [Enrollment]
 		 * PointerStrokes=). */
 		unsigned pointerActions = 300;
+		/**
+		 * Where the sessions' evidence is kept across a restart
+		 * (`<dir>/sessions`, session-snapshot.h); empty: nowhere, a
+		 * restarted daemon starts every session afresh.
+		 */
+		std::string runtimeDirectory;
 	};
 
 	Daemon(sd_event *loop, std::unique_ptr<InputSource> source, Options options);
@@ -179,6 +188,10 @@ private:
 	static int onLockSessionReply(sd_bus_message *reply, void *userdata, sd_bus_error *error);
 	static uint64_t nowUsec();
 	void verdictChanged(SessionRecord &session, const char *why);
+	/** Read the snapshots a previous run left in the runtime directory (before sessions are followed). */
+	void loadSessionSnapshots();
+	/** Write every session's snapshot (and those not seen again yet) if they changed since the last write. */
+	void saveSessionSnapshots();
 
 	sd_event *loop_;
 	std::unique_ptr<InputSource> source_;
@@ -190,6 +203,9 @@ private:
 	SdEventSourcePtr idleTimer_; ///< the earliest due discrepancy check of any session
 	std::map<DeviceId, DeviceRecord> devices_;
 	std::map<std::string, SessionRecord> sessions_;
+	/** Snapshots of a previous run whose sessions have not been added yet. */
+	std::map<std::string, SessionSnapshot> restored_;
+	std::string savedSnapshots_; ///< the runtime file's text as last written
 	PolicyDecider policy_;
 	std::optional<KeystrokeModel> keystrokeModel_;
 	std::unique_ptr<PointerModelData> pointerModel_;

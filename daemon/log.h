@@ -8,6 +8,7 @@
 #include "util-guard.h"
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 
 namespace tactus {
@@ -47,6 +48,40 @@ int logGuarded(const char *where, Body &&body, int onFault = 0) noexcept
 		return onFault;
 	});
 }
+
+/**
+ * At most one message per interval, for a warning a device can cause at will
+ * (SYN_DROPPED under a flood): the first goes out at once, later ones within
+ * the interval are only counted, and the next one allowed carries the count
+ * (systemd's RateLimit with a burst of 1).
+ */
+class LogRateLimit {
+public:
+	explicit LogRateLimit(uint64_t intervalUsec) : interval_(intervalUsec) {}
+
+	/**
+	 * True if a message may go out at @p nowUsec (CLOCK_MONOTONIC µs); then
+	 * @p suppressed is how many were held back since the last one.
+	 */
+	bool allow(uint64_t nowUsec, uint64_t &suppressed)
+	{
+		if (any_ && nowUsec < last_ + interval_) {
+			held_++;
+			return false;
+		}
+		any_ = true;
+		last_ = nowUsec;
+		suppressed = held_;
+		held_ = 0;
+		return true;
+	}
+
+private:
+	uint64_t interval_;
+	uint64_t last_ = 0;
+	uint64_t held_ = 0;
+	bool any_ = false;
+};
 
 } // namespace tactus
 

@@ -38,6 +38,7 @@ struct Arguments {
 	std::string stateDir;       ///< --state-dir; default $STATE_DIRECTORY, /var/lib/tactus (live only)
 	std::string keystrokeModel; ///< --keystroke-model; default the packaged model (live only)
 	std::string pointerModel;   ///< --pointer-model; default the packaged model (live only)
+	std::string runtimeDir;     ///< --runtime-dir; default $RUNTIME_DIRECTORY (live only)
 	bool realTime = false;
 	bool noBus = false;
 	bool keepRunning = false;
@@ -78,6 +79,9 @@ void usage(FILE *out)
 		     "                        none for --replay)\n"
 		     "  --pointer-model F     pointer model (default " TACTUS_DATADIR "/models/pointer.model;\n"
 		     "                        none for --replay)\n"
+		     "  --runtime-dir DIR     keep the sessions' evidence across restarts in\n"
+		     "                        DIR/sessions (default $RUNTIME_DIRECTORY; none for\n"
+		     "                        --replay)\n"
 		     "  -h, --help            show this help\n"
 		     "  --version             show the version\n",
 		     TACTUS_DATADIR, TACTUS_SYSCONFDIR, TACTUS_DATADIR, TACTUS_SYSCONFDIR, TACTUS_SYSCONFDIR);
@@ -99,6 +103,7 @@ int parseArguments(int argc, char **argv, Arguments &args)
 		OptStateDir,
 		OptKeystrokeModel,
 		OptPointerModel,
+		OptRuntimeDir,
 		OptVersion
 	};
 	static const struct option options[] = {
@@ -114,6 +119,7 @@ int parseArguments(int argc, char **argv, Arguments &args)
 		{"state-dir", required_argument, nullptr, OptStateDir},
 		{"keystroke-model", required_argument, nullptr, OptKeystrokeModel},
 		{"pointer-model", required_argument, nullptr, OptPointerModel},
+		{"runtime-dir", required_argument, nullptr, OptRuntimeDir},
 		{"help", no_argument, nullptr, 'h'},
 		{"version", no_argument, nullptr, OptVersion},
 		{},
@@ -149,6 +155,7 @@ int parseArguments(int argc, char **argv, Arguments &args)
 		case OptStateDir: args.stateDir = optarg; break;
 		case OptKeystrokeModel: args.keystrokeModel = optarg; break;
 		case OptPointerModel: args.pointerModel = optarg; break;
+		case OptRuntimeDir: args.runtimeDir = optarg; break;
 		case 'h': usage(stdout); return 0;
 		case OptVersion: std::printf("tactusd %s\n", TACTUS_VERSION); return 0;
 		default: usage(stderr); return -EINVAL;
@@ -264,6 +271,7 @@ int run(const Arguments &args)
 	options.keystrokeModel = args.keystrokeModel;
 	options.pointerModel = args.pointerModel;
 	options.pointerActions = config->enrollment.pointerStrokes;
+	options.runtimeDirectory = args.runtimeDir;
 	if (args.replay.empty()) {
 		if (options.stateDirectory.empty()) {
 			const char *state = getenv("STATE_DIRECTORY");
@@ -275,6 +283,11 @@ int run(const Arguments &args)
 			options.keystrokeModel = std::string(TACTUS_DATADIR) + "/models/keystroke.tkm";
 		if (options.pointerModel.empty())
 			options.pointerModel = std::string(TACTUS_DATADIR) + "/models/pointer.model";
+		// systemd passes a colon-separated list; tactusd.service has one,
+		// kept across restarts (RuntimeDirectoryPreserve=restart).
+		const char *runtime = getenv("RUNTIME_DIRECTORY");
+		if (options.runtimeDirectory.empty() && runtime && *runtime)
+			options.runtimeDirectory = std::string(runtime).substr(0, std::string(runtime).find(':'));
 	}
 	// For benchmarks: when a --real-time replay's events are due (tests/bench).
 	const auto *replay = dynamic_cast<const ReplayInputSource *>(source->get());

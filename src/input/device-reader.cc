@@ -102,10 +102,10 @@ int DeviceReader::onReadable(sd_event_source *, int, uint32_t revents, void *use
 	return guardCallback(
 		"evdev read",
 		[&] {
-			self->drain();
 			// Drained what was left first: the final key releases of an
-			// unplugged keyboard still belong to the session.
-			if (revents & (EPOLLHUP | EPOLLERR))
+			// unplugged keyboard still belong to the session. Not all
+			// read yet: the next wakeup reads on (the hangup stays).
+			if (self->drain() && (revents & (EPOLLHUP | EPOLLERR)))
 				self->markGone();
 			return 0;
 		},
@@ -121,12 +121,17 @@ void DeviceReader::deliver(const struct input_event &ev)
 	frames_.push(toInputEvent(ev), [this](Frame frame) { sink_.frame(id_, frame); });
 }
 
-void DeviceReader::drain()
+bool DeviceReader::drain()
 {
 	struct input_event ev;
 	unsigned flags = LIBEVDEV_READ_FLAG_NORMAL;
+	unsigned events = 0;
 
 	while (!gone_) {
+		// A resync is finished in one go: libevdev drops the rest of its
+		// state delta if the next call reads normally.
+		if (events >= kMaxEventsPerWakeup && !(flags & LIBEVDEV_READ_FLAG_SYNC))
+			return false;
 		const int r = libevdev_next_event(evdev_, flags, &ev);
 		if (r == -EAGAIN) {
 			if (flags & LIBEVDEV_READ_FLAG_SYNC) {
@@ -134,8 +139,9 @@ void DeviceReader::drain()
 				flags = LIBEVDEV_READ_FLAG_NORMAL;
 				continue;
 			}
-			return;
+			return true;
 		}
+		events++;
 		if (r == LIBEVDEV_READ_STATUS_SYNC) {
 			if (!(flags & LIBEVDEV_READ_FLAG_SYNC)) {
 				// SYN_DROPPED: the half-read frame is stale, and
@@ -156,8 +162,9 @@ void DeviceReader::drain()
 		}
 		// -ENODEV on unplug, anything else is just as final for this fd.
 		markGone();
-		return;
+		return true;
 	}
+	return true;
 }
 
 Result<void> DeviceReader::setGrab(bool grab)

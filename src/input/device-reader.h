@@ -18,6 +18,14 @@ struct libevdev;
 namespace tactus {
 
 /**
+ * Events one wakeup reads from a device at most. A device that writes
+ * faster than tactusd reads (a flood into SYN_DROPPED) must not keep the
+ * event loop to itself: the bus, the other devices and the watchdog's ping
+ * go first, then the rest is read (the io source is level-triggered).
+ */
+constexpr unsigned kMaxEventsPerWakeup = 512;
+
+/**
  * Reads one evdev node with libevdev on an sd-event loop and hands complete
  * frames to an InputSink. Timestamps are switched to CLOCK_MONOTONIC
  * (EVIOCSCLOCKID) so they compare with the daemon's clock; SYN_DROPPED is
@@ -52,7 +60,8 @@ public:
 private:
 	DeviceReader(DeviceId id, InputSink &sink, GoneCallback onGone);
 	static int onReadable(sd_event_source *source, int fd, uint32_t revents, void *userdata);
-	void drain();
+	/** Read and deliver what is there, at most kMaxEventsPerWakeup events; true if it read all (EAGAIN). */
+	bool drain();
 	void deliver(const struct input_event &ev);
 	void markGone();
 

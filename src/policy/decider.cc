@@ -254,6 +254,33 @@ bool PolicyDecider::profileReplaced(PolicySession &session, int64_t nowUs) const
 	return publishBehaviour(session);
 }
 
+SessionSnapshot PolicyDecider::snapshot(const std::string &id, const PolicySession &session)
+{
+	SessionSnapshot s;
+	s.id = id;
+	s.injectionReasons = session.evidence.injectionReasons();
+	s.notes = session.evidence.notes();
+	s.lockRequested = session.lockRequested;
+	if (session.trust && session.trust->anyReady())
+		s.trust = session.trust->model().state();
+	return s;
+}
+
+bool PolicyDecider::restore(PolicySession &session, const SessionSnapshot &saved, int64_t nowUs) const
+{
+	const VerdictState before = session.evidence.state();
+	session.lockRequested = saved.lockRequested;
+	if (saved.trust && (model_ || pointerModel_) && session.profile) {
+		SessionTrust &trust = trustOf(session, nowUs);
+		if (trust.anyReady()) {
+			trust.restore(*saved.trust);
+			publishBehaviour(session);
+		}
+	}
+	session.evidence.restore(saved.injectionReasons, saved.notes);
+	return session.evidence.state() != before;
+}
+
 void PolicyDecider::setKeystrokeModel(const KeystrokeModel *model, const KeystrokeBehaviourParams &params)
 {
 	model_ = model;

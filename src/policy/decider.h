@@ -23,6 +23,7 @@
 #include "profile.h"
 #include "session-input.h"
 #include "session-trust.h"
+#include "session-snapshot.h"
 #include "verdict.h"
 
 #include <linux/input-event-codes.h>
@@ -245,6 +246,19 @@ public:
 	 * the session's verdict changed.
 	 */
 	bool profileReplaced(PolicySession &session, int64_t nowUs) const;
+
+	/** What of @p session (id @p id) must survive a daemon restart (session-snapshot.h). */
+	static SessionSnapshot snapshot(const std::string &id, const PolicySession &session);
+	/**
+	 * After a daemon restart, give @p session (its profile already set,
+	 * profileReplaced() done) the evidence of @p saved: injection evidence
+	 * and notes stand again, a standing lock request is not repeated, and
+	 * the session's trust resumes where it was (when the session has a
+	 * profile with a ready modality and the decider its model; @p nowUs
+	 * CLOCK_MONOTONIC µs).
+	 * True if the published state (verdict, trust, reasons) changed.
+	 */
+	bool restore(PolicySession &session, const SessionSnapshot &saved, int64_t nowUs) const;
 
 	/**
 	 * What a session's own agent reported of input that never touched the

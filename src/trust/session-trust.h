@@ -75,6 +75,14 @@ public:
 	 */
 	std::optional<TrustChange> add(const WindowEvidence &window);
 
+	/**
+	 * After a daemon restart: resume the trust model from @p s (a
+	 * model().state() of a SessionTrust with the same parameters, see
+	 * session-snapshot.h). Readiness is the caller's (markReady() from the
+	 * profile); no modality has recent evidence until its next window.
+	 */
+	void restore(const TrustState &s) { model_.restore(s); }
+
 	/** The user re-authenticated at @p nowUs: trust restarts (readiness stays). */
 	std::optional<TrustChange> reset(int64_t nowUs);
 

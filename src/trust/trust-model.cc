@@ -148,6 +148,25 @@ void TrustModel::restart(int64_t nowUs)
 	verdict_ = verdictFor(trust(), params_);
 }
 
+TrustState TrustModel::state() const
+{
+	return TrustState{logOdds_, verdict_, sinceTop_, mass_, massAtUs_, windows_};
+}
+
+void TrustModel::restore(const TrustState &s)
+{
+	logOdds_ = std::isfinite(s.logOdds) ? std::clamp(s.logOdds, params_.lowerLogOdds, params_.upperLogOdds)
+					    : params_.startLogOdds;
+	for (size_t i = 0; i < sinceTop_.size(); i++)
+		sinceTop_[i] = std::isfinite(s.sinceTop[i]) ? s.sinceTop[i] : 0.0;
+	mass_ = std::isfinite(s.mass) ? std::clamp(s.mass, 0.0, params_.confidenceFullWindows) : 0.0;
+	massAtUs_ = s.massAtUs;
+	windows_ = s.windows;
+	const bool known =
+		s.verdict == Verdict::Trusted || s.verdict == Verdict::Uncertain || s.verdict == Verdict::Untrusted;
+	verdict_ = known ? s.verdict : verdictFor(trust(), params_);
+}
+
 double TrustModel::trust() const
 {
 	return sigmoid(logOdds_);

@@ -129,6 +129,21 @@ struct TrustChange {
 };
 
 /**
+ * Everything a TrustModel holds, so a session's trust survives a daemon
+ * restart (session-snapshot.h carries it in the runtime directory).
+ */
+struct TrustState {
+	double logOdds = 0.0;                ///< nats, within the bounds
+	Verdict verdict = Verdict::Trusted;  ///< the hysteresis state: trusted, uncertain or untrusted
+	std::array<double, 3> sinceTop = {}; ///< per modality, nats since log-odds last sat at the upper bound
+	double mass = 0.0;                   ///< confidence mass at massAtUs, independent windows
+	int64_t massAtUs = 0;                ///< CLOCK_MONOTONIC µs
+	uint64_t windows = 0;                ///< windows since the start or the last reset
+
+	bool operator==(const TrustState &) const = default;
+};
+
+/**
  * The trust of one session. The daemon makes one per session once the
  * user's profile is ready (before that the session is `learning`), feeds it
  * every scored window, and publishes trust(), verdict(), reasons() and
@@ -170,6 +185,15 @@ public:
 	/** Windows added since the start or the last reset (NaN ones excluded). */
 	uint64_t windows() const { return windows_; }
 	const TrustParams &params() const { return params_; }
+	/** The whole state, for restore() after a restart. */
+	TrustState state() const;
+	/**
+	 * Resume from @p s, a state() of a model with the same parameters.
+	 * Values out of range are clamped (log-odds to the bounds, mass to
+	 * [0, confidenceFullWindows]); a NaN, or a verdict that is not
+	 * trusted/uncertain/untrusted, is taken from trust as at a start.
+	 */
+	void restore(const TrustState &s);
 
 private:
 	void restart(int64_t nowUs);

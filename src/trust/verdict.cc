@@ -76,6 +76,27 @@ bool SessionEvidence::setBehaviour(Verdict verdict, double trust, std::vector<st
 	return publish(behaviour_);
 }
 
+std::vector<std::string> SessionEvidence::injectionReasons() const
+{
+	std::vector<std::string> out;
+	if (!injected_)
+		return out;
+	for (const std::string &r : state_.reasons)
+		if (std::find(notes_.begin(), notes_.end(), r) == notes_.end())
+			out.push_back(r);
+	return out;
+}
+
+bool SessionEvidence::restore(const std::vector<std::string> &injectionReasons, const std::vector<std::string> &notes)
+{
+	const VerdictState before = state_;
+	for (const std::string &r : injectionReasons)
+		addInjection(r);
+	for (const std::string &n : notes)
+		addNote(n);
+	return state_ != before;
+}
+
 bool SessionEvidence::reset()
 {
 	injected_ = false;

@@ -66,6 +66,16 @@ public:
 	bool addNote(std::string_view reason);
 
 	const VerdictState &state() const { return state_; }
+	/** The standing injection reasons, in order (empty unless injected()). */
+	std::vector<std::string> injectionReasons() const;
+	/** The addNote() reasons, in order. */
+	const std::vector<std::string> &notes() const { return notes_; }
+	/**
+	 * After a daemon restart: the injection evidence @p injectionReasons
+	 * (none: not injected) and @p notes stand again, on top of the
+	 * behaviour state. True if the published state changed.
+	 */
+	bool restore(const std::vector<std::string> &injectionReasons, const std::vector<std::string> &notes);
 
 private:
 	VerdictState state_;

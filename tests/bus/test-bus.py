@@ -74,8 +74,9 @@ def wait_for(predicate, timeout, what, interval=0.05):
 class Bus:
     """A private dbus-daemon, the fake polkit, a `busctl monitor` and tactusd."""
 
-    def __init__(self, opts, recording, real_time=True, polkit='* no\n'):
+    def __init__(self, opts, recording, real_time=True, polkit='* no\n', runtime_dir=False):
         self.opts = opts
+        self.runtime_dir = runtime_dir
         self.recording = recording
         self.real_time = real_time
         self.initial_polkit = polkit
@@ -171,14 +172,27 @@ class Bus:
         self.spawn('fake-polkit', [self.opts.fake_polkit, self.path('polkit.rules')], stdout='polkit.log')
         wait_for(lambda: 'ready' in self.read('polkit.log'), 10, 'the fake polkit')
 
-        args = [self.opts.tactusd, '--replay', self.recording, '--keep-running',
+        if self.runtime_dir:
+            os.mkdir(self.path('run'), 0o700)
+        self.start_tactusd(self.recording)
+
+    def start_tactusd(self, recording):
+        args = [self.opts.tactusd, '--replay', recording, '--keep-running',
                 '--rules-dir', os.path.join(SOURCE_ROOT, 'data', 'provenance')]
         if self.real_time:
             args.append('--real-time')
+        if self.runtime_dir:
+            args += ['--runtime-dir', self.path('run')]
         self.started_at = time.time()
         self.spawn('tactusd', args)
         wait_for(self.tactusd_has_name, 15, f'tactusd to own {BUS_NAME}')
         self.tactusd_unique = self.name_owner(BUS_NAME)
+
+    def kill_tactusd(self):
+        """SIGKILL, as a crash: nothing is written on the way out."""
+        self.procs['tactusd'].kill()
+        self.procs['tactusd'].wait(5)
+        wait_for(lambda: self.name_owner(BUS_NAME) is None, 10, f'{BUS_NAME} to be released')
 
     def tactusd_has_name(self):
         if self.procs['tactusd'].poll() is not None:
@@ -827,6 +841,29 @@ def test_object_manager(opts):
         check(len(news) == 2, 'DeviceNew still sent beside InterfacesAdded')
         managed = bus.busctl_json('call', BUS_NAME, MANAGER, om_if, 'GetManagedObjects')['data'][0]
         check(sorted(managed) == [SESSION], f'GetManagedObjects after the replay: {sorted(managed)}')
+        bus.assert_alive()
+
+
+def test_restart_keeps_verdicts(opts):
+    """Crash safety (issue 14): tactusd killed with SIGKILL and started
+    again (as systemd's Restart=on-failure does) gives each session the
+    verdict and reasons it had, from its runtime directory: a crash must not
+    turn an injected session back into a learning one. The second run
+    replays only a hardware keyboard, so nothing in it injects."""
+    with Bus(opts, os.path.join(RECORDINGS, 'session.yml'), runtime_dir=True) as bus:
+        bus.wait_verdict('injected', timeout=FIRST_SYNTHETIC_EVENT_S + 10)
+        before = {p: bus.get(SESSION, SESSION_IF, p) for p in ('Verdict', 'Reasons', 'Trust')}
+        check('synthetic-device' in before['Reasons'], f'before the crash: {before}')
+        saved = bus.read(os.path.join('run', 'sessions'))
+        check(saved.startswith('tactus-sessions 1\n') and 'injected=synthetic-device' in saved,
+              f'the runtime file holds the evidence: {saved.strip()!r}')
+        bus.kill_tactusd()
+        bus.start_tactusd(os.path.join(RECORDINGS, 'two-seats.yml'))
+        after = wait_for(lambda: bus.get(SESSION, SESSION_IF, 'Verdict') != 'learning' and
+                         {p: bus.get(SESSION, SESSION_IF, p) for p in ('Verdict', 'Reasons', 'Trust')}, 10,
+                         f'session {SESSION_ID} published again')
+        check(after == before, f'after SIGKILL and a restart: {after}, as before')
+        check('restored after a restart' in bus.read('tactusd.log'), 'tactusd logs the restored verdict')
         bus.assert_alive()
 
 

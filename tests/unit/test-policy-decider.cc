@@ -197,6 +197,31 @@ TEST(PolicyDecider, SyntheticKeyboardInEnforceModeWaitsForItsKeyThenGrabsAndLock
 	EXPECT_EQ(kinds(actions), (std::vector<Kind>{Kind::Grab, Kind::VerdictChanged, Kind::LockSession}));
 }
 
+// Issue 14, crash safety: a daemon killed and restarted gave an injected
+// session back as `learning`, and would have asked logind to lock it again.
+TEST(PolicyDecider, RestartKeepsTheInjectedVerdictAndTheStandingLock)
+{
+	Harness h(enforce());
+	h.add(1, Provenance::Hardware, true);
+	h.add(2, Provenance::Uinput, true);
+	h.frame(2, {key(10, KEY_A, 1), syn(10)});
+	ASSERT_EQ(h.session.evidence.state().verdict, Verdict::Injected);
+	ASSERT_TRUE(h.session.lockRequested);
+	const SessionSnapshot saved = PolicyDecider::snapshot("c2", h.session);
+	EXPECT_EQ(saved.id, "c2");
+	EXPECT_EQ(saved.injectionReasons, std::vector<std::string>{"synthetic-device"});
+
+	// The new daemon: the session afresh, then its saved evidence.
+	Harness after(enforce());
+	after.add(1, Provenance::Hardware, true);
+	EXPECT_EQ(after.session.evidence.state().verdict, Verdict::Learning);
+	EXPECT_TRUE(after.decider.restore(after.session, saved, 50000));
+	EXPECT_EQ(after.session.evidence.state(), h.session.evidence.state());
+	// The lock was asked for before the restart: not again.
+	after.add(3, Provenance::Uinput, true);
+	EXPECT_EQ(kinds(after.frame(3, {key(100, KEY_B, 1), syn(100)})), std::vector<Kind>{Kind::GrabWaits});
+}
+
 // Issue 11 item 9: lockers (GNOME Shell, KDE, swaylock) never call
 // AcknowledgeReauthentication. Before, the first lock was the last: a second
 // attack after the person unlocked went unanswered.

@@ -89,7 +89,7 @@ def additions(lines, sysname):
 def sys_devices(vm):
     """{eventN: name} from /sys/class/input in the guest."""
     out = vm.check("for d in /sys/class/input/event*; do [ -e \"$d\" ] && "
-                   "echo \"${d##*/} $(cat $d/device/name)\"; done; true", timeout=20)
+                   "echo \"${d##*/} $(cat $d/device/name)\"; done; true", timeout=60)
     return dict(l.split(" ", 1) for l in out.splitlines() if " " in l)
 
 
