@@ -105,10 +105,11 @@ def main(tool):
         # (merged) is skipped; interval errors are against host and schedule.
         sent = [(10.000, (0, "move", 10, 10)), (10.020, (16, "move", 20, 10)),
                 (10.030, (32, "move", 30, 10)), (10.060, (48, "down", "left", 30, 10))]
-        sc = s.tablet_scale()
-        frames = [(100.002, round(10 * sc), round(10 * sc), {}), (100.034, round(30 * sc), round(10 * sc), {}),
-                  (100.065, round(30 * sc), round(10 * sc), {272: 1})]
-        t = tactusvm.replay_timing(sent, frames, sc)
+        tab = s.to_tablet
+        check(tab(0, 0) == (0, 0) and tab(1919, 1079) == (0x7fff, 0x7fff) and tab(5000, -3) == (0x7fff, 0),
+              "to_tablet: the screen over the whole range, clamped")
+        frames = [(100.002, *tab(10, 10), {}), (100.034, *tab(30, 10), {}), (100.065, *tab(30, 10), {272: 1})]
+        t = tactusvm.replay_timing(sent, frames, tab)
         check(t["paired"] == 3 and t["vs_host"]["n"] == 2 and abs(t["vs_host"]["max"] - 2.0) < 1e-6
               and abs(t["vs_schedule"]["max"] - 15.0) < 1e-6,
               f"replay_timing pairs and interval errors: {t}")

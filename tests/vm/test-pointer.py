@@ -8,8 +8,8 @@ session). The host replays Balabit Mouse Dynamics Challenge sessions
 (`tactus-eval pointer-schedule`: the recorded positions, buttons and wheel
 with their original client-clock timing; silences over 2 s with no button
 held shortened to 2 s, which the segmenter's 1 s pause already counts as
-action boundaries) through emulated absolute pointers, positions scaled by
-one factor onto the tablet's 0..0x7fff range:
+action boundaries) through emulated absolute pointers, the 1920 x 1080
+screen spread over the tablet's 0..0x7fff range on each axis:
   1. enrollment: user A's movements until the verdict reads `trusted` and the
      profile is ready; actions and seconds printed;
   2. takeover: user B's movements until the session is `untrusted` with
@@ -59,7 +59,7 @@ UID = tactusvm.TEST_UID
 BUS = "org.tactus.Tactus1"
 SESSION_IFACE = "org.tactus.Session1"
 MANAGER = "/org/tactus/Tactus1"
-STREAMS = 3              # parts of a session replayed at once, one per pointer
+STREAMS = 4              # parts of a session replayed at once, one per pointer
 ENROLL_ACTIONS = 100     # [Enrollment] PointerStrokes=, the smallest tactus.conf takes
 GENUINE_SECONDS = 200    # replay budget of each phase (schedule time per stream)
 IMPOSTOR_SECONDS = 120
@@ -192,7 +192,7 @@ def replay(vm, pieces, until, budget):
         t.join(timeout=budget + 120)
     done.set()
     poller.join(timeout=30)
-    timing = tactusvm.replay_timing(sent, rec.stop(), pieces[0].tablet_scale())
+    timing = tactusvm.replay_timing(sent, rec.stop(), pieces[0].to_tablet)
     if errors:
         raise VmError("; ".join(errors))
     if reached:
@@ -219,11 +219,11 @@ def profile_check(vm, pieces_a, pieces_b):
     out = vm.check(f"ls /var/lib/tactus/profiles/ | grep '^{UID}[.]'", timeout=10).split()
     check(bool(out), f"the test user's profile files: {out}")
     rows = [r for p in pieces_a + pieces_b for r in p.rows if r[1] == "move"]
-    scale = pieces_a[0].tablet_scale()
+    to_tablet = pieces_a[0].to_tablet
     needles = []
     for a, b in zip(rows[::50], rows[1::50]):
         for values in ((a[2], a[3], b[2], b[3]),
-                       tuple(round(v * scale) for v in (a[2], a[3], b[2], b[3]))):
+                       to_tablet(a[2], a[3]) + to_tablet(b[2], b[3])):
             needles += encodings(values)
     for name in out:
         path = f"/var/lib/tactus/profiles/{name}"

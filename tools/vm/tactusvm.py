@@ -461,10 +461,13 @@ class PointerSchedule:
         if any(b[0] < a[0] for a, b in zip(self.rows, self.rows[1:])):
             raise ValueError("pointer schedule: times go backwards")
 
-    def tablet_scale(self):
-        """Tablet units per screen pixel: the screen's width onto the
-        tablet's whole x range, the same factor for y (isotropic)."""
-        return ABS_MAX / (self.screen[0] - 1)
+    def to_tablet(self, x, y):
+        """A screen pixel as tablet units: the screen spread over the
+        tablet's whole range on each axis, as QEMU's tablets cover the whole
+        display (and as tactusd reads a tablet without a resolution: its
+        range over a 1920 x 1080 screen)."""
+        return (min(ABS_MAX, max(0, round(x * ABS_MAX / (self.screen[0] - 1)))),
+                min(ABS_MAX, max(0, round(y * ABS_MAX / (self.screen[1] - 1)))))
 
     def actions_by(self, ms):
         """Actions the segmenter had completed by schedule time ms."""
@@ -491,9 +494,10 @@ def pointer_frames(evread_lines):
     return frames
 
 
-def replay_timing(sent, frames, scale, window=64):
+def replay_timing(sent, frames, to_tablet, window=64):
     """How faithfully the guest's kernel timestamps follow a replay.
-    @sent: (host time, row) from Qmp.replay_pointer; @frames: pointer_frames().
+    @sent: (host time, row) from Qmp.replay_pointer; @frames: pointer_frames();
+    @to_tablet: the schedule's PointerSchedule.to_tablet.
     Each guest frame is paired with the first not yet paired row (within
     `window` rows) that put the pointer at its position (and, for a button
     frame, changed a button): rows the guest never saw as a frame of their
@@ -508,7 +512,7 @@ def replay_timing(sent, frames, scale, window=64):
         for j in range(i, min(i + window, len(rows))):
             t, r = rows[j]
             x, y = (r[2], r[3]) if r[1] == "move" else (r[3], r[4])
-            if (round(x * scale), round(y * scale)) == (fx, fy) and (r[1] == "move") == (not keys):
+            if to_tablet(x, y) == (fx, fy) and (r[1] == "move") == (not keys):
                 pairs.append((ft, t, r[0] / 1000.0))
                 i = j + 1
                 break
@@ -552,10 +556,11 @@ class EvdevRecording:
         vm.run(f"rm -f {self.ready} {self.end}", timeout=10)
         self.job = vm.start(f"{HERE}/guest-evread --name '{name}' --types abs,key,syn --count 100000000 "
                             f"--timeout {limit:.0f} --ready {self.ready} --stop {self.end}", timeout=limit + 30)
-        deadline = time.monotonic() + 30
-        while vm.run(f"test -e {self.ready}", timeout=10)[0] != 0:
-            if time.monotonic() > deadline:
-                raise VmError(f"guest-evread did not open *{name}*")
+        deadline = time.monotonic() + 90  # python's start under TCG on a loaded host
+        while vm.run(f"test -e {self.ready}", timeout=20)[0] != 0:
+            if self.job.finished() or time.monotonic() > deadline:
+                rc, out, err = self.job.wait(timeout=5) if self.job.finished() else (None, "", "")
+                raise VmError(f"guest-evread did not open *{name}* (exit {rc}: {err.strip()[-300:]})")
             time.sleep(0.2)
 
     def stop(self):
@@ -575,7 +580,7 @@ def replay_measured(vm, schedule, display="video0", name=TABLET_NAME, stop=None,
     rec = EvdevRecording(vm, name, limit=(schedule.rows[-1][0] / 1000.0 if schedule.rows else 0) + 120)
     sent = [] if sent is None else sent
     count = vm.qmp.replay_pointer(display, schedule, stop=stop, sent=sent)
-    return count, replay_timing(sent, rec.stop(), schedule.tablet_scale())
+    return count, replay_timing(sent, rec.stop(), schedule.to_tablet)
 
 
 # --------------------------------------------------------------------------
@@ -763,13 +768,12 @@ class Qmp:
         return self.send_events(display, [
             {"type": "btn", "data": {"down": bool(down), "button": button}}])
 
-    def replay_pointer(self, display, schedule, scale=None, stop=None, sent=None, start=None):
+    def replay_pointer(self, display, schedule, stop=None, sent=None, start=None):
         """Replay a PointerSchedule (screen pixels, ms) through the absolute
         pointer bound to `display` (the usb-tablet: 0..0x7fff per axis) with
-        the schedule's timing on the host's monotonic clock. Positions are
-        scaled by one factor for both axes (`scale`, default
-        schedule.tablet_scale(): the screen's width onto the tablet's), so
-        angles and curvature keep their shape. Each row is its own
+        the schedule's timing on the host's monotonic clock. Positions go
+        through schedule.to_tablet (the screen over the tablet's whole
+        range, as QEMU's tablets cover the display). Each row is its own
         input-send-event (QEMU syncs a report per command: a press and its
         release in one command would never reach the guest). Rows are sent
         in order and never early; a late row is sent at once (the lag is in
@@ -778,11 +782,10 @@ class Qmp:
         (host time, row) for each row sent. `start`: the host monotonic
         time of the schedule's 0 ms (default 0.1 s from now). Returns the
         rows sent."""
-        scale = schedule.tablet_scale() if scale is None else scale
-
         def pos(x, y):
-            return [{"type": "abs", "data": {"axis": "x", "value": min(ABS_MAX, max(0, round(x * scale)))}},
-                    {"type": "abs", "data": {"axis": "y", "value": min(ABS_MAX, max(0, round(y * scale)))}}]
+            tx, ty = schedule.to_tablet(x, y)
+            return [{"type": "abs", "data": {"axis": "x", "value": tx}},
+                    {"type": "abs", "data": {"axis": "y", "value": ty}}]
 
         count = 0
         start = time.monotonic() + 0.1 if start is None else start
@@ -924,6 +927,11 @@ class Agent:
 class AgentJob:
     def __init__(self, agent, rid, cmd, timeout):
         self.agent, self.rid, self.cmd, self.timeout = agent, rid, cmd, timeout
+
+    def finished(self):
+        """True once the command's reply has arrived."""
+        with self.agent.cond:
+            return self.rid in self.agent.replies
 
     def wait(self, timeout=None):
         """(rc, out, err) as str. Raises VmError if the agent dies or does not
