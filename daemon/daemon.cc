@@ -99,6 +99,21 @@ void Daemon::startBehaviour()
 			 sanitizeForDisplay(options_.keystrokeModel, 256).c_str(),
 			 sanitizeForDisplay(keystrokeModel_->version(), 64).c_str(), keystrokeModel_->embeddingSize());
 	}
+	if (options_.pointerModel.empty()) {
+		log_debug("no pointer model configured: pointer input is not judged");
+	} else if (auto model = loadPointerModel(options_.pointerModel); !model) {
+		log_warning("pointer model not loaded: %s; pointer input is not judged",
+			    sanitizeForDisplay(model.error().message, 512).c_str());
+	} else {
+		pointerModel_ = std::move(*model);
+		PointerBehaviourParams params;
+		params.actionsNeeded = options_.pointerActions;
+		policy_.setPointerModel(pointerModel_.get(), params);
+		log_info("pointer model %s: %s version %u, %u bins, enrollment after %u actions",
+			 sanitizeForDisplay(options_.pointerModel, 256).c_str(),
+			 sanitizeForDisplay(pointerModel_->name, 64).c_str(), pointerModel_->version,
+			 pointerModel_->params.bins, options_.pointerActions);
+	}
 	if (options_.stateDirectory.empty()) {
 		log_debug("no state directory: no profiles, sessions stay learning");
 		return;
@@ -112,7 +127,7 @@ void Daemon::startBehaviour()
 
 Profile *Daemon::profileOf(uid_t uid)
 {
-	if (!profiles_ || !keystrokeModel_)
+	if (!profiles_ || (!keystrokeModel_ && !pointerModel_))
 		return nullptr;
 	if (auto it = users_.find(uid); it != users_.end())
 		return &it->second;
@@ -126,8 +141,8 @@ Profile *Daemon::profileOf(uid_t uid)
 	profile.uid = uid;
 	if (loaded.profile)
 		profile = std::move(*loaded.profile);
-	if (restartIfModelChanged(profile, Modality::Keystroke, keystrokeModelId(*keystrokeModel_), EnrollmentParams{},
-				  realtimeUsec()))
+	if (keystrokeModel_ && restartIfModelChanged(profile, Modality::Keystroke, keystrokeModelId(*keystrokeModel_),
+						     EnrollmentParams{}, realtimeUsec()))
 		log_info("profile of uid %u was made with another keystroke model: enrollment restarts",
 			 static_cast<unsigned>(uid));
 	Profile &stored = users_.insert_or_assign(uid, std::move(profile)).first->second;
@@ -314,6 +329,9 @@ void Daemon::carryOut(DeviceRecord &device, SessionRecord *session, const std::v
 		case PolicyAction::Kind::ProfileState:
 			if (session)
 				profileChanged(session->info.uid);
+			break;
+		case PolicyAction::Kind::Notice:
+			log_notice("device %s: %s: %s", sysname.c_str(), action.reason.c_str(), action.detail.c_str());
 			break;
 		case PolicyAction::Kind::TrustChanged:
 			// Not logged: trust moves with every few windows; the verdict
@@ -644,6 +662,7 @@ void Daemon::frame(DeviceId id, Frame events)
 			lookup.session = &found->second;
 			context.state = lookup.session;
 			context.locked = lookup.session->info.locked;
+			context.realtimeUs = realtimeUsec();
 		}
 		return context;
 	});

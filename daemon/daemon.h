@@ -6,6 +6,7 @@
 #include "decider.h"
 #include "input-source.h"
 #include "keystroke-model.h"
+#include "pointer-model-file.h"
 #include "profile-store.h"
 #include "sd-ptr.h"
 #include "session-tracker.h"
@@ -83,6 +84,11 @@ public:
 		std::string stateDirectory;
 		/** The keystroke model's weights file; empty: none, sessions stay `learning`. */
 		std::string keystrokeModel;
+		/** The pointer model file (data/models/pointer.model); empty: none, pointer input is not judged. */
+		std::string pointerModel;
+		/** Pointer actions that complete a pointer profile's enrollment (tactus.conf [Enrollment]
+		 * PointerStrokes=). */
+		unsigned pointerActions = 300;
 	};
 
 	Daemon(sd_event *loop, std::unique_ptr<InputSource> source, Options options);
@@ -172,6 +178,7 @@ private:
 	std::map<std::string, SessionRecord> sessions_;
 	PolicyDecider policy_;
 	std::optional<KeystrokeModel> keystrokeModel_;
+	std::unique_ptr<PointerModelData> pointerModel_;
 	std::optional<ProfileStore> profiles_;
 	std::map<uid_t, Profile> users_; ///< loaded profiles, one per uid; node addresses are stable
 	bool started_ = false;           ///< devices added before this were present at start

@@ -37,6 +37,7 @@ struct Arguments {
 	std::string replay;
 	std::string stateDir;       ///< --state-dir; default $STATE_DIRECTORY, /var/lib/tactus (live only)
 	std::string keystrokeModel; ///< --keystroke-model; default the packaged model (live only)
+	std::string pointerModel;   ///< --pointer-model; default the packaged model (live only)
 	bool realTime = false;
 	bool noBus = false;
 	bool keepRunning = false;
@@ -75,6 +76,8 @@ void usage(FILE *out)
 		     "  --keystroke-model F   keystroke model weights (default " TACTUS_DATADIR
 		     "/models/keystroke.tkm;\n"
 		     "                        none for --replay)\n"
+		     "  --pointer-model F     pointer model (default " TACTUS_DATADIR "/models/pointer.model;\n"
+		     "                        none for --replay)\n"
 		     "  -h, --help            show this help\n"
 		     "  --version             show the version\n",
 		     TACTUS_DATADIR, TACTUS_SYSCONFDIR, TACTUS_DATADIR, TACTUS_SYSCONFDIR, TACTUS_SYSCONFDIR);
@@ -95,6 +98,7 @@ int parseArguments(int argc, char **argv, Arguments &args)
 		OptAllowDir,
 		OptStateDir,
 		OptKeystrokeModel,
+		OptPointerModel,
 		OptVersion
 	};
 	static const struct option options[] = {
@@ -109,6 +113,7 @@ int parseArguments(int argc, char **argv, Arguments &args)
 		{"allow-dir", required_argument, nullptr, OptAllowDir},
 		{"state-dir", required_argument, nullptr, OptStateDir},
 		{"keystroke-model", required_argument, nullptr, OptKeystrokeModel},
+		{"pointer-model", required_argument, nullptr, OptPointerModel},
 		{"help", no_argument, nullptr, 'h'},
 		{"version", no_argument, nullptr, OptVersion},
 		{},
@@ -143,6 +148,7 @@ int parseArguments(int argc, char **argv, Arguments &args)
 		case OptAllowDir: args.allowDirs.emplace_back(optarg); break;
 		case OptStateDir: args.stateDir = optarg; break;
 		case OptKeystrokeModel: args.keystrokeModel = optarg; break;
+		case OptPointerModel: args.pointerModel = optarg; break;
 		case 'h': usage(stdout); return 0;
 		case OptVersion: std::printf("tactusd %s\n", TACTUS_VERSION); return 0;
 		default: usage(stderr); return -EINVAL;
@@ -256,6 +262,8 @@ int run(const Arguments &args)
 	// and the packaged model; a replay only what it is given.
 	options.stateDirectory = args.stateDir;
 	options.keystrokeModel = args.keystrokeModel;
+	options.pointerModel = args.pointerModel;
+	options.pointerActions = config->enrollment.pointerStrokes;
 	if (args.replay.empty()) {
 		if (options.stateDirectory.empty()) {
 			const char *state = getenv("STATE_DIRECTORY");
@@ -265,6 +273,8 @@ int run(const Arguments &args)
 		}
 		if (options.keystrokeModel.empty())
 			options.keystrokeModel = std::string(TACTUS_DATADIR) + "/models/keystroke.tkm";
+		if (options.pointerModel.empty())
+			options.pointerModel = std::string(TACTUS_DATADIR) + "/models/pointer.model";
 	}
 	// For benchmarks: when a --real-time replay's events are due (tests/bench).
 	const auto *replay = dynamic_cast<const ReplayInputSource *>(source->get());

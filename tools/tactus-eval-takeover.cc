@@ -34,6 +34,11 @@ namespace tactus::eval {
 
 namespace {
 
+/** The daemon's keystroke unit's parameters and the session trust's. */
+struct TakeoverParams : KeystrokeBehaviourParams {
+	TrustParams trust;
+};
+
 /** Issue 10's targets. */
 constexpr double kTargetMedian = 40;
 constexpr double kTargetP90 = 120;
@@ -58,7 +63,7 @@ struct Options {
 	size_t limit = 0;           // 0: all
 	size_t fold = 0, folds = 1; // participants whose index % folds == fold
 	unsigned jobs = 0;
-	KeystrokeBehaviourParams params; // what tactusd uses, unless --set
+	TakeoverParams params; // what tactusd uses, unless --set
 };
 
 /**
@@ -67,7 +72,7 @@ struct Options {
  * llr-limit (nats), trusted-enter, trusted-leave, untrusted-enter,
  * untrusted-leave (trust, 0..1). False on an unknown name or a bad number.
  */
-bool setParam(std::string_view text, KeystrokeBehaviourParams &p)
+bool setParam(std::string_view text, TakeoverParams &p)
 {
 	size_t eq = text.find('=');
 	if (eq == std::string_view::npos)
@@ -120,6 +125,7 @@ struct ParticipantResult {
 /** A typist's session: the daemon's unit, its profile, the session clock. */
 struct Session {
 	KeystrokeBehaviour behaviour;
+	SessionTrust trust;
 	Profile profile;
 	int64_t nowUs = 0;
 
@@ -127,22 +133,22 @@ struct Session {
 	std::optional<TrustChange> type(const KeystrokeRow &row, bool sectionStart)
 	{
 		nowUs += sectionStart ? kSectionGapUs : std::max<int64_t>(row.ppUs, 1);
-		auto out = behaviour.keystroke(row, profile, false, false, nowUs, 1'700'000'000'000'000 + nowUs);
+		auto out = behaviour.keystroke(row, profile, trust, false, false, nowUs, 1'700'000'000'000'000 + nowUs);
 		return out.change;
 	}
 };
 
-ParticipantResult runParticipant(const KeystrokeModel &model, const KeystrokeBehaviourParams &params,
+ParticipantResult runParticipant(const KeystrokeModel &model, const TakeoverParams &params,
 				 const std::vector<const FeatureParticipant *> &all, size_t index, size_t pairs,
 				 bool trace)
 {
 	ParticipantResult res;
 	const FeatureParticipant &me = *all[index];
-	Session s{KeystrokeBehaviour(model, params, 0), Profile{}, 0};
+	Session s{KeystrokeBehaviour(model, params), SessionTrust(0, {params.trust}), Profile{}, 0};
 	s.profile.uid = 1000;
 	for (const FeatureSection &sec : me.sections)
 		for (size_t k = 0; k < sec.rows.size(); k++) {
-			const bool ready = s.behaviour.verdict(s.profile) != Verdict::Learning;
+			const bool ready = s.trust.verdict() != Verdict::Learning;
 			auto change = s.type(sec.rows[k], k == 0);
 			if (!ready) {
 				res.enrollKeys++;
@@ -152,12 +158,13 @@ ParticipantResult runParticipant(const KeystrokeModel &model, const KeystrokeBeh
 			if (change && change->to == Verdict::Untrusted) {
 				// A false lock-out: the user re-authenticates, trust restarts.
 				res.falseUntrusted++;
-				s.behaviour.reauthenticated(s.nowUs);
+				s.trust.reset(s.nowUs);
+				s.behaviour.restartWindow();
 			}
 			if (trace)
-				res.genuineTrace.push_back(static_cast<float>(s.behaviour.trust().trust()));
+				res.genuineTrace.push_back(static_cast<float>(s.trust.trust()));
 		}
-	res.enrolled = s.behaviour.verdict(s.profile) != Verdict::Learning;
+	res.enrolled = s.trust.verdict() != Verdict::Learning;
 	if (!res.enrolled)
 		return res;
 	if (res.genuineTrace.size() > kPlotGenuine)
@@ -177,7 +184,7 @@ ParticipantResult runParticipant(const KeystrokeModel &model, const KeystrokeBeh
 				if (!pr.reached)
 					pr.keys++;
 				if (tracing)
-					res.impostorTrace.push_back(static_cast<float>(imp.behaviour.trust().trust()));
+					res.impostorTrace.push_back(static_cast<float>(imp.trust.trust()));
 				if (!pr.reached && change && change->to == Verdict::Untrusted)
 					pr.reached = true;
 				if (pr.reached && (!tracing || ++after > kPlotAfter))
@@ -353,6 +360,10 @@ bool parseCount(const char *text, size_t lo, size_t hi, size_t &out)
 
 int runTakeover(std::span<char *const> args)
 {
+	// Across modalities: typing and the mouse (tactus-eval-fusion.cc).
+	for (const char *a : args)
+		if (std::string_view(a) == "--mouse")
+			return runFusionTakeover(args);
 	Options o;
 	o.model = defaultModelPath();
 	for (size_t i = 0; i < args.size(); i++) {
@@ -433,7 +444,7 @@ int runTakeover(std::span<char *const> args)
 		return 1;
 	}
 
-	const KeystrokeBehaviourParams &params = o.params;
+	const TakeoverParams &params = o.params;
 	const size_t n = eval.size();
 	std::vector<ParticipantResult> results(n);
 	std::atomic<size_t> next{0};

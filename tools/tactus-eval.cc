@@ -30,7 +30,7 @@ struct Verb {
 	std::string_view help;
 };
 
-constexpr std::array<Verb, 13> kVerbs = {{
+constexpr std::array<Verb, 14> kVerbs = {{
 	{"injection", tactus::eval::runInjection,
 	 "--aalto DIR [--runs N] [--seed S] [--folds K] [--json]   thresholds fitted by cross-validation, held-out "
 	 "false alarms, keystrokes to detection"},
@@ -39,6 +39,9 @@ constexpr std::array<Verb, 13> kVerbs = {{
 	{"mouse", tactus::eval::runMouse,
 	 "DIR [--plots DIR] [--bins N] [--smoothing A] [--pause-ms MS] [--global-calibration] [--json]   pointer "
 	 "verification on Balabit"},
+	{"pointer-model", tactus::eval::runPointerModel,
+	 "DIR --output FILE [--bins N] [--version N] [--all-users]   fit the shipped pointer model on Balabit "
+	 "training sessions"},
 	{"touch", tactus::eval::runTouch,
 	 "DIR [--plots DIR] [--bins N] [--smoothing A] [--pooled] [--json]   touch verification on Touchalytics: EER "
 	 "per k "

@@ -23,6 +23,7 @@ bool parseU64(const char *s, uint64_t &out);
 int runInjection(std::span<char *const> args);
 int runPointerInjection(std::span<char *const> args);
 int runMouse(std::span<char *const> args);
+int runPointerModel(std::span<char *const> args);
 int runTouch(std::span<char *const> args);
 int runMobileKeystrokes(std::span<char *const> args);
 int runBench(std::span<char *const> args);
@@ -33,5 +34,7 @@ int runKeystrokeFeatures(std::span<char *const> args);
 int runKeystrokeBench(std::span<char *const> args);
 int runKeyClasses(std::span<char *const> args);
 int runTakeover(std::span<char *const> args);
+/** `takeover DIR --mouse BALABIT`: typing and the mouse into one session trust, the impostor's mouse only. */
+int runFusionTakeover(std::span<char *const> args);
 
 } // namespace tactus::eval

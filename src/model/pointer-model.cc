@@ -47,6 +47,36 @@ unsigned PointerBinning::bin(PointerActionType t, size_t f, double v) const
 	return static_cast<unsigned>(std::upper_bound(edges.begin(), edges.end(), v) - edges.begin());
 }
 
+bool PointerBinning::fromEdges(
+	unsigned bins,
+	const std::array<std::array<std::vector<double>, kPointerFeatureCount>, kPointerActionTypes> &edges,
+	PointerBinning &out)
+{
+	if (bins < 1)
+		return false;
+	for (const auto &perType : edges)
+		for (const std::vector<double> &e : perType) {
+			if (e.size() >= bins)
+				return false;
+			for (size_t i = 0; i < e.size(); i++)
+				if (!std::isfinite(e[i]) || (i && !(e[i] > e[i - 1])))
+					return false;
+		}
+	out.bins_ = bins;
+	out.edges_ = edges;
+	return true;
+}
+
+bool PointerHistogram::setCounts(const std::array<uint64_t, kPointerActionTypes> &types,
+				 const std::vector<uint64_t> &cells)
+{
+	if (!binning_ || cells.size() != counts_.size())
+		return false;
+	typeCounts_ = types;
+	counts_ = cells;
+	return true;
+}
+
 PointerHistogram::PointerHistogram(const PointerBinning &binning)
     : binning_(&binning), counts_(kPointerActionTypes * kPointerFeatureCount * binning.bins(), 0)
 {

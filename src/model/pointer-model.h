@@ -39,6 +39,21 @@ public:
 	/** Bin of value @p v of feature @p f for an action of type @p t, in [0, bins()). */
 	unsigned bin(PointerActionType t, size_t f, double v) const;
 
+	/** The edges of (type @p t, feature @p f), ascending, at most bins() − 1 (serialisation). */
+	const std::vector<double> &edges(PointerActionType t, size_t f) const
+	{
+		return edges_[static_cast<size_t>(t)][f];
+	}
+	/**
+	 * A binning of @p bins bins from stored edges (serialisation): each list
+	 * must be strictly ascending, finite and shorter than @p bins; false
+	 * (and @p out untouched) otherwise.
+	 */
+	static bool
+	fromEdges(unsigned bins,
+		  const std::array<std::array<std::vector<double>, kPointerFeatureCount>, kPointerActionTypes> &edges,
+		  PointerBinning &out);
+
 private:
 	unsigned bins_ = 1;
 	std::array<std::array<std::vector<double>, kPointerFeatureCount>, kPointerActionTypes> edges_{};
@@ -57,6 +72,15 @@ public:
 	uint64_t actions() const;
 	uint64_t actions(PointerActionType t) const { return typeCounts_[static_cast<size_t>(t)]; }
 	uint64_t count(PointerActionType t, size_t f, unsigned b) const;
+
+	/** Every (type, feature, bin) count, [type][feature][bin] (serialisation); empty without a binning. */
+	const std::vector<uint64_t> &cells() const { return counts_; }
+	/**
+	 * Stored counts into this histogram (serialisation): @p cells must hold
+	 * kPointerActionTypes × kPointerFeatureCount × bins() counts; false
+	 * (and nothing changed) otherwise.
+	 */
+	bool setCounts(const std::array<uint64_t, kPointerActionTypes> &types, const std::vector<uint64_t> &cells);
 
 private:
 	const PointerBinning *binning_ = nullptr;

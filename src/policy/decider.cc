@@ -135,6 +135,9 @@ void PolicyDecider::deviceAdded(PolicyDevice &device, const AllowPolicy &allow, 
 						 y->second.maximum);
 	if (model_ && device.info.caps.keyboard)
 		device.keystrokeRows.emplace(model_->classSet());
+	if (pointerModel_)
+		if (auto scale = pointerScaleFor(device.info))
+			device.pointerTrack.emplace(*scale, *pointerModel_);
 }
 
 void PolicyDecider::deviceRemoved(const PolicyDevice &device)
@@ -150,6 +153,8 @@ void PolicyDecider::eventsDropped(PolicyDevice &device)
 	device.pointerMotion.reset();
 	if (device.keystrokeRows)
 		device.keystrokeRows->reset();
+	if (device.pointerTrack)
+		device.pointerTrack->reset();
 }
 
 void PolicyDecider::grabbed(PolicyDevice &device, std::string reason)
@@ -169,28 +174,32 @@ void PolicyDecider::released(PolicyDevice &device)
 namespace {
 
 // What the session shows of its behaviour: learning (and the neutral trust)
-// until the profile is ready, then the trust model's verdict, trust and
-// reasons. True if the published state changed.
+// until a modality's profile is ready, then the session trust's verdict,
+// trust and reasons. True if the published state changed.
 bool publishBehaviour(PolicySession &session)
 {
-	const KeystrokeBehaviour &k = *session.keystrokes;
-	const Verdict verdict = k.verdict(*session.profile);
+	if (!session.trust)
+		return session.evidence.setBehaviour(Verdict::Learning, VerdictState{}.trust, {});
+	const SessionTrust &t = *session.trust;
+	const Verdict verdict = t.verdict();
 	if (verdict == Verdict::Learning)
 		return session.evidence.setBehaviour(Verdict::Learning, VerdictState{}.trust, {});
-	return session.evidence.setBehaviour(verdict, k.trust().trust(), k.trust().reasons());
+	return session.evidence.setBehaviour(verdict, t.trust(), t.reasons());
 }
 
 // Trust moved by kTrustPublishStep or more while the verdict stayed: publish
 // the new trust. True if the published state changed (never while injected).
 bool publishTrust(PolicySession &session)
 {
-	const KeystrokeBehaviour &k = *session.keystrokes;
-	const Verdict verdict = k.verdict(*session.profile);
+	if (!session.trust)
+		return false;
+	const SessionTrust &t = *session.trust;
+	const Verdict verdict = t.verdict();
 	const VerdictState &shown = session.evidence.state();
 	if (verdict == Verdict::Learning || verdict != shown.verdict ||
-	    std::abs(k.trust().trust() - shown.trust) < kTrustPublishStep)
+	    std::abs(t.trust() - shown.trust) < kTrustPublishStep)
 		return false;
-	return session.evidence.setBehaviour(verdict, k.trust().trust(), k.trust().reasons());
+	return session.evidence.setBehaviour(verdict, t.trust(), t.reasons());
 }
 
 } // namespace
@@ -199,8 +208,12 @@ bool PolicyDecider::reauthenticated(PolicySession &session, int64_t nowUs)
 {
 	session.lockRequested = false;
 	bool changed = false;
-	if (session.keystrokes && session.profile) {
-		session.keystrokes->reauthenticated(nowUs);
+	if (session.trust && session.profile) {
+		session.trust->reset(nowUs);
+		if (session.keystrokes)
+			session.keystrokes->restartWindow();
+		if (session.pointer)
+			session.pointer->restartWindow();
 		// Published at once unless injection evidence stands (then reset() does it).
 		changed = publishBehaviour(session);
 	}
@@ -213,12 +226,31 @@ bool PolicyDecider::unlocked(PolicySession &session)
 	return std::exchange(session.lockRequested, false);
 }
 
+SessionTrust &PolicyDecider::trustOf(PolicySession &session, int64_t nowUs) const
+{
+	if (!session.trust) {
+		session.trust = std::make_unique<SessionTrust>(nowUs, trustParams_);
+		// A profile ready before this session: judged from the start.
+		if (session.profile) {
+			const Profile &p = *session.profile;
+			const ModalityProfile *k = p.find(Modality::Keystroke);
+			if (model_ && k && isScorable(*k, keystrokeModelId(*model_)))
+				session.trust->markReady(Modality::Keystroke, nowUs);
+			if (pointerModel_ && PointerBehaviour(*pointerModel_, pointerParams_).ready(p))
+				session.trust->markReady(Modality::Pointer, nowUs);
+		}
+	}
+	return *session.trust;
+}
+
 bool PolicyDecider::profileReplaced(PolicySession &session, int64_t nowUs) const
 {
 	session.keystrokes.reset();
-	if (!model_ || !session.profile)
+	session.pointer.reset();
+	session.trust.reset();
+	if ((!model_ && !pointerModel_) || !session.profile)
 		return session.evidence.setBehaviour(Verdict::Learning, VerdictState{}.trust, {});
-	session.keystrokes = std::make_unique<KeystrokeBehaviour>(*model_, behaviourParams_, nowUs);
+	trustOf(session, nowUs);
 	return publishBehaviour(session);
 }
 
@@ -226,6 +258,12 @@ void PolicyDecider::setKeystrokeModel(const KeystrokeModel *model, const Keystro
 {
 	model_ = model;
 	behaviourParams_ = params;
+}
+
+void PolicyDecider::setPointerModel(const PointerModelData *model, const PointerBehaviourParams &params)
+{
+	pointerModel_ = model;
+	pointerParams_ = params;
 }
 
 void PolicyDecider::behaviour(PolicyDevice &device, Frame events, LazySession &session,
@@ -251,35 +289,81 @@ void PolicyDecider::behaviour(PolicyDevice &device, Frame events, LazySession &s
 	}
 }
 
+void PolicyDecider::outcome(PolicySession &s, bool save, bool profileState, bool scored,
+			    const std::optional<TrustChange> &change, std::string_view fallbackReason,
+			    std::string detail, std::vector<PolicyAction> &actions)
+{
+	if (save)
+		actions.push_back(makeAction(PolicyAction::Kind::SaveProfile, ""));
+	if (profileState)
+		actions.push_back(makeAction(PolicyAction::Kind::ProfileState, ""));
+	if (change || profileState) {
+		if (publishBehaviour(s)) {
+			std::string reason = change && !change->reasons.empty() ? change->reasons.front()
+										: std::string(fallbackReason);
+			std::string text = change ? change->describe() : std::string("profile ready");
+			actions.push_back(
+				makeAction(PolicyAction::Kind::VerdictChanged, std::move(reason), text + detail));
+		}
+	} else if (scored && publishTrust(s)) {
+		actions.push_back(makeAction(PolicyAction::Kind::TrustChanged, ""));
+	}
+}
+
 void PolicyDecider::keystroke(const KeystrokeRow &row, SessionContext &context, int64_t nowUs,
 			      std::vector<PolicyAction> &actions)
 {
 	PolicySession &s = *context.state;
+	SessionTrust &trust = trustOf(s, nowUs);
+	if (s.pointer)
+		s.pointer->key(static_cast<uint64_t>(nowUs));
+	if (!model_)
+		return;
 	if (!s.keystrokes)
-		s.keystrokes = std::make_unique<KeystrokeBehaviour>(*model_, behaviourParams_, nowUs);
-	KeystrokeOutcome out = s.keystrokes->keystroke(row, *s.profile, context.locked, s.evidence.injected(), nowUs,
-						       context.realtimeUs);
-	if (out.learn.save)
-		actions.push_back(makeAction(PolicyAction::Kind::SaveProfile, ""));
-	if (out.profileState)
-		actions.push_back(makeAction(PolicyAction::Kind::ProfileState, ""));
-	if (out.change || out.profileState) {
-		if (publishBehaviour(s)) {
-			std::string reason = out.change && !out.change->reasons.empty() ? out.change->reasons.front()
-											: "keystroke-behaviour";
-			std::string detail = out.change ? out.change->describe() : std::string("profile ready");
-			if (out.scored) {
-				char buf[96];
-				(void)snprintf(buf, sizeof(buf), "; window distance %.3f, llr %+.2f", out.distance,
-					       out.llr);
-				detail += buf;
-			}
-			actions.push_back(
-				makeAction(PolicyAction::Kind::VerdictChanged, std::move(reason), std::move(detail)));
-		}
-	} else if (out.scored && publishTrust(s)) {
-		actions.push_back(makeAction(PolicyAction::Kind::TrustChanged, ""));
+		s.keystrokes = std::make_unique<KeystrokeBehaviour>(*model_, behaviourParams_);
+	KeystrokeOutcome out = s.keystrokes->keystroke(row, *s.profile, trust, context.locked, s.evidence.injected(),
+						       nowUs, context.realtimeUs);
+	std::string detail;
+	if (out.scored) {
+		char buf[96];
+		(void)snprintf(buf, sizeof(buf), "; window distance %.3f, llr %+.2f", out.distance, out.llr);
+		detail = buf;
 	}
+	outcome(s, out.learn.save, out.profileState, out.scored, out.change, "keystroke-behaviour", std::move(detail),
+		actions);
+}
+
+void PolicyDecider::pointer(PolicyDevice &device, Frame events, LazySession &session,
+			    std::vector<PolicyAction> &actions)
+{
+	if (events.empty())
+		return;
+	SessionContext &context = session.get();
+	if (!context.state || !context.state->profile) {
+		// Nobody to judge: the position still follows the device.
+		device.pointerTrack->samples.clear();
+		device.pointerTrack->sampler.frame(events, device.pointerTrack->samples);
+		return;
+	}
+	PolicySession &s = *context.state;
+	const auto nowUs = static_cast<int64_t>(events.back().timeUsec);
+	SessionTrust &trust = trustOf(s, nowUs);
+	if (!s.pointer)
+		s.pointer = std::make_unique<PointerBehaviour>(*pointerModel_, pointerParams_);
+	PointerOutcome out = s.pointer->frame(*device.pointerTrack, events, *s.profile, trust, context.locked,
+					      s.evidence.injected(), context.realtimeUs);
+	if (out.jigglingStarted)
+		actions.push_back(makeAction(PolicyAction::Kind::Notice, "pointer-jiggler",
+					     "small regular movements without clicks or keys: a mouse jiggler; "
+					     "its movement counts for no one"));
+	std::string detail;
+	if (out.windowDone) {
+		char buf[96];
+		(void)snprintf(buf, sizeof(buf), "; pointer window llr %+.2f", out.llr);
+		detail = buf;
+	}
+	outcome(s, out.save, out.profileState, out.windowDone, out.change, "pointer-behaviour", std::move(detail),
+		actions);
 }
 
 void PolicyDecider::evidence(PolicyDevice &device, LazySession &lazy, PolicyAction verdict,
@@ -420,6 +504,9 @@ std::vector<PolicyAction> PolicyDecider::frame(PolicyDevice &device, Frame event
 	// Who is typing: only what allowed keyboards type counts.
 	if (device.allowed && device.keystrokeRows)
 		behaviour(device, events, session, actions);
+	// Who is moving the pointer: only allowed pointers count.
+	if (device.allowed && device.pointerTrack)
+		pointer(device, events, session, actions);
 	// A grab waiting for held keys happens once none is down, or at the
 	// next press: holding keys down must not shield a device from it.
 	if (!device.grabPending.empty() && (device.keysDown.none() || (waiting && pressed)))

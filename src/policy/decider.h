@@ -19,8 +19,10 @@
 #include "input-event.h"
 #include "keystroke-behaviour.h"
 #include "keystroke-features.h"
+#include "pointer-behaviour.h"
 #include "profile.h"
 #include "session-input.h"
+#include "session-trust.h"
 #include "verdict.h"
 
 #include <linux/input-event-codes.h>
@@ -66,6 +68,8 @@ struct PolicyDevice {
 	PointerInjectionDetector pointerMotion;
 	/** Keystroke rows for the behaviour model: allowed keyboards, when a model is loaded. */
 	std::optional<KeystrokeExtractor> keystrokeRows;
+	/** Pointer samples and actions for the behaviour model: pointer devices, when a pointer model is loaded. */
+	std::optional<PointerTrack> pointerTrack;
 };
 
 /** What the policy keeps of one session besides logind's view of it. */
@@ -82,8 +86,16 @@ struct PolicySession {
 	 * directory) and no behaviour is learned or scored.
 	 */
 	Profile *profile = nullptr;
-	/** Keystroke behaviour: the window, trust; made by the decider with the first keystroke. */
+	/**
+	 * The session's one trust, fed by every modality (SessionTrust: learning
+	 * until a modality's profile is ready); made by the decider with the
+	 * profile or the first behaviour.
+	 */
+	std::unique_ptr<SessionTrust> trust;
+	/** Keystroke behaviour: the window of keystrokes; made by the decider with the first keystroke. */
 	std::unique_ptr<KeystrokeBehaviour> keystrokes;
+	/** Pointer behaviour: the jiggler rule, the window of actions, the scorer; made with the first action. */
+	std::unique_ptr<PointerBehaviour> pointer;
 };
 
 /**
@@ -117,6 +129,7 @@ struct PolicyAction {
 		SaveProfile,    ///< the session user's profile learned something worth keeping: save it
 		ProfileState,   ///< the profile's state or enrollment progress changed: publish
 		TrustChanged,   ///< trust moved by kTrustPublishStep or more, the verdict did not: publish Trust
+		Notice,         ///< log `reason` and `detail` once (a jiggler's episode began); nothing else
 	};
 	Kind kind = Kind::Grab;
 	std::string reason; ///< reason code, e.g. "superhuman-rate"
@@ -256,6 +269,14 @@ public:
 	 */
 	void setKeystrokeModel(const KeystrokeModel *model, const KeystrokeBehaviourParams &params = {});
 	const KeystrokeModel *keystrokeModel() const { return model_; }
+	/**
+	 * The pointer model (null: none, pointer input is not judged), kept
+	 * alive by the caller. Set before devices are added.
+	 */
+	void setPointerModel(const PointerModelData *model, const PointerBehaviourParams &params = {});
+	const PointerModelData *pointerModel() const { return pointerModel_; }
+	/** The parameters of every session's trust made from now on (they must check()). */
+	void setTrustParams(const SessionTrustParams &params) { trustParams_ = params; }
 
 private:
 	/** Resolves the session at most once per frame. */
@@ -277,12 +298,22 @@ private:
 	void behaviour(PolicyDevice &device, Frame events, LazySession &session, std::vector<PolicyAction> &actions);
 	void keystroke(const KeystrokeRow &row, SessionContext &session, int64_t nowUs,
 		       std::vector<PolicyAction> &actions);
+	void pointer(PolicyDevice &device, Frame events, LazySession &session, std::vector<PolicyAction> &actions);
+	/** The session's trust, made (and its readiness taken from the profile) if it has none yet. */
+	SessionTrust &trustOf(PolicySession &session, int64_t nowUs) const;
+	/** Publish what a behaviour's outcome changed: save, profile state, verdict or trust. */
+	static void outcome(PolicySession &session, bool save, bool profileState, bool scored,
+			    const std::optional<TrustChange> &change, std::string_view fallbackReason,
+			    std::string detail, std::vector<PolicyAction> &actions);
 
 	PolicySettings settings_;
 	ForEachPolicyDevice devices_;
 	std::map<std::string, NewKeyboardBurstDetector> burst_; ///< per seat
 	const KeystrokeModel *model_ = nullptr;
 	KeystrokeBehaviourParams behaviourParams_;
+	const PointerModelData *pointerModel_ = nullptr;
+	PointerBehaviourParams pointerParams_;
+	SessionTrustParams trustParams_;
 };
 
 } // namespace tactus

@@ -17,9 +17,8 @@ ModelId keystrokeModelId(const KeystrokeModel &model)
 	return id;
 }
 
-KeystrokeBehaviour::KeystrokeBehaviour(const KeystrokeModel &model, const KeystrokeBehaviourParams &params,
-				       int64_t nowUs)
-    : model_(model), params_(params), modelId_(keystrokeModelId(model)), embedder_(model), trust_(nowUs, params.trust)
+KeystrokeBehaviour::KeystrokeBehaviour(const KeystrokeModel &model, const KeystrokeBehaviourParams &params)
+    : model_(model), params_(params), modelId_(keystrokeModelId(model)), embedder_(model)
 {
 	params_.windowKeys = std::clamp<uint32_t>(params_.windowKeys, 1,
 						  static_cast<uint32_t>(std::max<size_t>(model.maxKeys(), 1)));
@@ -36,22 +35,14 @@ void KeystrokeBehaviour::restartWindow()
 	sinceWindow_ = 0;
 }
 
-Verdict KeystrokeBehaviour::verdict(const Profile &profile) const
+bool KeystrokeBehaviour::ready(const Profile &profile) const
 {
 	const ModalityProfile *m = profile.find(Modality::Keystroke);
-	if (!m || !isScorable(*m, modelId_))
-		return Verdict::Learning;
-	return trust_.verdict();
+	return m && isScorable(*m, modelId_);
 }
 
-std::optional<TrustChange> KeystrokeBehaviour::reauthenticated(int64_t nowUs)
-{
-	restartWindow();
-	return trust_.reset(nowUs);
-}
-
-KeystrokeOutcome KeystrokeBehaviour::keystroke(const KeystrokeRow &row, Profile &profile, bool locked, bool injection,
-					       int64_t monoUs, int64_t realUs)
+KeystrokeOutcome KeystrokeBehaviour::keystroke(const KeystrokeRow &row, Profile &profile, SessionTrust &trust,
+					       bool locked, bool injection, int64_t monoUs, int64_t realUs)
 {
 	KeystrokeOutcome out;
 	if (locked) {
@@ -80,7 +71,6 @@ KeystrokeOutcome KeystrokeBehaviour::keystroke(const KeystrokeRow &row, Profile 
 		return out;
 	out.windowDone = true;
 
-	const Verdict before = verdict(profile);
 	const ProfileState stateBefore = profile.state();
 	const double progressBefore = profile.enrollmentProgress();
 
@@ -91,6 +81,8 @@ KeystrokeOutcome KeystrokeBehaviour::keystroke(const KeystrokeRow &row, Profile 
 
 	const ModalityProfile *m = profile.find(Modality::Keystroke);
 	if (m && isScorable(*m, modelId_)) {
+		// A profile that was ready before this session (loaded from disk).
+		out.change = trust.markReady(Modality::Keystroke, monoUs);
 		const auto n = static_cast<Eigen::Index>(m->templateCount());
 		const auto d = static_cast<Eigen::Index>(m->model.dim);
 		// Templates are stored N × D row-major: as a D × N column-major
@@ -106,32 +98,23 @@ KeystrokeOutcome KeystrokeBehaviour::keystroke(const KeystrokeRow &row, Profile 
 		evidence.modality = Modality::Keystroke;
 		evidence.events = sample.events;
 		evidence.newEvents = sample.newEvents;
-		out.change = trust_.addWindow(evidence);
+		if (auto change = trust.add(evidence))
+			out.change = change;
 	}
 
 	LearningConditions conditions;
 	conditions.sessionLocked = false;
 	conditions.injectionEvidence = injection;
-	conditions.trust = trust_.trust();
+	conditions.trust = trust.trust();
 	out.learn = learnWindow(profile, Modality::Keystroke, modelId_, sample, conditions, params_.enrollment, realUs);
 	out.profileState = profile.state() != stateBefore || profile.enrollmentProgress() != progressBefore;
 
 	// Enrollment completed: scoring starts from a fresh trust, the
-	// enrollment itself being the user's own typing.
-	const Verdict after = verdict(profile);
-	if (before == Verdict::Learning && after != Verdict::Learning && !out.change) {
-		trust_.reset(monoUs);
-		TrustChange change;
-		change.from = Verdict::Learning;
-		change.to = trust_.verdict();
-		change.cause = "enrolled";
-		change.trust = trust_.trust();
-		change.logOdds = trust_.logOdds();
-		change.confidence = trust_.confidence(monoUs);
-		change.windows = trust_.windows();
-		change.reasons = trust_.reasons();
-		out.change = change;
-	}
+	// enrollment itself being the user's own typing (unless another
+	// modality of the session is already judged).
+	if (ready(profile) && !trust.ready(Modality::Keystroke))
+		if (auto change = trust.markReady(Modality::Keystroke, monoUs); change && !out.change)
+			out.change = change;
 	return out;
 }
 

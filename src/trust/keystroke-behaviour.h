@@ -8,15 +8,15 @@
 // trust is high), and once the profile is ready scored against its templates
 // (by the model's rule: distance to the templates' centroid, or TypeNet's mean
 // distance: Acien et al., IEEE T-BIOM 2021), turned
-// into a log-likelihood ratio by the model's calibration, and accumulated by
-// the session's TrustModel. Pure: no I/O; the caller saves the profile when
-// told to.
+// into a log-likelihood ratio by the model's calibration, and added to the
+// session's one trust (SessionTrust, shared with the pointer and touch
+// behaviour). Pure: no I/O; the caller saves the profile when told to.
 
 #include "keystroke-features.h"
 #include "keystroke-model.h"
 #include "profile-enrollment.h"
 #include "profile.h"
-#include "trust-model.h"
+#include "session-trust.h"
 
 #include <Eigen/Core>
 
@@ -39,7 +39,6 @@ struct KeystrokeBehaviourParams {
 	 */
 	uint32_t strideKeys = 5;
 	EnrollmentParams enrollment;
-	TrustParams trust;
 };
 
 /** The model's identity as profiles record it: templates of another model are not comparable. */
@@ -53,40 +52,35 @@ struct KeystrokeOutcome {
 	double llr = 0.0;          ///< calibrated evidence of the window, nats (scored)
 	LearnResult learn;         ///< what the profile learned from it
 	bool profileState = false; ///< the profile's state or enrollment progress changed (publish)
-	/** The behaviour verdict changed (learning → trusted, trusted → uncertain, ...). */
+	/** The session's verdict changed (learning → trusted, trusted → uncertain, ...). */
 	std::optional<TrustChange> change;
 };
 
 /** One session's keystroke behaviour. */
 class KeystrokeBehaviour {
 public:
-	/**
-	 * @p model outlives this object. @p nowUs: CLOCK_MONOTONIC µs, the
-	 * start of trust (a login is fresh authentication).
-	 */
-	KeystrokeBehaviour(const KeystrokeModel &model, const KeystrokeBehaviourParams &params, int64_t nowUs);
+	/** @p model outlives this object. */
+	KeystrokeBehaviour(const KeystrokeModel &model, const KeystrokeBehaviourParams &params);
 
 	/**
 	 * One keystroke of the session. @p profile: the session user's profile
-	 * (learned into, scored against). @p locked: the session is locked —
+	 * (learned into, scored against). @p trust: the session's one trust,
+	 * which a scored window feeds and which is marked ready for keystrokes
+	 * once the profile's keystroke section is. @p locked: the session is locked —
 	 * the keystroke is the password typed into the locker: it is neither
 	 * learned nor scored, and the window restarts so no window ever holds
 	 * password keystrokes. @p injection: injection evidence stands (nothing
 	 * is learned). @p monoUs: the keystroke's kernel time (CLOCK_MONOTONIC
 	 * µs), @p realUs: CLOCK_REALTIME µs for the profile's timestamps.
 	 */
-	KeystrokeOutcome keystroke(const KeystrokeRow &row, Profile &profile, bool locked, bool injection,
-				   int64_t monoUs, int64_t realUs);
+	KeystrokeOutcome keystroke(const KeystrokeRow &row, Profile &profile, SessionTrust &trust, bool locked,
+				   bool injection, int64_t monoUs, int64_t realUs);
 
-	/** The user re-authenticated: trust restarts (the verdict change, if any); the window restarts. */
-	std::optional<TrustChange> reauthenticated(int64_t nowUs);
-
-	/** The window restarts (a gap in the input, such as a lock or a lost buffer). */
+	/** The window restarts (a gap in the input, a lock, a lost buffer, re-authentication). */
 	void restartWindow();
 
-	const TrustModel &trust() const { return trust_; }
-	/** Learning while the profile is not ready; the trust model's verdict once it is. */
-	Verdict verdict(const Profile &profile) const;
+	/** True if @p profile's keystroke section may be scored with this model. */
+	bool ready(const Profile &profile) const;
 	const ModelId &modelId() const { return modelId_; }
 
 private:
@@ -94,7 +88,6 @@ private:
 	KeystrokeBehaviourParams params_;
 	ModelId modelId_;
 	KeystrokeEmbedder embedder_;
-	TrustModel trust_;
 	std::vector<KeystrokeRow> window_; ///< ring of the last windowKeys rows
 	size_t head_ = 0;                  ///< oldest row when the ring is full
 	uint32_t sinceWindow_ = 0;         ///< new rows since the last window

@@ -90,7 +90,8 @@ TEST(KeystrokeBehaviour, EnrollsFromNormalTypingThenTrusts)
 {
 	auto model = KeystrokeModel::load(fixturePath());
 	ASSERT_TRUE(model.ok()) << model.error().message;
-	KeystrokeBehaviour k(*model, {}, 0);
+	KeystrokeBehaviour k(*model, {});
+	SessionTrust trust(0);
 	Profile profile = freshProfile();
 	Typist t(1);
 	int64_t now = 0;
@@ -98,7 +99,7 @@ TEST(KeystrokeBehaviour, EnrollsFromNormalTypingThenTrusts)
 	std::optional<TrustChange> enrolled;
 	for (unsigned i = 0; i < 400 && !enrolled; i++) {
 		now += 200'000;
-		auto out = k.keystroke(t.row(), profile, false, false, now, 1'700'000'000'000'000 + now);
+		auto out = k.keystroke(t.row(), profile, trust, false, false, now, 1'700'000'000'000'000 + now);
 		windows += out.windowDone;
 		saves += out.learn.save;
 		published += out.profileState;
@@ -106,7 +107,7 @@ TEST(KeystrokeBehaviour, EnrollsFromNormalTypingThenTrusts)
 		if (out.change)
 			enrolled = out.change;
 		if (!enrolled) {
-			EXPECT_EQ(k.verdict(profile), Verdict::Learning);
+			EXPECT_EQ(trust.verdict(), Verdict::Learning);
 		}
 	}
 	ASSERT_TRUE(enrolled.has_value());
@@ -124,7 +125,7 @@ TEST(KeystrokeBehaviour, EnrollsFromNormalTypingThenTrusts)
 	bool scored = false;
 	for (unsigned i = 0; i < 20; i++) {
 		now += 200'000;
-		auto out = k.keystroke(t.row(), profile, false, false, now, 1'700'000'000'000'000 + now);
+		auto out = k.keystroke(t.row(), profile, trust, false, false, now, 1'700'000'000'000'000 + now);
 		if (out.scored) {
 			scored = true;
 			EXPECT_NEAR(out.llr, model->llr(out.distance), 1e-9);
@@ -138,31 +139,34 @@ TEST(KeystrokeBehaviour, NothingLearnedOrScoredWhileLocked)
 {
 	auto model = KeystrokeModel::load(fixturePath());
 	ASSERT_TRUE(model.ok()) << model.error().message;
-	KeystrokeBehaviour k(*model, {}, 0);
+	KeystrokeBehaviour k(*model, {});
+	SessionTrust trust(0);
 	Profile profile = freshProfile();
 	Typist t(2);
 	for (unsigned i = 0; i < 400; i++) {
-		auto out = k.keystroke(t.row(), profile, true, false, i * 200'000, 0);
+		auto out = k.keystroke(t.row(), profile, trust, true, false, i * 200'000, 0);
 		EXPECT_FALSE(out.windowDone);
 		EXPECT_FALSE(out.learn.save);
 	}
 	EXPECT_EQ(profile.state(), ProfileState::None);
 	// Unlocked: the window starts empty — 49 keystrokes make no window.
 	for (unsigned i = 0; i < 49; i++)
-		EXPECT_FALSE(k.keystroke(t.row(), profile, false, false, 90'000'000 + i * 200'000, 0).windowDone);
-	EXPECT_TRUE(k.keystroke(t.row(), profile, false, false, 100'000'000, 0).windowDone);
+		EXPECT_FALSE(
+			k.keystroke(t.row(), profile, trust, false, false, 90'000'000 + i * 200'000, 0).windowDone);
+	EXPECT_TRUE(k.keystroke(t.row(), profile, trust, false, false, 100'000'000, 0).windowDone);
 }
 
 TEST(KeystrokeBehaviour, NothingLearnedWhileInjectionEvidenceStands)
 {
 	auto model = KeystrokeModel::load(fixturePath());
 	ASSERT_TRUE(model.ok()) << model.error().message;
-	KeystrokeBehaviour k(*model, {}, 0);
+	KeystrokeBehaviour k(*model, {});
+	SessionTrust trust(0);
 	Profile profile = freshProfile();
 	Typist t(3);
 	bool sawWindow = false;
 	for (unsigned i = 0; i < 300; i++) {
-		auto out = k.keystroke(t.row(), profile, false, true, i * 200'000, 0);
+		auto out = k.keystroke(t.row(), profile, trust, false, true, i * 200'000, 0);
 		if (out.windowDone) {
 			sawWindow = true;
 			EXPECT_EQ(out.learn.skipReason, "injection-evidence");
@@ -178,7 +182,8 @@ TEST(KeystrokeBehaviour, EvidenceAgainstTheUserMakesTheSessionUntrustedAndReauth
 	// Every window counts against the user: llr = -3 whatever the distance.
 	auto model = modelWithCalibration("calibration logistic -3 0");
 	ASSERT_TRUE(model.ok()) << model.error().message;
-	KeystrokeBehaviour k(*model, {}, 0);
+	KeystrokeBehaviour k(*model, {});
+	SessionTrust trust(0);
 	Profile profile = freshProfile();
 	Typist t(4);
 	int64_t now = 0;
@@ -186,7 +191,7 @@ TEST(KeystrokeBehaviour, EvidenceAgainstTheUserMakesTheSessionUntrustedAndReauth
 	unsigned afterReady = 0;
 	for (unsigned i = 0; i < 2000 && (path.empty() || path.back() != Verdict::Untrusted); i++) {
 		now += 200'000;
-		auto out = k.keystroke(t.row(), profile, false, false, now, 0);
+		auto out = k.keystroke(t.row(), profile, trust, false, false, now, 0);
 		if (profile.state() == ProfileState::Ready)
 			afterReady++;
 		if (out.change)
@@ -195,17 +200,18 @@ TEST(KeystrokeBehaviour, EvidenceAgainstTheUserMakesTheSessionUntrustedAndReauth
 	ASSERT_FALSE(path.empty());
 	EXPECT_EQ(path.front(), Verdict::Trusted); // enrolled
 	EXPECT_EQ(path.back(), Verdict::Untrusted);
-	EXPECT_EQ(k.trust().reasons(), std::vector<std::string>{"rhythm-mismatch"});
+	EXPECT_EQ(trust.reasons(), std::vector<std::string>{"rhythm-mismatch"});
 	// Windows slide by 10: untrusted within a bounded number of keystrokes.
 	EXPECT_LE(afterReady, 200u);
 
-	auto reset = k.reauthenticated(now);
+	auto reset = trust.reset(now);
+	k.restartWindow();
 	ASSERT_TRUE(reset.has_value());
 	EXPECT_EQ(reset->to, Verdict::Trusted);
-	EXPECT_EQ(k.verdict(profile), Verdict::Trusted);
+	EXPECT_EQ(trust.verdict(), Verdict::Trusted);
 	// The window restarted too: the next window needs 50 new keystrokes.
 	for (unsigned i = 0; i < 49; i++)
-		EXPECT_FALSE(k.keystroke(t.row(), profile, false, false, now + (i + 1) * 200'000, 0).windowDone);
+		EXPECT_FALSE(k.keystroke(t.row(), profile, trust, false, false, now + (i + 1) * 200'000, 0).windowDone);
 }
 
 TEST(KeystrokeBehaviour, ModelIdentityGoesIntoTheProfile)
@@ -367,7 +373,7 @@ TEST(PolicyDeciderBehaviour, TrustIsPublishedAsItMovesWithinAVerdict)
 	EXPECT_EQ(session.evidence.state().verdict, Verdict::Untrusted);
 	EXPECT_GE(trustChanges, 5u);
 	// Trust never drifts from what was published by a step or more unannounced.
-	EXPECT_LT(std::abs(session.keystrokes->trust().trust() - published), kTrustPublishStep);
+	EXPECT_LT(std::abs(session.trust->trust() - published), kTrustPublishStep);
 	// Re-authentication after an untrusted behaviour verdict is a change to
 	// publish (VerdictChanged), not only a new state behind the properties.
 	EXPECT_TRUE(PolicyDecider::reauthenticated(session, static_cast<int64_t>(ms) * 1000));

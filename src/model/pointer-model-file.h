@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+// The population side of the pointer model as a data file (issue 12): what
+// tactusd needs to score a user's pointer actions besides the user's own
+// histogram — the quantile bin edges, the background histogram of other
+// people, the Platt calibration and the segmentation pause, all fitted on the
+// Balabit challenge's training sessions (never its test labels) by
+// `tactus-eval pointer-model DIR --output FILE` (tools/tactus-eval-pointer-model.cc).
+// Aggregate counts only: no trajectory, no person's data can be read back.
+//
+// Text, one record per line, '#' comments and blank lines ignored:
+//   tactus-pointer-model 1            magic and format version (first line)
+//   name NAME                         printable ASCII, no spaces, ≤ 64 bytes
+//   version N                         bumped whenever the fit changes (profiles restart)
+//   bins B                            2..64
+//   smoothing A                       Laplace α, > 0
+//   pause-ms MS                       segmentation pause, 10..60000
+//   calibration SCALE OFFSET          llr = SCALE · raw + OFFSET
+//   edges TYPE FEATURE E1 .. Ek       k < B, strictly ascending (every type × feature once)
+//   background-types C0 C1 C2         action counts per type
+//   background TYPE FEATURE C0 .. C(B-1)   (every type × feature once)
+//   end
+// TYPE is an action type name (mouse-move, point-click, drag-drop), FEATURE a
+// feature name (pointerFeatureName()). Anything else is an error naming the line.
+
+#include "pointer-features.h"
+#include "pointer-model.h"
+#include "util-result.h"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace tactus {
+
+/** The current (and only) pointer model file format version. */
+inline constexpr uint32_t kPointerModelFormat = 1;
+/** Pointer model files larger than this are refused (bytes). */
+inline constexpr size_t kMaxPointerModelBytes = size_t{1} << 20;
+
+/** A loaded pointer model: population binning, background, calibration, settings. Not copyable (the
+ * background refers to the binning). */
+struct PointerModelData {
+	std::string name;
+	uint32_t version = 0;
+	PointerModelParams params;
+	uint64_t pauseMs = 1000;
+	PointerCalibration calibration;
+	PointerBinning binning;
+	PointerHistogram background{binning};
+
+	PointerModelData() = default;
+	PointerModelData(const PointerModelData &) = delete;
+	PointerModelData &operator=(const PointerModelData &) = delete;
+};
+
+/**
+ * Parse a pointer model file's text. -EBADMSG with "line N: what" for
+ * garbage, a wrong magic, a missing or repeated record, a value out of
+ * range; -EPROTONOSUPPORT for another format version; -EFBIG above
+ * kMaxPointerModelBytes.
+ */
+Result<std::unique_ptr<PointerModelData>> parsePointerModel(std::string_view text);
+
+/** Read and parse @p path (errors as parsePointerModel(), or the errno of the read, naming the path). */
+Result<std::unique_ptr<PointerModelData>> loadPointerModel(const std::string &path);
+
+/** The file text of @p model; parsePointerModel() reads it back to an equal model. */
+std::string formatPointerModel(const PointerModelData &model);
+
+} // namespace tactus

@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+// Who is moving the pointer, for one session (issue 12, "Pointer"): the
+// frames of every allowed pointer device of the session's seat become
+// samples in device-independent units (PointerSampler, one per device) and
+// actions (PointerActionSegmenter, one per device: mouse move, point-and-
+// click, drag-and-drop). Each action that counts (JigglerRule: no jiggler,
+// no twitch) is learned into the user's profile while it enrolls (and,
+// while trust is high, after), and once the profile is ready scored against
+// it by the pointer model (PointerScorer: naive Bayes against the shipped
+// background, Platt-calibrated to an LLR in nats); windowActions scored
+// actions make one window of evidence (their LLRs add) for the session's
+// one trust (SessionTrust). Pure: no I/O; the caller saves the profile when
+// told to.
+//
+// The profile keeps statistics only: the user's action histogram, stored
+// in the profile's pointer section as kPointerActionTypes rows (one per
+// action type) of 1 + kPointerFeatureCount × bins counts — the type's action
+// count, then its (feature, bin) counts — as binary32 (exact below 2^24;
+// the histogram is halved before any count reaches 2^23, so old behaviour
+// fades). No trajectory, position or time is kept.
+
+#include "pointer-features.h"
+#include "pointer-jiggler.h"
+#include "pointer-model-file.h"
+#include "pointer-model.h"
+#include "pointer-sampler.h"
+#include "profile.h"
+#include "session-trust.h"
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+namespace tactus {
+
+/** Parameters of PointerBehaviour; defaults are what tactusd uses. */
+struct PointerBehaviourParams {
+	/** Scored actions per window of evidence (their LLRs add; windows do not overlap). */
+	uint32_t windowActions = 5;
+	/** Actions learned that complete enrollment (tactus.conf [Enrollment] PointerActions=). */
+	uint64_t actionsNeeded = 300;
+	/** After ready, actions are learned only while the session's trust is at least this. */
+	double adaptMinTrust = 0.9;
+	/** The scorer is rebuilt from the profile after this many learned actions. */
+	uint32_t rescoreEvery = 25;
+	JigglerRuleParams jiggler;
+};
+
+/** The model's identity as profiles record it: name, version and the histogram row width. */
+ModelId pointerModelId(const PointerModelData &model);
+
+/** One pointer device's state: its scale, sampler and segmenter. */
+struct PointerTrack {
+	PointerSampler sampler;
+	PointerActionSegmenter segmenter;
+	std::vector<PointerSample> samples; ///< scratch, reused per frame
+
+	PointerTrack(const PointerScale &scale, const PointerModelData &model);
+	/** SYN_DROPPED: the action in progress is lost, the touch state forgotten. */
+	void reset();
+};
+
+/** What one pointer frame did to the session. */
+struct PointerOutcome {
+	uint32_t actions = 0;              ///< actions completed by the frame
+	uint32_t ignored = 0;              ///< of them, not counted (jiggler, twitch)
+	uint32_t learned = 0;              ///< of them, learned into the profile
+	bool windowDone = false;           ///< a window of evidence went to the trust
+	double llr = 0.0;                  ///< its LLR (sum over its actions), nats
+	bool save = false;                 ///< the profile's pointer section changed state: save now
+	bool profileState = false;         ///< the profile's state or enrollment progress changed (publish)
+	bool jigglingStarted = false;      ///< the jiggler rule started an episode (log it once)
+	std::optional<TrustChange> change; ///< the session's verdict changed
+};
+
+/** One session's pointer behaviour. */
+class PointerBehaviour {
+public:
+	/** @p model outlives this object. */
+	PointerBehaviour(const PointerModelData &model, const PointerBehaviourParams &params);
+
+	/**
+	 * One frame of an allowed pointer device of the session (@p track: the
+	 * device's). @p locked: the session is locked (nothing learned or
+	 * scored: the locker's own clicks); @p injection: injection evidence
+	 * stands (nothing learned); @p realUs: CLOCK_REALTIME µs for the
+	 * profile. Kernel times (CLOCK_MONOTONIC µs) come with the frame.
+	 */
+	PointerOutcome frame(PointerTrack &track, Frame events, Profile &profile, SessionTrust &trust, bool locked,
+			     bool injection, int64_t realUs);
+	/** A key press on the session's seat (the jiggler rule: jigglers never type). */
+	void key(uint64_t timeUsec) { jiggler_.key(timeUsec); }
+	/** The window restarts (re-authentication, a lock). */
+	void restartWindow();
+
+	/** True if @p profile's pointer section may be scored with this model. */
+	bool ready(const Profile &profile) const;
+	const ModelId &modelId() const { return modelId_; }
+	const JigglerRule &jiggler() const { return jiggler_; }
+
+	/** The user's histogram stored in @p m (false if its shape does not match the model). */
+	static bool histogramFromProfile(const ModalityProfile &m, PointerHistogram &out);
+
+private:
+	void action(const PointerAction &a, Profile &profile, SessionTrust &trust, bool injection, int64_t realUs,
+		    PointerOutcome &out);
+	void learn(ModalityProfile &m, const PointerAction &a, int64_t realUs);
+	void rebuildScorer(const ModalityProfile &m);
+
+	const PointerModelData &model_;
+	PointerBehaviourParams params_;
+	ModelId modelId_;
+	JigglerRule jiggler_;
+	PointerHistogram user_;
+	std::optional<PointerScorer> scorer_;
+	uint32_t sinceRescore_ = 0;
+	uint32_t inWindow_ = 0;
+	double windowLlr_ = 0.0;
+};
+
+} // namespace tactus
