@@ -239,7 +239,7 @@ def body(vm, args):
     (user_a, session_a), (user_b, session_b) = chosen_sessions(balabit(args.build_dir))
     note(f"genuine: {user_a} {os.path.basename(session_a)}; impostor: {user_b} {os.path.basename(session_b)} "
          "(first two held-out users of tactus-eval mouse, first training session each)")
-    sid = vm.wait_session(USER, 90)
+    sid = vm.wait_session(USER, 240)  # minutes on a loaded host: the login waits for user@.service
     vm.path = f"{MANAGER}/session/{vmtest.bus_escape(sid)}"
     log = vmtest.wait_log(vm, lambda L: any(f"session {sid} added" in l for l in L), timeout=30,
                           what=f"'session {sid} added'")
