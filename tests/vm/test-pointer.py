@@ -231,8 +231,8 @@ def profile_check(vm, pieces_a, pieces_b):
         mode = vm.check(f"stat -c %a {shlex.quote(path)}", timeout=10).strip()
         hits = sum(1 for n in needles if n in data)
         check(len(data) < PROFILE_BOUND and hits == 0 and mode == "600",
-              f"{path}: mode {mode}, {len(data)} bytes after {len(rows)} replayed positions "
-              f"(bound {PROFILE_BOUND}); {hits} of {len(needles)} encodings of replayed position pairs found")
+              f"{path}: mode {mode}, {len(data)} bytes (bound {PROFILE_BOUND}); {hits} of {len(needles)} "
+              f"encodings of position pairs of the replay schedules ({len(rows)} positions) found")
 
 
 def body(vm, args):
