@@ -42,6 +42,8 @@
 #include <cstdlib>
 #include <filesystem>
 #include <limits>
+#include <map>
+#include <memory>
 #include <string>
 #include <thread>
 #include <vector>
@@ -254,6 +256,8 @@ bool setParam(std::string_view text, Options &o)
 		o.trust.trust.gain[1] = v;
 	else if (name == "keystroke-gain")
 		o.trust.trust.gain[0] = v;
+	else if (name == "pointer-llr-limit" && v > 0)
+		o.pointer.windowLlrLimit = v;
 	else if (name == "pointer-window" && v >= 1 && v <= 100 && v == std::floor(v))
 		o.pointer.windowActions = static_cast<uint32_t>(v);
 	else if (name == "pointer-enrollment" && v >= 10 && v <= 100'000 && v == std::floor(v))
@@ -306,7 +310,8 @@ int runFusionTakeover(std::span<char *const> args)
 				"[--development]\n"
 				"         [--model FILE] [--pointer-model FILE] [--pairs K] [--limit N] [--jobs J]\n"
 				"         [--set "
-				"pointer-gain=G|keystroke-gain=G|pointer-window=N|pointer-enrollment=N]\n");
+				"pointer-gain=G|keystroke-gain=G|pointer-window=N|pointer-llr-limit=L|pointer-"
+				"enrollment=N]\n");
 			return 2;
 		}
 	}
@@ -369,6 +374,26 @@ int runFusionTakeover(std::span<char *const> args)
 	}
 
 	const size_t n = typists.size(), h = users.size();
+	// Development users are in the shipped model's background: for them,
+	// the model is fitted again per person on the development users other
+	// than the person's and the impostors' (as the held-out users are
+	// scored: neither in the background).
+	std::vector<std::unique_ptr<PointerModelData>> devModels(h);
+	if (o.development)
+		for (size_t k = 0; k < h; k++) {
+			std::map<std::string, bool> others;
+			for (size_t m = 0; m < h; m++)
+				if (m != k && (m + h - k) % h > o.pairs)
+					others[users[m]] = true;
+			if (others.size() < 2) {
+				fprintf(stderr,
+					"tactus-eval takeover: --development needs more users than --pairs + 2\n");
+				return 1;
+			}
+			devModels[k] = fitPointerModel(sessions, others, (*pointerModel)->params.bins,
+						       (*pointerModel)->params.smoothing, (*pointerModel)->pauseMs);
+			devModels[k]->name = "balabit-nb-dev-fold";
+		}
 	std::vector<PersonResult> results(n);
 	std::atomic<size_t> next{0};
 	auto worker = [&]() {
@@ -377,7 +402,8 @@ int runFusionTakeover(std::span<char *const> args)
 			std::vector<const MouseStream *> imps;
 			for (size_t j = 1; j <= o.pairs && j < h; j++)
 				imps.push_back(&impostor.at(users[(i + j) % h]));
-			results[i] = runPerson(*keyModel, **pointerModel, o, *typists[i], streams.at(mine), imps);
+			const PointerModelData &pm = o.development ? *devModels[i % h] : **pointerModel;
+			results[i] = runPerson(*keyModel, pm, o, *typists[i], streams.at(mine), imps);
 		}
 	};
 	std::vector<std::thread> threads;
@@ -414,11 +440,17 @@ int runFusionTakeover(std::span<char *const> args)
 	printf("people           %zu: Aalto %s participant k with Balabit %s user k mod %zu (%s)\n", n,
 	       o.validation ? "validation" : "any", o.development ? "development" : "held-out", h,
 	       userList.c_str() + 1);
-	printf("models           keystroke %s; pointer %s (%s v%u)\n", o.model.c_str(), o.pointerModel.c_str(),
-	       (*pointerModel)->name.c_str(), (*pointerModel)->version);
-	printf("settings         pointer window %u actions, pointer gain %.2f, keystroke gain %.2f, pointer enrollment "
-	       "%" PRIu64 " actions\n",
-	       o.pointer.windowActions, o.trust.trust.gain[1], o.trust.trust.gain[0], o.pointer.actionsNeeded);
+	if (o.development)
+		printf("models           keystroke %s; pointer refitted per person on the other development users "
+		       "(neither the person's nor the impostors')\n",
+		       o.model.c_str());
+	else
+		printf("models           keystroke %s; pointer %s (%s v%u)\n", o.model.c_str(), o.pointerModel.c_str(),
+		       (*pointerModel)->name.c_str(), (*pointerModel)->version);
+	printf("settings         pointer window %u actions (llr limit %.1f), pointer gain %.2f, keystroke gain %.2f, "
+	       "pointer enrollment %" PRIu64 " actions\n",
+	       o.pointer.windowActions, o.pointer.windowLlrLimit, o.trust.trust.gain[1], o.trust.trust.gain[0],
+	       o.pointer.actionsNeeded);
 	printf("enrolled         %zu with a ready pointer profile (%zu with a ready keystroke profile)\n", enrolled,
 	       keysReady);
 	auto per = [](uint64_t genuine, uint64_t falses) {

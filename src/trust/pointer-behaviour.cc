@@ -139,12 +139,12 @@ void PointerBehaviour::action(const PointerAction &a, Profile &profile, SessionT
 			if (++inWindow_ >= params_.windowActions) {
 				WindowEvidence e;
 				e.timestampUs = atUs;
-				e.llr = windowLlr_;
+				e.llr = std::clamp(windowLlr_, -params_.windowLlrLimit, params_.windowLlrLimit);
 				e.modality = Modality::Pointer;
 				e.events = inWindow_;
 				e.newEvents = inWindow_;
 				out.windowDone = true;
-				out.llr = windowLlr_;
+				out.llr = e.llr;
 				if (auto change = trust.add(e))
 					out.change = change;
 				restartWindow();

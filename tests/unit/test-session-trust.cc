@@ -69,7 +69,9 @@ TEST(SessionTrust, OnlyTheMouseMovesSoTheMouseJudges)
 
 TEST(SessionTrust, ModalitiesAddAndReasonsNameEach)
 {
-	SessionTrust t(0);
+	SessionTrustParams p;
+	p.trust.gain = {1.0, 1.0, 1.0}; // equal weights: the llrs decide the order
+	SessionTrust t(0, p);
 	t.markReady(Modality::Keystroke, 0);
 	t.markReady(Modality::Pointer, 0);
 	int64_t now = 0;
