@@ -30,7 +30,7 @@ struct Verb {
 	std::string_view help;
 };
 
-constexpr std::array<Verb, 13> kVerbs = {{
+constexpr std::array<Verb, 14> kVerbs = {{
 	{"injection", tactus::eval::runInjection,
 	 "--aalto DIR [--runs N] [--seed S] [--folds K] [--json]   thresholds fitted by cross-validation, held-out "
 	 "false alarms, keystrokes to detection"},
@@ -60,6 +60,9 @@ constexpr std::array<Verb, 13> kVerbs = {{
 	{"typing-schedule", tactus::eval::runTypingSchedule,
 	 "--aalto FILE [--first N] [--sections N] [--class-set S] [--seed S]   a participant's timing with generated "
 	 "keys"},
+	{"pointer-schedule", tactus::eval::runPointerSchedule,
+	 "--balabit FILE [--max-pause-ms MS] [--seconds N]   a Balabit session's pointer events and timing, for "
+	 "replay"},
 	{"key-classes", tactus::eval::runKeyClasses, "[--words FILE]   key class sets: letters per class, leakage"},
 }};
 

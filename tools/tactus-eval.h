@@ -29,6 +29,7 @@ int runMobileKeystrokes(std::span<char *const> args);
 int runBench(std::span<char *const> args);
 int runKeystrokes(std::span<char *const> args);
 int runTypingSchedule(std::span<char *const> args);
+int runPointerSchedule(std::span<char *const> args);
 int runKeystrokeFeatures(std::span<char *const> args);
 int runKeystrokeBench(std::span<char *const> args);
 int runKeyClasses(std::span<char *const> args);

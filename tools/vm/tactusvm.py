@@ -423,6 +423,167 @@ ExecStart=-/sbin/agetty --autologin {user} --noclear %I $TERM
 
 
 # --------------------------------------------------------------------------
+# Pointer replay: a recorded person's movements through the emulated tablet
+
+ABS_MAX = 0x7fff  # QMP "abs" axis range, 0..ABS_MAX (usb-tablet, virtio-tablet)
+BALABIT_SCREEN = (1920, 1080)  # the Balabit sessions' screen (largest x, y seen: 1919, 1079)
+
+
+class PointerSchedule:
+    """What `tactus-eval pointer-schedule --balabit FILE` prints, parsed:
+    rows (ms, "move", x, y) | (ms, "down"|"up", button, x, y) |
+    (ms, "wheel", "up"|"down") in screen pixels, and the library
+    segmenter's action ends (ms, type) on the same timeline. `summary` is the
+    tool's own header line. Raises ValueError on any line it cannot read."""
+
+    KINDS = {"move": 2, "down": 3, "up": 3, "wheel": 1, "action": 1}
+
+    def __init__(self, text, screen=BALABIT_SCREEN):
+        self.screen = screen
+        self.rows, self.actions, self.summary = [], [], ""
+        for n, line in enumerate(text.splitlines(), 1):
+            if line.startswith("#"):
+                if "pointer-schedule:" in line:
+                    self.summary = line.split("pointer-schedule:", 1)[1].strip()
+                continue
+            f = line.split()
+            if len(f) < 2 or f[1] not in self.KINDS or len(f) != 2 + self.KINDS[f[1]] or not f[0].isdigit():
+                raise ValueError(f"pointer schedule line {n}: {line[:80]!r}")
+            ms = int(f[0])
+            if f[1] == "action":
+                self.actions.append((ms, f[2]))
+                continue
+            args = [int(v) for v in f[-2:]] if f[1] != "wheel" else []
+            if f[1] in ("down", "up") and f[2] not in ("left", "right", "middle") or \
+                    f[1] == "wheel" and f[2] not in ("up", "down"):
+                raise ValueError(f"pointer schedule line {n}: {line[:80]!r}")
+            self.rows.append((ms, f[1], *([f[2]] if f[1] in ("down", "up", "wheel") else []), *args))
+        if any(b[0] < a[0] for a, b in zip(self.rows, self.rows[1:])):
+            raise ValueError("pointer schedule: times go backwards")
+
+    def to_tablet(self, x, y):
+        """A screen pixel as tablet units: the screen spread over the
+        tablet's whole range on each axis, as QEMU's tablets cover the whole
+        display (and as tactusd reads a tablet without a resolution: its
+        range over a 1920 x 1080 screen)."""
+        return (min(ABS_MAX, max(0, round(x * ABS_MAX / (self.screen[0] - 1)))),
+                min(ABS_MAX, max(0, round(y * ABS_MAX / (self.screen[1] - 1)))))
+
+    def actions_by(self, ms):
+        """Actions the segmenter had completed by schedule time ms."""
+        return sum(1 for t, _ in self.actions if t <= ms)
+
+
+def pointer_frames(evread_lines):
+    """guest-evread lines (--types abs,key,syn) of an absolute pointer as
+    frames: (kernel time s, x, y, {button code: value}) at each SYN_REPORT."""
+    frames, x, y, keys = [], None, None, {}
+    for line in evread_lines:
+        if not line.startswith("{") or '"t"' not in line:
+            continue
+        e = json.loads(line)
+        if e["type"] == 3 and e["code"] == 0:
+            x = e["value"]
+        elif e["type"] == 3 and e["code"] == 1:
+            y = e["value"]
+        elif e["type"] == 1:
+            keys[e["code"]] = e["value"]
+        elif e["type"] == 0 and e["code"] == 0:
+            frames.append((e["t"], x, y, keys))
+            keys = {}
+    return frames
+
+
+def replay_timing(sent, frames, to_tablet, window=64):
+    """How faithfully the guest's kernel timestamps follow a replay.
+    @sent: (host time, row) from Qmp.replay_pointer; @frames: pointer_frames();
+    @to_tablet: the schedule's PointerSchedule.to_tablet.
+    Each guest frame is paired with the first not yet paired row (within
+    `window` rows) that put the pointer at its position (and, for a button
+    frame, changed a button): rows the guest never saw as a frame of their
+    own were merged by QEMU's HID queue (it coalesces motion the guest has
+    not polled yet). Returns a dict: rows (position rows sent), frames
+    (guest frames), paired, and for consecutive pairs less than 1 s apart the
+    |guest interval - host interval| and |guest interval - schedule
+    interval| in ms: each {median, mean, p90, max, n}."""
+    rows = [(t, r) for t, r in sent if r[1] != "wheel"]
+    pairs, i = [], 0
+    for ft, fx, fy, keys in frames:
+        for j in range(i, min(i + window, len(rows))):
+            t, r = rows[j]
+            x, y = (r[2], r[3]) if r[1] == "move" else (r[3], r[4])
+            if to_tablet(x, y) == (fx, fy) and (r[1] == "move") == (not keys):
+                pairs.append((ft, t, r[0] / 1000.0))
+                i = j + 1
+                break
+
+    def stats(errors):
+        if not errors:
+            return {"n": 0}
+        s = sorted(errors)
+        return {"n": len(s), "median": s[len(s) // 2], "mean": sum(s) / len(s),
+                "p90": s[int(0.9 * (len(s) - 1))], "max": s[-1]}
+
+    host, sched = [], []
+    for (g0, h0, s0), (g1, h1, s1) in zip(pairs, pairs[1:]):
+        if s1 - s0 < 1.0:
+            host.append(abs((g1 - g0) - (h1 - h0)) * 1000)
+            sched.append(abs((g1 - g0) - (s1 - s0)) * 1000)
+    return {"rows": len(rows), "frames": len(frames), "paired": len(pairs),
+            "vs_host": stats(host), "vs_schedule": stats(sched)}
+
+
+def timing_summary(t):
+    """One line of replay_timing()'s figures."""
+    def s(d):
+        return (f"median {d['median']:.1f}, mean {d['mean']:.1f}, p90 {d['p90']:.1f}, max {d['max']:.1f} ms "
+                f"(n={d['n']})") if d["n"] else "no pairs"
+    return (f"{t['rows']} rows sent, {t['frames']} guest frames, {t['paired']} paired; "
+            f"|guest - host interval| {s(t['vs_host'])}; |guest - schedule interval| {s(t['vs_schedule'])}")
+
+
+TABLET_NAME = "QEMU QEMU USB Tablet"  # the usb-tablet's evdev name in the guest
+
+
+class EvdevRecording:
+    """guest-evread recording the device called `name` in the guest (abs,
+    key and SYN_REPORT events, kernel timestamps) until stop()."""
+
+    def __init__(self, vm, name=TABLET_NAME, limit=3600):
+        self.vm = vm
+        self.ready = f"/tmp/evread-ready-{os.getpid()}-{id(self)}"
+        self.end = f"/tmp/evread-stop-{os.getpid()}-{id(self)}"
+        vm.run(f"rm -f {self.ready} {self.end}", timeout=10)
+        self.job = vm.start(f"{HERE}/guest-evread --name '{name}' --types abs,key,syn --count 100000000 "
+                            f"--timeout {limit:.0f} --ready {self.ready} --stop {self.end}", timeout=limit + 30)
+        deadline = time.monotonic() + 90  # python's start under TCG on a loaded host
+        while vm.run(f"test -e {self.ready}", timeout=20)[0] != 0:
+            if self.job.finished() or time.monotonic() > deadline:
+                rc, out, err = self.job.wait(timeout=5) if self.job.finished() else (None, "", "")
+                raise VmError(f"guest-evread did not open *{name}* (exit {rc}: {err.strip()[-300:]})")
+            time.sleep(0.2)
+
+    def stop(self):
+        """The frames recorded (pointer_frames())."""
+        time.sleep(0.5)  # the last reports reach the guest
+        self.vm.run(f"touch {self.end}", timeout=10)
+        rc, out, err = self.job.wait()
+        if rc != 0:
+            raise VmError(f"guest-evread exited {rc}: {err.strip()[-300:]}")
+        return pointer_frames(out.splitlines())
+
+
+def replay_measured(vm, schedule, display="video0", name=TABLET_NAME, stop=None, sent=None):
+    """Qmp.replay_pointer on `display` while guest-evread records the
+    device called `name` in the guest (kernel timestamps): returns
+    (rows sent, replay_timing() dict). `stop`, `sent` as for replay_pointer."""
+    rec = EvdevRecording(vm, name, limit=(schedule.rows[-1][0] / 1000.0 if schedule.rows else 0) + 120)
+    sent = [] if sent is None else sent
+    count = vm.qmp.replay_pointer(display, schedule, stop=stop, sent=sent)
+    return count, replay_timing(sent, rec.stop(), schedule.to_tablet)
+
+
+# --------------------------------------------------------------------------
 # tactus itself in the guest
 
 
@@ -607,6 +768,50 @@ class Qmp:
         return self.send_events(display, [
             {"type": "btn", "data": {"down": bool(down), "button": button}}])
 
+    def replay_pointer(self, display, schedule, stop=None, sent=None, start=None):
+        """Replay a PointerSchedule (screen pixels, ms) through the absolute
+        pointer bound to `display` (the usb-tablet: 0..0x7fff per axis) with
+        the schedule's timing on the host's monotonic clock. Positions go
+        through schedule.to_tablet (the screen over the tablet's whole
+        range, as QEMU's tablets cover the display). Each row is its own
+        input-send-event (QEMU syncs a report per command: a press and its
+        release in one command would never reach the guest). Rows are sent
+        in order and never early; a late row is sent at once (the lag is in
+        the returned times). `stop()`, if given, is asked before each row;
+        replay ends when it returns true. @sent, if given, receives
+        (host time, row) for each row sent. `start`: the host monotonic
+        time of the schedule's 0 ms (default 0.1 s from now). Returns the
+        rows sent."""
+        def pos(x, y):
+            tx, ty = schedule.to_tablet(x, y)
+            return [{"type": "abs", "data": {"axis": "x", "value": tx}},
+                    {"type": "abs", "data": {"axis": "y", "value": ty}}]
+
+        count = 0
+        start = time.monotonic() + 0.1 if start is None else start
+        for row in schedule.rows:
+            if stop is not None and stop():
+                break
+            target = start + row[0] / 1000.0
+            while (now := time.monotonic()) < target:
+                time.sleep(min(target - now, 0.004))
+            kind = row[1]
+            if kind == "move":
+                events = pos(row[2], row[3])
+            elif kind in ("down", "up"):
+                events = pos(row[3], row[4]) + [
+                    {"type": "btn", "data": {"down": kind == "down", "button": row[2]}}]
+            else:  # wheel: the press turns the wheel one notch; its release is no event
+                b = "wheel-up" if row[2] == "up" else "wheel-down"
+                events = [{"type": "btn", "data": {"down": True, "button": b}},
+                          {"type": "btn", "data": {"down": False, "button": b}}]
+            t = time.monotonic()
+            self.send_events(display, events)
+            if sent is not None:
+                sent.append((t, row))
+            count += 1
+        return count
+
     def device_add(self, driver, id, **props):
         return self.execute("device_add", driver=driver, id=id, **props)
 
@@ -722,6 +927,11 @@ class Agent:
 class AgentJob:
     def __init__(self, agent, rid, cmd, timeout):
         self.agent, self.rid, self.cmd, self.timeout = agent, rid, cmd, timeout
+
+    def finished(self):
+        """True once the command's reply has arrived."""
+        with self.agent.cond:
+            return self.rid in self.agent.replies
 
     def wait(self, timeout=None):
         """(rc, out, err) as str. Raises VmError if the agent dies or does not
