@@ -159,7 +159,10 @@ private:
 	};
 	static int onLockSessionReply(sd_bus_message *reply, void *userdata, sd_bus_error *error);
 	static uint64_t nowUsec();
-	void verdictChanged(SessionRecord &session, const char *why);
+	/** Publish and journal a verdict change; @p cause: its reason code, @p device: the device whose input decided
+	 * it. */
+	void verdictChanged(SessionRecord &session, const char *why, std::string_view cause,
+			    const PolicyDevice *device = nullptr);
 
 	sd_event *loop_;
 	std::unique_ptr<InputSource> source_;
