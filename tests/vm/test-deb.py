@@ -136,7 +136,7 @@ def body(vm, deb):
     owner = vm.check("busctl --system status org.tactus.Tactus1 | sed -n 's/^PID=//p'", timeout=20).strip()
     check(owner == p["MainPID"], f"busctl: org.tactus.Tactus1 owned by pid {owner} (MainPID {p['MainPID']})")
     rc, out, err = vm.run("tactusctl status", timeout=20)
-    check(rc == 0 and "mode" in out.lower(), f"tactusctl status: exit {rc}: {out.strip().splitlines()[:2]}")
+    check(rc == 0, f"tactusctl status: exit {rc}: {' / '.join(out.strip().splitlines()[:2])}{err.strip()}")
 
     # 5. a structured verdict entry, end to end.
     sessions = wait_for(vm, "loginctl list-sessions --no-legend | awk '$3 == \"tactustest\" && $4 == \"seat0\"'"
