@@ -102,7 +102,7 @@ def body(vm, deb):
                                                                        timeout=10)[0] != 0,
           "the guest starts without tactus")
     t0 = time.monotonic()
-    rc, out, err = vm.run(f"DEBIAN_FRONTEND=noninteractive dpkg -i {deb}", timeout=180)
+    rc, out, err = vm.run(f"DEBIAN_FRONTEND=noninteractive dpkg -i {deb}", timeout=480)
     if not check(rc == 0, f"dpkg -i {os.path.basename(deb)}: exit {rc} ({time.monotonic() - t0:.1f} s)"):
         note(out + err)
         return
