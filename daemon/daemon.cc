@@ -2,6 +2,7 @@
 #include "daemon.h"
 
 #include "device-format.h"
+#include "journal-events.h"
 #include "log.h"
 #include "util-fd.h"
 #include "util-strings.h"
@@ -373,15 +374,9 @@ int Daemon::onIdleTimer(sd_event_source *, uint64_t, void *userdata)
 	});
 }
 
-void Daemon::verdictChanged(SessionRecord &session, const char *why)
+void Daemon::verdictChanged(SessionRecord &session, const char *why, std::string_view cause, const PolicyDevice *device)
 {
-	const VerdictState &v = session.evidence.state();
-	std::string reasons;
-	for (const auto &r : v.reasons)
-		reasons += (reasons.empty() ? "" : ",") + r;
-	log_notice("session %s verdict %s (trust %.2f%s%s): %s", sanitizeForDisplay(session.info.id, 64).c_str(),
-		   std::string(verdictName(v.verdict)).c_str(), v.trust, reasons.empty() ? "" : ", reasons ",
-		   reasons.c_str(), why);
+	logJournalEntry(journalVerdictChanged(session, cause, why, device));
 	if (observer_)
 		observer_->sessionChanged(session, true);
 	saveSessionSnapshots();
@@ -394,11 +389,10 @@ void Daemon::carryOut(DeviceRecord &device, SessionRecord *session, const std::v
 		switch (action.kind) {
 		case PolicyAction::Kind::Grab: grab(device, action.reason); break;
 		case PolicyAction::Kind::GrabWaits:
-			log_notice("device %s: grab (%s) waits until its %zu held key(s) come up", sysname.c_str(),
-				   action.reason.c_str(), device.keysDown.count());
+			logJournalEntry(journalGrabDeferred(device, action.reason, session));
 			break;
 		case PolicyAction::Kind::GrabRefused:
-			log_notice("device %s: not grabbing: %s", sysname.c_str(), action.detail.c_str());
+			logJournalEntry(journalGrabRefused(device, action.reason, action.detail, session));
 			break;
 		case PolicyAction::Kind::VerdictChanged: {
 			if (!session)
@@ -407,7 +401,7 @@ void Daemon::carryOut(DeviceRecord &device, SessionRecord *session, const std::v
 			// aggregate timings; never which keys.
 			const std::string why = action.reason + " from " + sysname + " " +
 						formatDeviceLine(device.info) + ": " + action.describe();
-			verdictChanged(*session, why.c_str());
+			verdictChanged(*session, why.c_str(), action.reason, &device);
 			break;
 		}
 		case PolicyAction::Kind::LockSession:
@@ -454,14 +448,8 @@ void Daemon::grab(DeviceRecord &device, std::string reason)
 	// How long after the event that decided it: what else could slip
 	// through to other readers meanwhile (a tool's next report is one USB
 	// poll, 1-10 ms, away).
-	char delay[64] = "";
-	if (source_->liveClock() && device.lastEventUsec && at >= device.lastEventUsec)
-		snprintf(delay, sizeof(delay), " %.2f ms after its last event",
-			 static_cast<double>(at - device.lastEventUsec) / 1000.0);
-	const size_t held = device.keysDown.count();
-	log_notice("device %s grabbed (%s)%s: its input reaches nobody until it is unplugged or released%s",
-		   sanitizeForDisplay(device.info.sysname, 32).c_str(), device.grabReason.c_str(), delay,
-		   held ? "; keys it held stay down for other readers" : "");
+	const bool timed = source_->liveClock() && device.lastEventUsec && at >= device.lastEventUsec;
+	logJournalEntry(journalDeviceGrabbed(device, timed ? static_cast<int64_t>(at - device.lastEventUsec) : -1));
 	if (observer_)
 		observer_->deviceChanged(device);
 }
@@ -469,9 +457,11 @@ void Daemon::grab(DeviceRecord &device, std::string reason)
 void Daemon::lockSession(const SessionRecord &session, std::string_view reason)
 {
 	if (session.info.pseudo || !bus_) {
-		log_notice("session %s: cannot lock (%s), publishing only",
-			   sanitizeForDisplay(session.info.id, 64).c_str(),
-			   session.info.pseudo ? "pseudo-session without logind" : "no system bus");
+		const char *why = session.info.pseudo ? "pseudo-session without logind" : "no system bus";
+		logJournalEntry(journalLockFailed(session.info.id, reason,
+						  session.info.pseudo ? "no-logind" : "no-system-bus", LogLevel::Notice,
+						  "session " + sanitizeForDisplay(session.info.id, 64) +
+							  ": cannot lock (" + why + "), publishing only"));
 		return;
 	}
 	// Asynchronous: logind answers later (onLockSessionReply says whether
@@ -483,13 +473,14 @@ void Daemon::lockSession(const SessionRecord &session, std::string_view reason)
 					 "/org/freedesktop/login1", "org.freedesktop.login1.Manager", "LockSession",
 					 onLockSessionReply, pending.get(), "s", session.info.id.c_str());
 	if (r < 0) {
-		log_warning("session %s: cannot ask logind to lock it (%s): %s, ignoring",
-			    sanitizeForDisplay(session.info.id, 64).c_str(), std::string(reason).c_str(),
-			    std::strerror(-r));
+		const char *errnoName = strerrorname_np(-r);
+		logJournalEntry(journalLockFailed(
+			session.info.id, reason, errnoName ? errnoName : "?", LogLevel::Warning,
+			"session " + sanitizeForDisplay(session.info.id, 64) + ": cannot ask logind to lock it (" +
+				std::string(reason) + "): " + std::strerror(-r) + ", ignoring"));
 		return;
 	}
-	log_info("session %s: asking logind to lock it (%s)", sanitizeForDisplay(session.info.id, 64).c_str(),
-		 std::string(reason).c_str());
+	logJournalEntry(journalLockRequested(session.info, reason));
 	pendingLocks_.push_back(std::move(pending));
 }
 
@@ -501,12 +492,13 @@ int Daemon::onLockSessionReply(sd_bus_message *reply, void *userdata, sd_bus_err
 		const std::string id = sanitizeForDisplay(pending->sessionId, 64);
 		if (sd_bus_message_is_method_error(reply, nullptr)) {
 			const sd_bus_error *e = sd_bus_message_get_error(reply);
-			log_warning("session %s: logind refused to lock it (%s): %s: %s", id.c_str(),
-				    pending->reason.c_str(), e && e->name ? e->name : "?",
-				    sanitizeForDisplay(e && e->message ? e->message : "", 256).c_str());
+			const std::string name = e && e->name ? e->name : "?";
+			logJournalEntry(journalLockFailed(
+				pending->sessionId, pending->reason, name, LogLevel::Warning,
+				"session " + id + ": logind refused to lock it (" + pending->reason + "): " + name +
+					": " + sanitizeForDisplay(e && e->message ? e->message : "", 256)));
 		} else {
-			log_notice("session %s: locking (%s): logind accepted LockSession", id.c_str(),
-				   pending->reason.c_str());
+			logJournalEntry(journalLockAccepted(pending->sessionId, pending->reason));
 		}
 		return 0;
 	});
@@ -611,7 +603,7 @@ Result<void> Daemon::acknowledgeReauthentication(const std::string &sessionId)
 	log_info("session %s: re-authentication acknowledged, trust restarts",
 		 sanitizeForDisplay(sessionId, 64).c_str());
 	if (PolicyDecider::reauthenticated(it->second, static_cast<int64_t>(nowUsec())))
-		verdictChanged(it->second, "re-authenticated");
+		verdictChanged(it->second, "re-authenticated", "re-authenticated");
 	saveSessionSnapshots();
 	return {};
 }
@@ -651,7 +643,7 @@ Result<void> Daemon::reportSessionInput(const std::string &sessionId, const Sess
 	for (const PolicyAction &action : actions) {
 		if (action.kind == PolicyAction::Kind::VerdictChanged) {
 			const std::string why = action.reason + " reported by the session agent: " + action.detail;
-			verdictChanged(session, why.c_str());
+			verdictChanged(session, why.c_str(), action.reason);
 		} else if (action.kind == PolicyAction::Kind::LockSession) {
 			lockSession(session, action.reason);
 		}
@@ -702,7 +694,8 @@ Result<void> Daemon::replaceProfile(const std::string &sessionId, bool forget)
 		if (!session.profile && !(id == sessionId))
 			continue;
 		if (policy_.profileReplaced(session, static_cast<int64_t>(nowUsec())))
-			verdictChanged(session, forget ? "profile forgotten" : "profile reset");
+			verdictChanged(session, forget ? "profile forgotten" : "profile reset",
+				       forget ? "profile-forgotten" : "profile-reset");
 	}
 	if (users_.count(uid)) {
 		profileChanged(uid);

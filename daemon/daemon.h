@@ -187,7 +187,10 @@ private:
 	};
 	static int onLockSessionReply(sd_bus_message *reply, void *userdata, sd_bus_error *error);
 	static uint64_t nowUsec();
-	void verdictChanged(SessionRecord &session, const char *why);
+	/** Publish and journal a verdict change; @p cause: its reason code, @p device: the device whose input decided
+	 * it. */
+	void verdictChanged(SessionRecord &session, const char *why, std::string_view cause,
+			    const PolicyDevice *device = nullptr);
 	/** Read the snapshots a previous run left in the runtime directory (before sessions are followed). */
 	void loadSessionSnapshots();
 	/** Write every session's snapshot (and those not seen again yet) if they changed since the last write. */

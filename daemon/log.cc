@@ -8,6 +8,8 @@
 #include <cstdlib>
 #include <cstring>
 #include <sys/stat.h>
+#include <sys/uio.h>
+#include <systemd/sd-journal.h>
 #include <unistd.h>
 
 namespace tactus {
@@ -42,6 +44,15 @@ bool stderrIsJournal()
 	return st.st_dev == dev && st.st_ino == ino;
 }
 
+void logLine(LogLevel level, const char *line)
+{
+	const LogState &s = state();
+	if (s.journal)
+		std::fprintf(stderr, "<%d>%s\n", static_cast<int>(level), line);
+	else
+		std::fprintf(stderr, "%s: %s\n", s.program, line);
+}
+
 // The format is checked at logMessage()'s and logError()'s callers.
 __attribute__((format(printf, 2, 0))) void logV(LogLevel level, const char *format, va_list ap)
 {
@@ -50,13 +61,34 @@ __attribute__((format(printf, 2, 0))) void logV(LogLevel level, const char *form
 		return;
 	char line[2048];
 	std::vsnprintf(line, sizeof(line), format, ap);
-	if (s.journal)
-		std::fprintf(stderr, "<%d>%s\n", static_cast<int>(level), line);
-	else
-		std::fprintf(stderr, "%s: %s\n", s.program, line);
+	logLine(level, line);
 }
 
 } // namespace
+
+void logStructured(LogLevel level, std::string_view messageId, const std::vector<LogField> &fields,
+		   const std::string &message)
+{
+	const LogState &s = state();
+	if (level > s.maxLevel)
+		return;
+	if (s.journal) {
+		std::vector<std::string> items;
+		items.reserve(fields.size() + 4);
+		items.push_back("MESSAGE=" + message);
+		items.push_back("PRIORITY=" + std::to_string(static_cast<int>(level)));
+		items.push_back("MESSAGE_ID=" + std::string(messageId));
+		items.push_back(std::string("SYSLOG_IDENTIFIER=") + s.program);
+		for (const LogField &f : fields)
+			items.push_back(f.name + "=" + f.value);
+		std::vector<struct iovec> iov(items.size());
+		for (size_t i = 0; i < items.size(); i++)
+			iov[i] = {items[i].data(), items[i].size()};
+		if (sd_journal_sendv(iov.data(), static_cast<int>(iov.size())) >= 0)
+			return;
+	}
+	logLine(level, message.c_str());
+}
 
 void logInit(const char *programName)
 {

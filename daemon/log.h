@@ -10,6 +10,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <string_view>
+#include <vector>
 
 namespace tactus {
 
@@ -30,6 +32,23 @@ bool logParseLevel(const std::string &text, LogLevel &level);
 
 /** Log one line at @p level. */
 void logMessage(LogLevel level, const char *format, ...) __attribute__((format(printf, 2, 3)));
+
+/** One field of a structured journal entry: NAME (uppercase, digits, '_', not leading '_') and its value. */
+struct LogField {
+	std::string name;
+	std::string value;
+};
+
+/**
+ * Log one structured entry (sd_journal_sendv(3)): MESSAGE=@p message,
+ * PRIORITY, MESSAGE_ID=@p messageId (32 lowercase hex digits, an id of the
+ * catalog `tactus.catalog`), SYSLOG_IDENTIFIER and @p fields, which may
+ * repeat a name (the journal keeps every value). When stderr is not the
+ * journal, or the journal refuses the entry, only @p message goes to stderr
+ * as logMessage() writes it, so no line is lost or doubled.
+ */
+void logStructured(LogLevel level, std::string_view messageId, const std::vector<LogField> &fields,
+		   const std::string &message);
 
 /** Log an error and return @p err (a negative errno), so callers log and return in one step. */
 int logError(int err, const char *format, ...) __attribute__((format(printf, 2, 3)));
