@@ -352,7 +352,7 @@ void Daemon::checkIdleResumes()
 				   sanitizeForDisplay(id, 64).c_str(), detail.c_str());
 			for (const PolicyAction &action : PolicyDecider::unattributedInput(session, detail)) {
 				const std::string why = action.reason + ": " + action.detail;
-				verdictChanged(session, why.c_str());
+				verdictChanged(session, why.c_str(), action.reason);
 			}
 		}
 		if (const auto due = session.idleWatch.due(); due && (next == 0 || *due < next))

@@ -22,8 +22,8 @@
 #include "pointer-behaviour.h"
 #include "profile.h"
 #include "session-input.h"
-#include "session-trust.h"
 #include "session-snapshot.h"
+#include "session-trust.h"
 #include "verdict.h"
 
 #include <linux/input-event-codes.h>

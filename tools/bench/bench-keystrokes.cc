@@ -10,6 +10,7 @@
 #include "keystroke-behaviour.h"
 #include "keystroke-features.h"
 #include "keystroke-model.h"
+#include "session-trust.h"
 
 #include <benchmark/benchmark.h>
 
@@ -93,13 +94,15 @@ void BM_KeystrokeBehaviour(benchmark::State &state)
 	if (!m)
 		return;
 	const auto typed = rows(m->classSet(), 3000);
-	KeystrokeBehaviour behaviour(*m, {}, 0);
+	KeystrokeBehaviour behaviour(*m, {});
+	SessionTrust trust(0);
 	Profile profile;
 	profile.uid = 1000;
 	int64_t now = 1'000'000;
 	auto type = [&](const KeystrokeRow &row) {
 		now += row.ppUs > 0 ? row.ppUs : 150'000;
-		return behaviour.keystroke(row, profile, false, false, now, 1'700'000'000'000'000 + now).windowDone;
+		return behaviour.keystroke(row, profile, trust, false, false, now, 1'700'000'000'000'000 + now)
+			.windowDone;
 	};
 	// Enrollment first, untimed: the figure is the steady state, a ready
 	// profile scored (and adapted) every window.
