@@ -36,7 +36,7 @@ struct SessionSnapshot {
 	std::vector<std::string> injectionReasons; ///< standing injection evidence; empty: not injected
 	std::vector<std::string> notes;            ///< SessionEvidence notes
 	bool lockRequested = false;                ///< LockSession asked for and not yet answered by an unlock
-	std::optional<TrustState> trust;  ///< the session trust model's state (SessionTrust::model()), if it had one
+	std::optional<TrustState> trust; ///< the session trust model's state (SessionTrust::model()), if it had one
 
 	bool operator==(const SessionSnapshot &) const = default;
 };

@@ -143,15 +143,12 @@ TEST(SessionSnapshot, GarbageIsRefusedWithTheLine)
 		{"\xff\xfe garbage\n", "line 1"},
 		{"tactus-sessions 1\nsession\n", "line 2"},
 		{"tactus-sessions 1\n" + line + line, "appears twice"},
-		{"tactus-sessions 1\nsession a\x01 lock-requested=0 injected=- notes=- trust=-\n",
-		 "bad session id"},
-		{"tactus-sessions 1\nsession a lock-requested=2 injected=- notes=- trust=-\n",
-		 "lock-requested"},
+		{"tactus-sessions 1\nsession a\x01 lock-requested=0 injected=- notes=- trust=-\n", "bad session id"},
+		{"tactus-sessions 1\nsession a lock-requested=2 injected=- notes=- trust=-\n", "lock-requested"},
 		{"tactus-sessions 1\nsession a lock-requested=0 injected=,, notes=- trust=-\n", "injected"},
 		{"tactus-sessions 1\nsession a lock-requested=0 injected=- notes=A trust=-\n", "notes"},
 		{"tactus-sessions 1\nsession a lock-requested=0 notes=- injected=- trust=-\n", "injected"},
-		{"tactus-sessions 1\nsession a lock-requested=0 injected=- notes=- trust=1,trusted\n",
-		 "trust"},
+		{"tactus-sessions 1\nsession a lock-requested=0 injected=- notes=- trust=1,trusted\n", "trust"},
 		{"tactus-sessions 1\nsession a lock-requested=0 injected=- notes=- "
 		 "trust=nan,trusted,0,0,0,1,2,3\n",
 		 "trust"},
@@ -161,8 +158,7 @@ TEST(SessionSnapshot, GarbageIsRefusedWithTheLine)
 		{"tactus-sessions 1\nsession a lock-requested=0 injected=- notes=- "
 		 "trust=1,trusted,0,0,0,1,2,-3\n",
 		 "trust"},
-		{"tactus-sessions 1\nsession a lock-requested=0 injected=- notes=- trust=- extra\n",
-		 "line 2"},
+		{"tactus-sessions 1\nsession a lock-requested=0 injected=- notes=- trust=- extra\n", "line 2"},
 		{"tactus-sessions 1\n\n", "line 2"},
 	};
 	for (const auto &[text, want] : cases) {
