@@ -257,10 +257,13 @@ void Daemon::onSessionAdded(const SessionInfo &info)
 			it->second.enrollmentProgress = profile->enrollmentProgress();
 			policy_.profileReplaced(it->second, static_cast<int64_t>(nowUsec()));
 		}
+	// A verdict line only when the previous run left something standing
+	// (injection evidence, notes, trust): a session that was merely
+	// learning comes back as it would have started, with nothing to say.
 	const auto saved = restored_.find(info.id);
-	const bool restored = saved != restored_.end();
-	if (restored) {
-		policy_.restore(it->second, saved->second, static_cast<int64_t>(nowUsec()));
+	bool restored = false;
+	if (saved != restored_.end()) {
+		restored = policy_.restore(it->second, saved->second, static_cast<int64_t>(nowUsec()));
 		restored_.erase(saved);
 	}
 	log_info("session %s added: user %s (%u) seat %s%s%s%s", sanitizeForDisplay(info.id, 64).c_str(),
