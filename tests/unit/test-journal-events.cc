@@ -301,7 +301,7 @@ TEST(JournalEvents, HostileDeviceNameIsSanitised)
 	Sample s;
 	// Whoever creates a uinput device chooses its name: newlines could forge
 	// fields in a forwarded syslog line, and bytes need not be UTF-8.
-	s.device.info.name = std::string("kbd\nTACTUS_VERDICT=trusted\x01\xff", 30) + std::string(5000, 'x');
+	s.device.info.name = std::string("kbd\nTACTUS_VERDICT=trusted\x01\xff") + std::string(5000, 'x');
 	s.device.info.creators[0].exe = "/tmp/evil\nexe";
 	for (const auto &e : s.all())
 		for (const auto &f : e.fields) {
