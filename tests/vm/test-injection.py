@@ -58,8 +58,20 @@ def finish(vm, unit, node, label):
     lines = vmtest.wait_log(vm, lambda L: vmtest.removals(L, node), timeout=60,
                             what=f"'removed' line for {node}")
     r = vmtest.removals(lines, node)[-1]
-    check(r["down"] == KEYS and r["up"] == KEYS,
-          f"{label}: removed with keys {r['down']} down/{r['up']} up ({KEYS} typed at 2-12 ms gaps)")
+    if r["resyncs"] == 0:
+        check(r["down"] == KEYS and r["up"] == KEYS,
+              f"{label}: removed with keys {r['down']} down/{r['up']} up ({KEYS} typed at 2-12 ms gaps)")
+    else:
+        # The kernel's per-client buffer (64 events for a keyboard: about ten
+        # keys typed) overflowed while tactusd was not scheduled: the kernel
+        # said SYN_DROPPED and libevdev's resync released what it had seen
+        # pressed. What tactusd counts is then a lower bound, and it must
+        # still be consistent and say that events were lost.
+        print(f"note: {label}: the kernel dropped events ({r['resyncs']} SYN_DROPPED; a loaded host "
+              f"starved the guest): {r['down']} of {KEYS} presses seen", flush=True)
+        check(0 < r["down"] <= KEYS and r["down"] == r["up"],
+              f"{label}: removed with keys {r['down']} down/{r['up']} up after {r['resyncs']} resyncs "
+              f"({KEYS} typed at 2-12 ms gaps; presses and releases must still pair)")
     deadline = time.monotonic() + 20
     while vm.run(f"systemctl is-active --quiet {unit}.service", timeout=10)[0] == 0:
         if time.monotonic() > deadline:
