@@ -27,82 +27,15 @@ tactusd logs one "locking" line per accepted attack, three in all.
   python3 tests/vm/test-relock.py [--build-dir BUILD] [--workdir BUILD/vm]
 Exits 0 on success, 1 on failure, 77 when this host cannot run the test bed.
 """
-import base64
-import json
-import os
-import re
-import shlex
 import sys
 import time
 
 import vmtest
-from vmtest import VmError, check, note
+from vmtest import (MANAGER, check, conf_dir, get, note, object_path, wait_get, wait_session,
+                    wait_since, write_guest)
 
 USER = vmtest.tactusvm.TEST_USER
-BUS = "org.tactus.Tactus1"
-MANAGER = "/org/tactus/Tactus1"
 KEYS = 6
-
-
-def conf_dir(build_dir):
-    with open(os.path.join(build_dir, "config.h")) as f:
-        m = re.search(r'#define TACTUS_SYSCONFDIR "([^"]+)"', f.read())
-    if not m:
-        raise VmError(f"no TACTUS_SYSCONFDIR in {build_dir}/config.h")
-    return m.group(1)
-
-
-def write_guest(vm, path, text):
-    b64 = base64.b64encode(text.encode()).decode()
-    vm.check(f"mkdir -p {shlex.quote(os.path.dirname(path))} && echo {b64} | base64 -d > {shlex.quote(path)}",
-             timeout=20)
-
-
-def get(vm, path, iface, *names):
-    out = vm.check(f"busctl --system --json=short get-property {BUS} {path} {iface} " + " ".join(names), timeout=20)
-    values = [json.loads(l)["data"] for l in out.splitlines() if l.startswith("{")]
-    if len(values) != len(names):
-        raise VmError(f"get-property {names} at {path}: {out!r}")
-    return dict(zip(names, values))
-
-
-def wait_get(vm, path, iface, expected, timeout=20):
-    deadline = time.monotonic() + timeout
-    while True:
-        got = get(vm, path, iface, *expected)
-        if got == expected or time.monotonic() > deadline:
-            return got
-        time.sleep(0.3)
-
-
-def object_path(vm, method, arg):
-    out = vm.check(f"busctl --system call {BUS} {MANAGER} org.tactus.Manager1 {method} s {shlex.quote(arg)}",
-                   timeout=30)
-    m = re.match(r'o "([^"]+)"', out.strip())
-    if not m:
-        raise VmError(f"{method}({arg}): {out!r}")
-    return m.group(1)
-
-
-def wait_session(vm, timeout=90):
-    deadline = time.monotonic() + timeout
-    while True:
-        out = vm.run("loginctl list-sessions --no-legend", timeout=20)[1]
-        for l in out.splitlines():
-            f = l.split()
-            if len(f) >= 4 and f[2] == USER and f[3] == "seat0":
-                return f[0]
-        if time.monotonic() > deadline:
-            raise VmError(f"no seat0 session of {USER}: {out!r}")
-        time.sleep(0.5)
-
-
-def log_since(vm, mark):
-    return vmtest.tactusd_log(vm)[mark:]
-
-
-def wait_since(vm, mark, pred, timeout=30, what="tactusd log line"):
-    return vmtest.wait_log(vm, lambda L: pred(L[mark:]), timeout=timeout, what=what)[mark:]
 
 
 def attack(vm, n, sid, sp, kbd0, logind_path):

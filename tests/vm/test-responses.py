@@ -39,21 +39,17 @@ build with sysconfdir /etc, /usr/local/etc/tactus for the default prefix.
   python3 tests/vm/test-responses.py [--build-dir BUILD] [--workdir BUILD/vm]
 Exits 0 on success, 1 on failure, 77 when this host cannot run the test bed.
 """
-import base64
 import json
-import os
 import random
 import re
-import shlex
 import sys
 import time
 
 import vmtest
-from vmtest import EVREAD, VmError, check, note
+from vmtest import (BUS, EVREAD, MANAGER, VmError, call, check, conf_dir, get, log_since, note, object_path,
+                    wait_get, wait_session, wait_since, write_guest)
 
 USER = vmtest.tactusvm.TEST_USER
-BUS = "org.tactus.Tactus1"
-MANAGER = "/org/tactus/Tactus1"
 LETTERS = [chr(c) for c in range(ord("a"), ord("z") + 1)]
 HUMAN_KEYS = 40
 INJECT_KEYS = 20
@@ -63,58 +59,6 @@ TIMING_REASONS = ("superhuman-rate", "too-regular")
 TARGET_KEYSTROKES = 5  # the shipped short-dwell run: usb-kbd holds each key one 8 ms poll (issue 11: no rule decides on fewer)
 
 timings = {}
-
-
-def conf_dir(build_dir):
-    """TACTUS_SYSCONFDIR of the build (what the installed tactusd reads)."""
-    try:
-        with open(os.path.join(build_dir, "config.h")) as f:
-            m = re.search(r'#define TACTUS_SYSCONFDIR "([^"]+)"', f.read())
-    except OSError as e:
-        raise VmError(f"cannot read {build_dir}/config.h: {e}")
-    if not m:
-        raise VmError(f"no TACTUS_SYSCONFDIR in {build_dir}/config.h")
-    return m.group(1)
-
-
-def write_guest(vm, path, text):
-    b64 = base64.b64encode(text.encode()).decode()
-    vm.check(f"mkdir -p {shlex.quote(os.path.dirname(path))} && echo {b64} | base64 -d > {shlex.quote(path)}",
-             timeout=20)
-
-
-def get(vm, path, iface, *names):
-    out = vm.check(f"busctl --system --json=short get-property {BUS} {path} {iface} " + " ".join(names), timeout=20)
-    values = [json.loads(l)["data"] for l in out.splitlines() if l.startswith("{")]
-    if len(values) != len(names):
-        raise VmError(f"get-property {names} at {path}: {out!r}")
-    return dict(zip(names, values))
-
-
-def wait_get(vm, path, iface, expected, timeout=20):
-    """Poll until every property in `expected` has its value (a callable
-    value is a predicate); returns the last read."""
-    deadline = time.monotonic() + timeout
-    while True:
-        got = get(vm, path, iface, *expected)
-        if all(v(got[k]) if callable(v) else got[k] == v for k, v in expected.items()) \
-                or time.monotonic() > deadline:
-            return got
-        time.sleep(0.3)
-
-
-def call(vm, path, iface, method, sig="", *args):
-    out = vm.check(f"busctl --system call {BUS} {path} {iface} {method} {sig} "
-                   + " ".join(shlex.quote(str(a)) for a in args), timeout=30)
-    return out.strip()
-
-
-def object_path(vm, method, arg):
-    out = call(vm, MANAGER, "org.tactus.Manager1", method, "s", arg)
-    m = re.match(r'o "([^"]+)"', out)
-    if not m:
-        raise VmError(f"{method}({arg}): {out!r}")
-    return m.group(1)
 
 
 def session_props(vm, sp, *names):
@@ -136,14 +80,6 @@ def journal(vm):
     return entries
 
 
-def log_since(vm, mark):
-    return vmtest.tactusd_log(vm)[mark:]
-
-
-def wait_since(vm, mark, pred, timeout=30, what="tactusd log line"):
-    return vmtest.wait_log(vm, lambda L: pred(L[mark:]), timeout=timeout, what=what)[mark:]
-
-
 def restart_tactusd(vm, sid):
     """systemctl restart; returns (log mark, the session's object path)."""
     mark = len(vmtest.tactusd_log(vm))
@@ -152,19 +88,6 @@ def restart_tactusd(vm, sid):
     p = vmtest.unit_property(vm, "tactusd.service", "ActiveState")
     check(p["ActiveState"] == "active", f"tactusd restarted ({p['ActiveState']})")
     return mark, object_path(vm, "GetSession", sid)
-
-
-def wait_session(vm, timeout=90):
-    deadline = time.monotonic() + timeout
-    while True:
-        out = vm.run("loginctl list-sessions --no-legend", timeout=20)[1]
-        for l in out.splitlines():
-            f = l.split()
-            if len(f) >= 4 and f[2] == USER and f[3] == "seat0":
-                return f[0]
-        if time.monotonic() > deadline:
-            raise VmError(f"no seat0 session of {USER}: {out!r}")
-        time.sleep(0.5)
 
 
 def start_reader(vm, device, count, timeout):

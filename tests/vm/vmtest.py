@@ -4,6 +4,7 @@ installed from the build tree and tactusd.service enabled, check helpers,
 readers of tactusd's journal lines, and the failure report (guest journal
 and `journalctl -u tactusd`)."""
 import argparse
+import base64
 import json
 import os
 import re
@@ -109,6 +110,90 @@ def wait_log(vm, pred, timeout=30, what="tactusd log line"):
         if time.monotonic() > deadline:
             raise VmError(f"no {what} within {timeout}s")
         time.sleep(0.3)
+
+
+BUS = "org.tactus.Tactus1"
+MANAGER = "/org/tactus/Tactus1"
+
+
+def conf_dir(build_dir):
+    """TACTUS_SYSCONFDIR of the build (what the installed tactusd reads)."""
+    try:
+        with open(os.path.join(build_dir, "config.h")) as f:
+            m = re.search(r'#define TACTUS_SYSCONFDIR "([^"]+)"', f.read())
+    except OSError as e:
+        raise VmError(f"cannot read {build_dir}/config.h: {e}")
+    if not m:
+        raise VmError(f"no TACTUS_SYSCONFDIR in {build_dir}/config.h")
+    return m.group(1)
+
+
+def write_guest(vm, path, text):
+    """Write text to path in the guest (base64 over the console: any bytes)."""
+    b64 = base64.b64encode(text.encode()).decode()
+    vm.check(f"mkdir -p {shlex.quote(os.path.dirname(path))} && echo {b64} | base64 -d > {shlex.quote(path)}",
+             timeout=20)
+
+
+def get(vm, path, iface, *names):
+    """busctl get-property of tactusd's object: {name: value}."""
+    out = vm.check(f"busctl --system --json=short get-property {BUS} {path} {iface} " + " ".join(names), timeout=20)
+    values = [json.loads(l)["data"] for l in out.splitlines() if l.startswith("{")]
+    if len(values) != len(names):
+        raise VmError(f"get-property {names} at {path}: {out!r}")
+    return dict(zip(names, values))
+
+
+def wait_get(vm, path, iface, expected, timeout=20):
+    """Poll until every property in `expected` has its value (a callable
+    value is a predicate); returns the last read."""
+    deadline = time.monotonic() + timeout
+    while True:
+        got = get(vm, path, iface, *expected)
+        if all(v(got[k]) if callable(v) else got[k] == v for k, v in expected.items()) \
+                or time.monotonic() > deadline:
+            return got
+        time.sleep(0.3)
+
+
+def call(vm, path, iface, method, sig="", *args):
+    """busctl call on tactusd's object; the reply as busctl prints it."""
+    out = vm.check(f"busctl --system call {BUS} {path} {iface} {method} {sig} "
+                   + " ".join(shlex.quote(str(a)) for a in args), timeout=30)
+    return out.strip()
+
+
+def object_path(vm, method, arg):
+    """Manager1.GetSession/GetDevice(arg): the object path."""
+    out = call(vm, MANAGER, "org.tactus.Manager1", method, "s", arg)
+    m = re.match(r'o "([^"]+)"', out)
+    if not m:
+        raise VmError(f"{method}({arg}): {out!r}")
+    return m.group(1)
+
+
+def wait_session(vm, timeout=90):
+    """The id of the test user's logind session on seat0, once it exists."""
+    deadline = time.monotonic() + timeout
+    while True:
+        out = vm.run("loginctl list-sessions --no-legend", timeout=20)[1]
+        for l in out.splitlines():
+            f = l.split()
+            if len(f) >= 4 and f[2] == tactusvm.TEST_USER and f[3] == "seat0":
+                return f[0]
+        if time.monotonic() > deadline:
+            raise VmError(f"no seat0 session of {tactusvm.TEST_USER}: {out!r}")
+        time.sleep(0.5)
+
+
+def log_since(vm, mark):
+    """tactusd's log lines after the first `mark` ones."""
+    return tactusd_log(vm)[mark:]
+
+
+def wait_since(vm, mark, pred, timeout=30, what="tactusd log line"):
+    """wait_log on the lines after the first `mark` ones."""
+    return wait_log(vm, lambda L: pred(L[mark:]), timeout=timeout, what=what)[mark:]
 
 
 def check_device_list(vm, label):
