@@ -208,7 +208,7 @@ const std::vector<KeySpec> &keyTable()
 			"Verdict", "Hysteresis", [](Config &c) -> double & { return c.verdict.hysteresis; }, 0.0, 0.5),
 		integerKey(
 			"Enrollment", "Keystrokes", [](Config &c) -> unsigned & { return c.enrollment.keystrokes; },
-			100, 1000000),
+			250, 1000000),
 		integerKey(
 			"Enrollment", "PointerStrokes",
 			[](Config &c) -> unsigned & { return c.enrollment.pointerStrokes; }, 100, 1000000),

@@ -110,10 +110,13 @@ void Daemon::startBehaviour()
 			    sanitizeForDisplay(model.error().message, 512).c_str());
 	} else {
 		keystrokeModel_ = std::move(*model);
-		policy_.setKeystrokeModel(&*keystrokeModel_);
-		log_info("keystroke model %s: %s, %u-dimensional embeddings",
+		KeystrokeBehaviourParams params;
+		params.enrollment.eventsNeeded = options_.keystrokes;
+		policy_.setKeystrokeModel(&*keystrokeModel_, params);
+		log_info("keystroke model %s: %s, %u-dimensional embeddings, enrollment after %u keystrokes",
 			 sanitizeForDisplay(options_.keystrokeModel, 256).c_str(),
-			 sanitizeForDisplay(keystrokeModel_->version(), 64).c_str(), keystrokeModel_->embeddingSize());
+			 sanitizeForDisplay(keystrokeModel_->version(), 64).c_str(), keystrokeModel_->embeddingSize(),
+			 options_.keystrokes);
 	}
 	if (options_.pointerModel.empty()) {
 		log_debug("no pointer model configured: pointer input is not judged");

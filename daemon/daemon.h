@@ -98,6 +98,8 @@ public:
 		/** Pointer actions that complete a pointer profile's enrollment (tactus.conf [Enrollment]
 		 * PointerStrokes=). */
 		unsigned pointerActions = 300;
+		/** Key presses a keystroke profile learns before it is used ([Enrollment] Keystrokes=). */
+		unsigned keystrokes = 250;
 		/**
 		 * Where the sessions' evidence is kept across a restart
 		 * (`<dir>/sessions`, session-snapshot.h); empty: nowhere, a

@@ -130,3 +130,28 @@ if grep -q "verdict" <<<"$out" || grep -q "allowed=no" <<<"$out"; then
 	exit 1
 fi
 echo "ok: uinput device injected, unless allow-listed by creator exe and uid"
+
+# [Enrollment] Keystrokes= reaches the keystroke behaviour: the model's line
+# names the count the profile learns before it is used; below five
+# 50-keystroke templates the setting is refused with the key named.
+conf=$(mktemp -d)
+trap 'rm -rf "$conf"' EXIT
+printf '[Enrollment]\nKeystrokes=600\n' >"$conf/tactus.conf"
+out=$(cd "$bad_dir" && "$tactusd" --no-bus --config-dir "$conf" \
+	--keystroke-model "$bad_dir/../keystroke-model/tiny.tkm" --replay uinput-tactus.yml 2>&1)
+if ! grep -q "enrollment after 600 keystrokes" <<<"$out"; then
+	echo "FAIL: Keystrokes=600 did not reach the keystroke behaviour:"
+	echo "$out"
+	exit 1
+fi
+printf '[Enrollment]\nKeystrokes=100\n' >"$conf/tactus.conf"
+set +e
+out=$(cd "$bad_dir" && "$tactusd" --no-bus --config-dir "$conf" --replay uinput-tactus.yml 2>&1)
+rc=$?
+set -e
+if [ $rc -eq 0 ] || ! grep -q "Keystrokes=100: out of range 250..1000000" <<<"$out"; then
+	echo "FAIL: Keystrokes=100 was not refused (exit $rc):"
+	echo "$out"
+	exit 1
+fi
+echo "ok: [Enrollment] Keystrokes= reaches the keystroke profile; fewer than 250 is refused"

@@ -65,7 +65,7 @@ TEST(Config, DefaultsAreDocumented)
 	EXPECT_DOUBLE_EQ(c.verdict.trustedAbove, 0.7);
 	EXPECT_DOUBLE_EQ(c.verdict.untrustedBelow, 0.3);
 	EXPECT_DOUBLE_EQ(c.verdict.hysteresis, 0.05);
-	EXPECT_EQ(c.enrollment.keystrokes, 2000u);
+	EXPECT_EQ(c.enrollment.keystrokes, 250u);
 	EXPECT_EQ(c.enrollment.pointerStrokes, 300u);
 	EXPECT_EQ(c.actions.onInjected, (Actions{.lock = true, .grab = false}));
 	EXPECT_EQ(c.actions.onUntrusted, Actions{});
@@ -77,7 +77,7 @@ TEST(Config, DescribeNamesEveryKey)
 {
 	EXPECT_EQ(describeConfig(Config{}),
 		  "Mode=monitor LogLevel=info TrustedAbove=0.7 UntrustedBelow=0.3 Hysteresis=0.05 "
-		  "Keystrokes=2000 PointerStrokes=300 OnInjected=\"publish lock\" OnUntrusted=publish");
+		  "Keystrokes=250 PointerStrokes=300 OnInjected=\"publish lock\" OnUntrusted=publish");
 	std::string d = describeConfig(Config{});
 	for (const ConfigKeyName &k : configKeys())
 		EXPECT_NE(d.find(std::string(k.key) + "="), std::string::npos) << k.key;
@@ -95,7 +95,7 @@ UntrustedBelow=0.1
 Hysteresis=0.5
 
 [Enrollment]
-Keystrokes=100
+Keystrokes=250
 PointerStrokes=1000000
 
 [Actions]
@@ -107,14 +107,14 @@ OnUntrusted=lock
 	EXPECT_DOUBLE_EQ(c.verdict.trustedAbove, 0.85);
 	EXPECT_DOUBLE_EQ(c.verdict.untrustedBelow, 0.1);
 	EXPECT_DOUBLE_EQ(c.verdict.hysteresis, 0.5);
-	EXPECT_EQ(c.enrollment.keystrokes, 100u);
+	EXPECT_EQ(c.enrollment.keystrokes, 250u);
 	EXPECT_EQ(c.enrollment.pointerStrokes, 1000000u);
 	EXPECT_EQ(c.actions.onInjected, (Actions{.lock = true, .grab = true}));
 	EXPECT_EQ(c.actions.onUntrusted, (Actions{.lock = true, .grab = false}));
 	EXPECT_EQ(
 		describeConfig(c),
 		"Mode=enforce LogLevel=debug TrustedAbove=0.85 UntrustedBelow=0.1 Hysteresis=0.5 "
-		"Keystrokes=100 PointerStrokes=1000000 OnInjected=\"publish lock grab\" OnUntrusted=\"publish lock\"");
+		"Keystrokes=250 PointerStrokes=1000000 OnInjected=\"publish lock grab\" OnUntrusted=\"publish lock\"");
 }
 
 TEST(Config, EveryLogLevel)
@@ -187,12 +187,12 @@ TEST(Config, BadValues)
 		{"[Verdict]\nHysteresis=0.51", "t.conf:2: invalid Hysteresis=0.51: out of range 0..0.5"},
 		{"[Verdict]\nHysteresis=+0.1",
 		 "t.conf:2: invalid Hysteresis=+0.1: expected a decimal number in 0..0.5"},
-		{"[Enrollment]\nKeystrokes=99", "t.conf:2: invalid Keystrokes=99: out of range 100..1000000"},
-		{"[Enrollment]\nKeystrokes=1000001", "t.conf:2: invalid Keystrokes=1000001: out of range 100..1000000"},
+		{"[Enrollment]\nKeystrokes=249", "t.conf:2: invalid Keystrokes=249: out of range 250..1000000"},
+		{"[Enrollment]\nKeystrokes=1000001", "t.conf:2: invalid Keystrokes=1000001: out of range 250..1000000"},
 		{"[Enrollment]\nKeystrokes=99999999999999999999",
-		 "t.conf:2: invalid Keystrokes=99999999999999999999: out of range 100..1000000"},
+		 "t.conf:2: invalid Keystrokes=99999999999999999999: out of range 250..1000000"},
 		{"[Enrollment]\nKeystrokes=-500",
-		 "t.conf:2: invalid Keystrokes=-500: expected a whole number in 100..1000000"},
+		 "t.conf:2: invalid Keystrokes=-500: expected a whole number in 250..1000000"},
 		{"[Enrollment]\nPointerStrokes=2k",
 		 "t.conf:2: invalid PointerStrokes=2k: expected a whole number in 100..1000000"},
 		{"[Enrollment]\nPointerStrokes=300.0",
@@ -275,7 +275,7 @@ TEST(Config, DropInsOverrideInNameOrder)
 	ASSERT_TRUE(c) << c.error().message;
 	EXPECT_EQ(c->daemon.mode, Mode::Enforce);
 	EXPECT_EQ(c->daemon.logLevel, LogLevel::Warning);
-	EXPECT_EQ(c->enrollment.keystrokes, 2000u); // reset by the later drop-in
+	EXPECT_EQ(c->enrollment.keystrokes, 250u); // reset by the later drop-in
 	EXPECT_EQ(c->enrollment.pointerStrokes, 400u);
 	EXPECT_DOUBLE_EQ(c->verdict.trustedAbove, 0.9);
 	EXPECT_DOUBLE_EQ(c->verdict.untrustedBelow, 0.8);
