@@ -43,7 +43,7 @@ struct Config {
 		bool operator==(const VerdictSection &) const = default;
 	};
 	struct EnrollmentSection {
-		unsigned keystrokes = 250;     ///< key presses before a keystroke profile is ready (≥ 5 templates of 50)
+		unsigned keystrokes = 250; ///< key presses before a keystroke profile is ready (≥ 5 templates of 50)
 		unsigned pointerStrokes = 300; ///< pointer strokes before a pointer profile is ready
 		bool operator==(const EnrollmentSection &) const = default;
 	};
