@@ -61,18 +61,14 @@ void BM_PointerSegmenter(benchmark::State &state)
 	const auto in = samples(21, 600'000);
 	PointerActionSegmenter segmenter;
 	PointerAction a;
-	uint64_t made = 0, offset = 0;
-	for (auto _ : state) {
-		for (PointerSample s : in) {
-			s.timeUsec += offset;
-			segmenter.add(s);
-			while (segmenter.pop(a))
-				made++;
-		}
-		offset += in.back().timeUsec + 2'000'000;
-	}
+	const uint64_t made = bench::feedRepeatedly(state, in, 2'000'000, [&](const PointerSample &s) {
+		segmenter.add(s);
+		uint64_t n = 0;
+		while (segmenter.pop(a))
+			n++;
+		return n;
+	});
 	state.counters["actions"] = static_cast<double>(made);
-	state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * in.size()));
 }
 BENCHMARK(BM_PointerSegmenter)->Unit(benchmark::kMillisecond);
 

@@ -19,18 +19,14 @@ void BM_TouchStrokeTracker(benchmark::State &state)
 	axes.pressure = axes.touchMajor = true;
 	TouchStrokeTracker tracker(axes);
 	TouchStroke stroke;
-	uint64_t strokes = 0, offset = 0;
-	for (auto _ : state) {
-		for (InputEvent ev : events) {
-			ev.timeUsec += offset;
-			tracker.event(ev);
-			while (tracker.pop(stroke))
-				strokes++;
-		}
-		offset += events.back().timeUsec + 1'000'000;
-	}
+	const uint64_t strokes = bench::feedRepeatedly(state, events, 1'000'000, [&](const InputEvent &ev) {
+		tracker.event(ev);
+		uint64_t n = 0;
+		while (tracker.pop(stroke))
+			n++;
+		return n;
+	});
 	state.counters["strokes"] = static_cast<double>(strokes);
-	state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * events.size()));
 }
 BENCHMARK(BM_TouchStrokeTracker)->Unit(benchmark::kMillisecond);
 
