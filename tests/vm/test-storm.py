@@ -43,12 +43,19 @@ FLOOD_SECONDS = 10
 def daemon_figures(vm):
     """(pid, {fd: target}, VmRSS KiB) of tactusd.service's main process."""
     pid = vmtest.unit_property(vm, "tactusd.service", "MainPID")["MainPID"]
-    out = vm.check(f"grep VmRSS /proc/{pid}/status; ls -l /proc/{pid}/fd", timeout=60).splitlines()
+    out = vm.check(f"grep VmRSS /proc/{pid}/status; ls -l /proc/{pid}/fd; cat /proc/net/unix",
+                   timeout=60).splitlines()
     rss = int(out[0].split()[1])
+    # AF_UNIX sockets by inode: type (1 stream, 2 dgram, 5 seqpacket) and
+    # bound path. sd_journal_sendv()'s socket is an unbound dgram one.
+    unix = {f[6]: ("stream", "dgram", "", "", "seqpacket")[int(f[4], 16) - 1] + (" " + f[7] if len(f) > 7 else "")
+            for f in (l.split() for l in out[1:]) if len(f) >= 7 and f[0].endswith(":") and f[6].isdigit()}
     fds = {}
     for line in out[1:]:
         if " -> " in line:
             left, target = line.split(" -> ", 1)
+            if target.startswith("socket:[") and target[8:-1] in unix:
+                target += f" (unix {unix[target[8:-1]]})"
             fds[left.split()[-1]] = target
     return int(pid), fds, rss
 
