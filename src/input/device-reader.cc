@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <poll.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <time.h>
@@ -40,6 +41,7 @@ DeviceReader::DeviceReader(DeviceId id, InputSink &sink, GoneCallback onGone)
 
 DeviceReader::~DeviceReader()
 {
+	moreSource_.reset();
 	source_.reset(); // before libevdev and the fd it reads
 	if (evdev_)
 		libevdev_free(evdev_);
@@ -80,6 +82,14 @@ Result<std::unique_ptr<DeviceReader>> DeviceReader::open(sd_event *loop, const s
 		return makeError(r, "watching " + devnode + ": " + std::strerror(-r));
 	sd_event_source_set_description(reader->source_.get(), "evdev");
 
+	// Events libevdev read ahead when a wakeup stopped at its limit wake
+	// nothing (the fd is not readable for them): this source reads on.
+	r = sd_event_add_defer(loop, outPtr(reader->moreSource_), onMore, reader.get());
+	if (r < 0)
+		return makeError(r, "watching " + devnode + ": " + std::strerror(-r));
+	sd_event_source_set_enabled(reader->moreSource_.get(), SD_EVENT_OFF);
+	sd_event_source_set_description(reader->moreSource_.get(), "evdev-read-ahead");
+
 	return reader;
 }
 
@@ -105,8 +115,11 @@ int DeviceReader::onReadable(sd_event_source *, int, uint32_t revents, void *use
 			// Drained what was left first: the final key releases of an
 			// unplugged keyboard still belong to the session. Not all
 			// read yet: the next wakeup reads on (the hangup stays).
-			if (self->drain() && (revents & (EPOLLHUP | EPOLLERR)))
+			const bool all = self->drain();
+			if (all && (revents & (EPOLLHUP | EPOLLERR)))
 				self->markGone();
+			else if (!all)
+				self->readOnLater();
 			return 0;
 		},
 		[self](const CallbackFault &fault) {
@@ -114,6 +127,33 @@ int DeviceReader::onReadable(sd_event_source *, int, uint32_t revents, void *use
 			self->sink_.callbackFailed(fault);
 			return 0;
 		});
+}
+
+int DeviceReader::onMore(sd_event_source *, void *userdata)
+{
+	auto *self = static_cast<DeviceReader *>(userdata);
+	return guardCallback(
+		"evdev read",
+		[&] {
+			if (!self->drain())
+				self->readOnLater();
+			return 0;
+		},
+		[self](const CallbackFault &fault) {
+			self->sink_.callbackFailed(fault);
+			return 0;
+		});
+}
+
+void DeviceReader::readOnLater()
+{
+	if (gone_)
+		return;
+	// A readable fd wakes the io source again by itself (level-triggered);
+	// only what sits in libevdev's queue alone needs this.
+	struct pollfd p = {fd_.get(), POLLIN, 0};
+	if (::poll(&p, 1, 0) == 0)
+		sd_event_source_set_enabled(moreSource_.get(), SD_EVENT_ONESHOT);
 }
 
 void DeviceReader::deliver(const struct input_event &ev)
@@ -161,10 +201,52 @@ bool DeviceReader::drain()
 			continue;
 		}
 		// -ENODEV on unplug, anything else is just as final for this fd.
+		// libevdev reads ahead on every call: what an earlier read() took
+		// from the kernel is still in its queue, complete frames a reader
+		// gets nowhere else (the kernel empties its buffer on unplug).
+		deliverQueued();
 		markGone();
 		return true;
 	}
 	return true;
+}
+
+void DeviceReader::deliverQueued()
+{
+	struct input_event ev;
+	// With READ_FLAG_BLOCKING libevdev reads from the fd only once its own
+	// queue is empty; the fd is O_NONBLOCK, so that read never waits (on a
+	// gone device it is -ENODEV, which ends the loop).
+	while (libevdev_next_event(evdev_, LIBEVDEV_READ_FLAG_NORMAL | LIBEVDEV_READ_FLAG_BLOCKING, &ev) ==
+	       LIBEVDEV_READ_STATUS_SUCCESS)
+		deliver(ev);
+}
+
+void DeviceReader::finish()
+{
+	if (gone_)
+		return;
+	// No per-wakeup limit: nothing reads this device after this call.
+	struct input_event ev;
+	for (;;) {
+		const int r = libevdev_next_event(evdev_, LIBEVDEV_READ_FLAG_NORMAL, &ev);
+		if (r == LIBEVDEV_READ_STATUS_SUCCESS) {
+			deliver(ev);
+			continue;
+		}
+		if (r == LIBEVDEV_READ_STATUS_SYNC) {
+			// SYN_DROPPED at the very end: the device is going away, a
+			// state delta would describe nothing a hand did.
+			frames_.discard();
+			resyncs_++;
+			sink_.eventsDropped(id_);
+			break;
+		}
+		if (r != -EAGAIN)
+			deliverQueued();
+		break;
+	}
+	markGone();
 }
 
 Result<void> DeviceReader::setGrab(bool grab)
@@ -181,6 +263,7 @@ void DeviceReader::markGone()
 		return;
 	gone_ = true;
 	sd_event_source_set_enabled(source_.get(), SD_EVENT_OFF);
+	sd_event_source_set_enabled(moreSource_.get(), SD_EVENT_OFF);
 	if (onGone_)
 		onGone_(id_);
 }

@@ -21,7 +21,8 @@ namespace tactus {
  * Events one wakeup reads from a device at most. A device that writes
  * faster than tactusd reads (a flood into SYN_DROPPED) must not keep the
  * event loop to itself: the bus, the other devices and the watchdog's ping
- * go first, then the rest is read (the io source is level-triggered).
+ * go first, then the rest is read (the io source is level-triggered; what
+ * libevdev already read ahead is read on from a defer source).
  */
 constexpr unsigned kMaxEventsPerWakeup = 512;
 
@@ -54,15 +55,30 @@ public:
 	Result<void> setGrab(bool grab);
 	/** The absinfo of every absolute axis the device has (EVIOCGABS, read by libevdev at open). */
 	std::map<uint16_t, AbsAxis> absAxes() const;
+	/**
+	 * The device is gone (its hotplug removal came first): deliver every
+	 * complete frame still readable, the kernel's buffer and what libevdev
+	 * read ahead, then report it gone through @p onGone like an ENODEV.
+	 * A device the kernel has already torn down reads -ENODEV: the kernel
+	 * discards its client buffers on unplug (drivers/input/evdev.c,
+	 * evdev_read() after evdev_mark_dead()), so what was not read before
+	 * is lost there, not here.
+	 */
+	void finish();
 	/** Number of SYN_DROPPED resyncs so far. */
 	unsigned resyncs() const { return resyncs_; }
 
 private:
 	DeviceReader(DeviceId id, InputSink &sink, GoneCallback onGone);
 	static int onReadable(sd_event_source *source, int fd, uint32_t revents, void *userdata);
+	static int onMore(sd_event_source *source, void *userdata);
+	/** drain() stopped at its limit: read on at the next loop iteration if only libevdev's queue holds events. */
+	void readOnLater();
 	/** Read and deliver what is there, at most kMaxEventsPerWakeup events; true if it read all (EAGAIN). */
 	bool drain();
 	void deliver(const struct input_event &ev);
+	/** Deliver the events libevdev has queued already, without reading the fd while it has some. */
+	void deliverQueued();
 	void markGone();
 
 	DeviceId id_;
@@ -71,6 +87,7 @@ private:
 	UniqueFd fd_;
 	libevdev *evdev_ = nullptr;
 	SdEventSourcePtr source_;
+	SdEventSourcePtr moreSource_; ///< defer source: events libevdev read ahead, see readOnLater()
 	FrameAssembler frames_;
 	unsigned resyncs_ = 0;
 	bool gone_ = false;

@@ -113,9 +113,14 @@ void LiveInputSource::add(const std::string &sysname)
 
 void LiveInputSource::remove(const std::string &sysname)
 {
-	for (const auto &[id, device] : devices_) {
+	for (auto &[id, device] : devices_) {
 		if (device.sysname == sysname) {
-			removeId(id);
+			// What the reader can still read comes before the removal:
+			// an unplugged keyboard's last releases belong to the session.
+			// finish() reports the device gone (removeId) itself.
+			const DeviceId gone = id;
+			device.reader->finish();
+			removeId(gone);
 			return;
 		}
 	}

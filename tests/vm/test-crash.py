@@ -13,6 +13,13 @@ tty1 (a real logind session):
      profile as the kill left it with its own loader: never set aside as
      unusable (the file is checksummed: a torn one would be), no
      temporaries left behind;
+  1b. SIGKILL inside a profile write, deterministically: an LD_PRELOAD
+     module (tests/vm/stop-in-write.cc, test-only, set by a unit drop-in)
+     stops tactusd with SIGSTOP at a chosen point of the write ResetProfile
+     makes: half the image written to the temporary, after its fsync, after
+     the rename; SIGKILL there. The profile on disk is the old file byte
+     for byte before the rename and the new one after it, and the restarted
+     tactusd loads it and removes the temporary;
   2. verdicts across a crash: a uinput clone of the USB keyboard types, the
      session turns `injected`; after SIGKILL and systemd's restart the bus
      shows the same sessions with the same verdict, reasons and trust;
@@ -25,6 +32,7 @@ Restart counts are printed.
 Exits 0 on success, 1 on failure, 77 when this host cannot run the test bed.
 """
 import json
+import os
 import random
 import sys
 import threading
@@ -40,7 +48,7 @@ UID = tactusvm.TEST_UID
 BUS = "org.tactus.Tactus1"
 MANAGER = "/org/tactus/Tactus1"
 SESSION_IFACE = "org.tactus.Session1"
-KILLS = 8
+KILLS = 5
 LETTERS = list("qwertyuiopasdfghjklzxcvbnm")
 PROFILES = "/var/lib/tactus/profiles"
 
@@ -87,7 +95,56 @@ def kill_and_snapshot(vm, i):
     return int(lines[0]), lines[1:]
 
 
+STOP_MODULE = "/usr/local/lib/tactus-test/stop-in-write.so"
+STOP_CONTROL = "/run/tactus-stop-in-write"
+STOP_STAGES = ("write", "fsync", "rename")
+
+
+def preload_stop_module(vm, args):
+    """Run tactusd with tests/vm/stop-in-write.so preloaded (a drop-in and
+    a manual restart, which systemd does not count in NRestarts)."""
+    built = os.path.join(os.path.abspath(args.build_dir), "tests", "stop-in-write.so")
+    if not os.path.exists(built):
+        raise VmError(f"{built} is not built (meson compile builds it with the vm tests)")
+    vm.check(f"mkdir -p {os.path.dirname(STOP_MODULE)} /run/systemd/system/tactusd.service.d && "
+             f"cp {built} {STOP_MODULE} && rm -f {STOP_CONTROL} && "
+             f"printf '[Service]\\nEnvironment=LD_PRELOAD={STOP_MODULE} TACTUS_TEST_STOP_IN_WRITE={STOP_CONTROL}\\n' "
+             f">/run/systemd/system/tactusd.service.d/50-stop-in-write.conf && "
+             f"systemctl daemon-reload && systemctl restart tactusd.service", timeout=120)
+    pid = main_pid(vm)
+    maps = vm.check(f"grep -c stop-in-write /proc/{pid}/maps || true", timeout=10).strip()
+    check(maps not in ("", "0"), f"tactusd (pid {pid}) runs with the stop-in-write module loaded")
+
+
+def sha(vm, path):
+    rc, out, _ = vm.run(f"sha256sum {path}", timeout=10)
+    return out.split()[0] if rc == 0 else None
+
+
+def stopped_in_write(vm, path, stage, profile):
+    """ResetProfile with the module armed for @stage: tactusd stops inside the
+    write, is SIGKILLed there and restarted by systemd. (old sha, sha at the
+    stop, sha after the restart, temporaries at the stop, restarted pid)."""
+    old = sha(vm, profile)
+    pid = main_pid(vm)
+    vm.check(f"echo {stage} >{STOP_CONTROL}", timeout=10)
+    call = vm.start(f"busctl --system --timeout=60 call {BUS} {path} {SESSION_IFACE} ResetProfile", timeout=90)
+    deadline = time.monotonic() + 60
+    while vm.run(f"awk '{{print $3}}' /proc/{pid}/stat", timeout=10)[1].strip() != "T":
+        if time.monotonic() > deadline:
+            raise VmError(f"tactusd (pid {pid}) never stopped in the {stage} stage of a profile write")
+        time.sleep(0.2)
+    at_stop = sha(vm, profile)
+    temps = [f for f in vm.check(f"ls -A {PROFILES}", timeout=10).split() if ".tmp-" in f]
+    vm.check(f"rm -f {STOP_CONTROL}", timeout=10)
+    killed, _ = kill_and_snapshot(vm, 0)
+    call.wait()
+    new_pid = wait_restarted(vm, killed)
+    return old, at_stop, sha(vm, profile), temps, new_pid
+
+
 def body(vm, args):
+    preload_stop_module(vm, args)
     sid = vm.wait_session(USER, 300)
     path = f"{MANAGER}/session/{vmtest.bus_escape(sid)}"
     vmtest.wait_log(vm, lambda L: any(f"session {sid} added" in l for l in L), timeout=30,
@@ -144,6 +201,26 @@ def body(vm, args):
     left = vm.check(f"ls -A {PROFILES}", timeout=10).split()
     check(left == [f"{UID}.profile"], f"{PROFILES} holds the profile only: {left}")
 
+    # 1b. SIGKILL at known points of a profile write.
+    profile = f"{PROFILES}/{UID}.profile"
+    for stage in STOP_STAGES:
+        loads_before = sum(f"profile of uid {UID}:" in l for l in vmtest.tactusd_log(vm))
+        old, at_stop, after, temps, pid = stopped_in_write(vm, path, stage, profile)
+        lines = vmtest.wait_log(vm, lambda L: sum(f"profile of uid {UID}:" in l for l in L) > loads_before,
+                                timeout=30, what=f"'profile of uid {UID}' after the {stage}-stage kill")
+        load = [l for l in lines if f"profile of uid {UID}:" in l][-1]
+        left = vm.check(f"ls -A {PROFILES}", timeout=10).split()
+        # Before the rename the old file stands, whole; from the rename on,
+        # the new one. A writer that wrote in place would leave half a file
+        # at "write" (set aside as unusable on the next load).
+        want = old if stage != "rename" else at_stop
+        check(after == want and (at_stop == old) == (stage != "rename") and bool(temps) == (stage != "rename")
+              and "unusable" not in load and left == [f"{UID}.profile"],
+              f"SIGKILL after the {stage} step of a profile write: the profile is the "
+              f"{'old' if stage != 'rename' else 'new'} file ({(after or '-')[:12]}; old {(old or '-')[:12]}, "
+              f"at the stop {(at_stop or '-')[:12]}; temporaries at the stop {temps}); restarted as pid {pid}, "
+              f"which loaded it ({load!r}) and left {left}")
+
     # 2. Verdicts across a crash.
     usb_node = [s for s, d in vmtest.ctl_devices(vm).items() if d["name"] == "QEMU QEMU USB Keyboard"][0]
     node = vmtest.start_injector_unit(vm, "crash-inject", ["uinput-clone", "--like", f"/dev/input/{usb_node}",
@@ -174,9 +251,11 @@ def body(vm, args):
     final = session_view(vm)
     check(final == before, f"after the watchdog restart: {final}")
     p = vmtest.unit_property(vm, "tactusd.service", "NRestarts", "ActiveState")
-    note(f"restarts: {KILLS} SIGKILLs while learning + 1 with an injected session + 1 by the watchdog; "
+    note(f"restarts: {KILLS} SIGKILLs while learning + {len(STOP_STAGES)} inside a write + 1 with an injected "
+         f"session + 1 by the watchdog; "
          f"systemd counts NRestarts={p['NRestarts']}")
-    check(p["NRestarts"] == str(KILLS + 2) and p["ActiveState"] == "active", f"tactusd up at the end: {p}")
+    check(p["NRestarts"] == str(KILLS + len(STOP_STAGES) + 2) and p["ActiveState"] == "active",
+          f"tactusd up at the end: {p}")
 
 
 if __name__ == "__main__":
