@@ -186,12 +186,31 @@ PointerCalibration PointerCalibration::fit(const std::vector<double> &genuineRaw
 PointerScorer::PointerScorer(const PointerBinning &binning, const PointerHistogram &user,
 			     const PointerHistogram &background, const PointerModelParams &params,
 			     PointerCalibration calibration)
-    : binning_(&binning), calibration_(calibration),
-      table_(kPointerActionTypes * kPointerFeatureCount * binning.bins(), 0.0)
+    : binning_(&binning), table_(kPointerActionTypes * kPointerFeatureCount * binning.bins(), 0.0)
 {
+	calibrations_.fill(calibration);
 	const double alpha = params.smoothing;
 	const unsigned bins = binning.bins();
 	const double nu = static_cast<double>(user.actions()), nb = static_cast<double>(background.actions());
+	std::vector<double> cu(bins), cb(bins), tmp(bins);
+	// Each count at bin j spread over bins [0, n) by exp(−(b − j)² / 2h²), normalised over [0, n).
+	std::vector<double> kernel(bins);
+	for (unsigned d = 0; d < bins; d++)
+		kernel[d] = params.binKernel > 0 ? std::exp(-0.5 * (d / params.binKernel) * (d / params.binKernel))
+						 : (d == 0 ? 1.0 : 0.0);
+	auto spread = [&](std::vector<double> &c, unsigned n) {
+		std::fill(tmp.begin(), tmp.end(), 0.0);
+		for (unsigned j = 0; j < n; j++) {
+			if (c[j] == 0)
+				continue;
+			double z = 0;
+			for (unsigned b = 0; b < n; b++)
+				z += kernel[b > j ? b - j : j - b];
+			for (unsigned b = 0; b < n; b++)
+				tmp[b] += c[j] * kernel[b > j ? b - j : j - b] / z;
+		}
+		std::copy(tmp.begin(), tmp.end(), c.begin());
+	};
 	for (size_t t = 0; t < kPointerActionTypes; t++) {
 		const auto type = static_cast<PointerActionType>(t);
 		const double ut = static_cast<double>(user.actions(type)),
@@ -203,11 +222,16 @@ PointerScorer::PointerScorer(const PointerBinning &binning, const PointerHistogr
 			// feature (a click's hold for a mouse move) then says nothing.
 			const double k = params.perFeatureBins ? binning.bins(type, f) : bins;
 			for (unsigned b = 0; b < bins; b++) {
-				const double cu = static_cast<double>(user.count(type, f, b));
-				const double cb = static_cast<double>(background.count(type, f, b));
-				table_[cell(t, f, b, bins)] = std::log((cu + alpha) / (ut + k * alpha)) -
-							      std::log((cb + alpha) / (bt + k * alpha));
+				cu[b] = static_cast<double>(user.count(type, f, b));
+				cb[b] = static_cast<double>(background.count(type, f, b));
 			}
+			if (params.binKernel > 0) {
+				spread(cu, binning.bins(type, f));
+				spread(cb, binning.bins(type, f));
+			}
+			for (unsigned b = 0; b < bins; b++)
+				table_[cell(t, f, b, bins)] = std::log((cu[b] + alpha) / (ut + k * alpha)) -
+							      std::log((cb[b] + alpha) / (bt + k * alpha));
 		}
 	}
 }
@@ -345,6 +369,20 @@ PointerWeights PointerWeights::fit(const std::vector<PointerTerms> &genuine,
 			out.weights[b][j] = w[blockOf(static_cast<PointerActionType>(b)) * kPointerTerms + j];
 	out.bias = w[biasAt];
 	return out;
+}
+
+double pointerMeanEvidence(std::span<const double> llr, double clip)
+{
+	const bool clamp = std::isfinite(clip) && clip > 0;
+	double sum = 0;
+	size_t n = 0;
+	for (double v : llr) {
+		if (std::isnan(v))
+			continue;
+		sum += clamp ? std::clamp(v, -clip, clip) : v;
+		n++;
+	}
+	return n ? sum / static_cast<double>(n) : 0.0;
 }
 
 } // namespace tactus

@@ -23,6 +23,7 @@
 
 #include <array>
 #include <cstdint>
+#include <span>
 #include <vector>
 
 namespace tactus {
@@ -145,6 +146,12 @@ struct PointerModelParams {
 	double smoothing = 1.0; ///< Laplace α added to every bin count
 	/** Smooth over the bins each feature has (PointerBinning::bins(t, f)) rather than over bins. */
 	bool perFeatureBins = true;
+	/**
+	 * Kernel smoothing across neighbouring bins: every count spread over the
+	 * feature's bins by a Gaussian of this standard deviation (bins; mass
+	 * kept), a kernel density estimate on the quantile scale. 0: none.
+	 */
+	double binKernel = 0.0;
 };
 
 /** Scores actions for one user against a background. */
@@ -156,9 +163,19 @@ public:
 
 	/** Uncalibrated naive-Bayes log ratio of @p a (nats; > 0 favours the user). */
 	double raw(const PointerAction &a) const;
-	/** Calibrated log-likelihood ratio of @p a (nats; > 0 favours the user). */
-	double llr(const PointerAction &a) const { return calibration_(raw(a)); }
-	void setCalibration(PointerCalibration c) { calibration_ = c; }
+	/** Calibrated log-likelihood ratio of @p a (nats; > 0 favours the user), by its type's calibration. */
+	double llr(const PointerAction &a) const
+	{
+		return calibrations_[static_cast<size_t>(a.type) % kPointerActionTypes](raw(a));
+	}
+	/** One calibration for every action type. */
+	void setCalibration(PointerCalibration c) { calibrations_.fill(c); }
+	/** The calibration of actions of type @p t (the raw scores of the types differ in scale: a mouse move has
+	 * no click features). */
+	void setCalibration(PointerActionType t, PointerCalibration c)
+	{
+		calibrations_[static_cast<size_t>(t) % kPointerActionTypes] = c;
+	}
 	/** Evidence terms of @p a (see PointerTerms); raw(a) = weights(type, terms). */
 	void terms(const PointerAction &a, PointerTerms &out) const;
 	/** Weight the terms (default: all 1, bias 0); a fitted PointerWeights is calibrated, so pair it with an
@@ -167,10 +184,25 @@ public:
 
 private:
 	const PointerBinning *binning_;
-	PointerCalibration calibration_;
+	std::array<PointerCalibration, kPointerActionTypes> calibrations_;
 	PointerWeights weights_;
 	std::array<double, kPointerActionTypes> typeLog_{};
 	std::vector<double> table_; // [type][feature][bin] log ratio
 };
+
+/**
+ * Evidence of a run of actions (a session, a window): the mean of their
+ * calibrated LLRs, each first clamped to ±@p clip nats (nats per action;
+ * > 0 favours the user). The naive-Bayes LLR of one action is heavy-tailed
+ * (a few odd actions reach ±10 nats); the clamp keeps them from outweighing
+ * the rest of the session — a robust mean in the sense of Huber. @p clip
+ * ≤ 0, NaN or infinite: no clamp. NaN LLRs are skipped; 0 if none is left.
+ * `tactus-eval mouse` chose @p clip = 1 (kPointerLlrClip) by its
+ * cross-validation on the development users' training sessions.
+ */
+double pointerMeanEvidence(std::span<const double> llr, double clip);
+
+/** The per-action clamp of pointerMeanEvidence() that `tactus-eval mouse` uses, nats. */
+inline constexpr double kPointerLlrClip = 1.0;
 
 } // namespace tactus

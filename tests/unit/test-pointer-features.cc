@@ -253,3 +253,60 @@ TEST(PointerModel, FeatureWeights)
 	x[2] = 0.25;
 	EXPECT_DOUBLE_EQ(d(PointerActionType::DragDrop, x), 0.75);
 }
+
+// Session evidence: the mean of per-action LLRs clamped to ±clip; a few wild
+// actions cannot outweigh the rest, NaN is skipped, no clip means the plain
+// mean, nothing gives 0.
+TEST(PointerModel, MeanEvidenceClampsEachAction)
+{
+	const std::vector<double> llr = {0.5, 0.5, 0.5, -12.0};
+	EXPECT_NEAR(pointerMeanEvidence(llr, 1.0), (0.5 + 0.5 + 0.5 - 1.0) / 4, 1e-12);
+	EXPECT_NEAR(pointerMeanEvidence(llr, 0.0), (1.5 - 12.0) / 4, 1e-12);
+	EXPECT_NEAR(pointerMeanEvidence(llr, INFINITY), (1.5 - 12.0) / 4, 1e-12);
+	EXPECT_NEAR(pointerMeanEvidence(llr, NAN), (1.5 - 12.0) / 4, 1e-12);
+	EXPECT_GT(pointerMeanEvidence(llr, kPointerLlrClip), 0.0);
+	EXPECT_LT(pointerMeanEvidence(llr, 0.0), 0.0);
+	const std::vector<double> odd = {NAN, 3.0, -INFINITY, NAN};
+	EXPECT_NEAR(pointerMeanEvidence(odd, 2.0), 0.0, 1e-12);
+	EXPECT_EQ(pointerMeanEvidence(std::vector<double>{NAN}, 1.0), 0.0);
+	EXPECT_EQ(pointerMeanEvidence({}, 1.0), 0.0);
+}
+
+// Per-type calibration changes only its type's LLR; kernel smoothing across
+// bins keeps each histogram's mass, so an action one bin away from all of
+// the user's actions scores higher with it than without.
+TEST(PointerModel, TypeCalibrationAndBinKernel)
+{
+	std::vector<PointerAction> population;
+	for (int k = 0; k < 200; k++) {
+		PointerAction a;
+		a.type = k % 2 ? PointerActionType::PointClick : PointerActionType::MouseMove;
+		a.features.fill(static_cast<double>(k % 20));
+		population.push_back(a);
+	}
+	const PointerBinning bins = PointerBinning::fit(population, 20);
+	PointerHistogram user(bins), bg(bins);
+	for (const PointerAction &a : population)
+		(a.features[0] < 4 ? user : bg).add(a);
+	PointerAction near;
+	near.type = PointerActionType::MouseMove;
+	near.features.fill(6.0); // two bins above the user's last (4 and 5 are empty for move... all features)
+	PointerAction click = near;
+	click.type = PointerActionType::PointClick;
+	click.features.fill(5.0);
+
+	PointerScorer plain(bins, user, bg);
+	PointerModelParams smooth;
+	smooth.binKernel = 2.0;
+	const PointerScorer kernel(bins, user, bg, smooth);
+	EXPECT_GT(kernel.raw(near), plain.raw(near));
+	EXPECT_TRUE(std::isfinite(kernel.raw(near)));
+
+	const double moveBefore = plain.llr(near), clickBefore = plain.llr(click);
+	plain.setCalibration(PointerActionType::PointClick, PointerCalibration{2.0, 1.0});
+	EXPECT_DOUBLE_EQ(plain.llr(near), moveBefore);
+	EXPECT_NEAR(plain.llr(click), 2.0 * clickBefore + 1.0, 1e-9);
+	plain.setCalibration(PointerCalibration{0.5, 0.0});
+	EXPECT_NEAR(plain.llr(click), 0.5 * plain.raw(click), 1e-9);
+	EXPECT_NEAR(plain.llr(near), 0.5 * plain.raw(near), 1e-9);
+}
