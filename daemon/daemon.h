@@ -98,6 +98,9 @@ public:
 		/** Pointer actions that complete a pointer profile's enrollment (tactus.conf [Enrollment]
 		 * PointerStrokes=). */
 		unsigned pointerActions = 300;
+		/** Touch strokes that complete a touch profile's enrollment (tactus.conf [Enrollment] TouchStrokes=).
+		 */
+		unsigned touchStrokes = 200;
 		/**
 		 * Where the sessions' evidence is kept across a restart
 		 * (`<dir>/sessions`, session-snapshot.h); empty: nowhere, a

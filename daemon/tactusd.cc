@@ -271,6 +271,7 @@ int run(const Arguments &args)
 	options.keystrokeModel = args.keystrokeModel;
 	options.pointerModel = args.pointerModel;
 	options.pointerActions = config->enrollment.pointerStrokes;
+	options.touchStrokes = config->enrollment.touchStrokes;
 	options.runtimeDirectory = args.runtimeDir;
 	if (args.replay.empty()) {
 		if (options.stateDirectory.empty()) {
