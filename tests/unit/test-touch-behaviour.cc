@@ -80,7 +80,7 @@ struct Hand {
 		const double duration = tap ? 0.09 * (1 + 0.1 * rng.normal()) : len / speed;
 		const int n = std::max(3, static_cast<int>(duration / 0.008));
 		const double x0 = 150 + rng.uniform(-20, 20), y0 = 85 + rng.uniform(-20, 20); // mm
-		const double bow = bowMm * (1 + 0.15 * rng.normal());
+		const double bow = tap ? 0.0 : bowMm * (1 + 0.15 * rng.normal());
 		const double p = pressure * (1 + 0.05 * rng.normal()), m = major * (1 + 0.05 * rng.normal());
 		auto pos = [&](double s, double &x, double &y) {
 			const double along = len * s, side = bow * std::sin(M_PI * s);
