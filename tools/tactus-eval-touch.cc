@@ -92,6 +92,15 @@ int parseOptions(std::span<char *const> args, Options &o)
 				o.model.norm = TouchNorm::Span;
 			else
 				return fprintf(stderr, "tactus-eval touch: --norm needs none, background or span\n"), 2;
+		} else if (a == "--z-cap" || a == "--sd-floor") {
+			const char *s = value();
+			char *end = nullptr;
+			const double d = s ? strtod(s, &end) : 0;
+			if (!s || !end || *end || !(d > 0) || d > 100)
+				return fprintf(stderr, "tactus-eval touch: %.*s needs a number in (0, 100]\n",
+					       static_cast<int>(a.size()), a.data()),
+				       2;
+			(a == "--z-cap" ? o.statsParams.zCap : o.statsParams.sdFloor) = d;
 		} else if (a == "--scorer") {
 			const char *s = value();
 			const std::string_view n = s ? s : "";
@@ -108,6 +117,7 @@ int parseOptions(std::span<char *const> args, Options &o)
 		} else if (a == "-h" || a == "--help") {
 			printf("Usage: tactus-eval touch DIR [--plots DIR] [--bins N] [--smoothing A] [--pooled] "
 			       "[--norm none|background|span] "
+			       "[--scorer bins|stats] [--z-cap Z] [--sd-floor S] "
 			       "[--json]\n");
 			return -1;
 		} else if (!a.empty() && a[0] != '-' && o.dir.empty()) {

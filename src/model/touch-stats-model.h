@@ -57,15 +57,20 @@ private:
 /** Settings of TouchStatsScorer. */
 struct TouchStatsParams {
 	double sdFloor = 0.05; ///< least σ of a feature, in its (transformed) units
-	double zCap = 4.0;     ///< |z| beyond this counts as this: one odd feature must not decide
 	/**
-	 * d → LLR (nats): llr = 0.9305 − 0.6206·d, the Platt fit on the
+	 * |z| beyond this counts as this: one odd feature must not decide.
+	 * Chosen with σ ≥ 0.05 on the Touchalytics development users
+	 * (documents protocol, 11 strokes; caps 1–6, floors 0.02–0.2).
+	 */
+	double zCap = 1.5;
+	/**
+	 * d → LLR (nats): llr = 1.9070 − 2.5848·d, the Platt fit on the
 	 * Touchalytics development users' inter-session strokes (`tactus-eval
 	 * touch --scorer stats`, documents protocol) on their 30 features; the
 	 * evdev strokes' 13 features are not those, so on a device this is a
 	 * starting point, not a measured calibration.
 	 */
-	PointerCalibration calibration{-0.6206, 0.9305};
+	PointerCalibration calibration{-2.5848, 1.9070};
 	/** Strokes of a class before it is scored (fewer: the stroke gives no evidence). */
 	double minStrokes = 10;
 };
