@@ -212,6 +212,9 @@ const std::vector<KeySpec> &keyTable()
 		integerKey(
 			"Enrollment", "PointerStrokes",
 			[](Config &c) -> unsigned & { return c.enrollment.pointerStrokes; }, 100, 1000000),
+		integerKey(
+			"Enrollment", "TouchStrokes", [](Config &c) -> unsigned & { return c.enrollment.touchStrokes; },
+			50, 1000000),
 		actionsKey(
 			"Actions", "OnInjected", [](Config &c) -> Actions & { return c.actions.onInjected; }, true),
 		actionsKey(

@@ -45,6 +45,7 @@ struct Config {
 	struct EnrollmentSection {
 		unsigned keystrokes = 250; ///< key presses before a keystroke profile is ready (≥ 5 templates of 50)
 		unsigned pointerStrokes = 300; ///< pointer strokes before a pointer profile is ready
+		unsigned touchStrokes = 200;   ///< touchscreen strokes before a touch profile is ready
 		bool operator==(const EnrollmentSection &) const = default;
 	};
 	struct ActionsSection {

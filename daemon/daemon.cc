@@ -133,6 +133,10 @@ void Daemon::startBehaviour()
 			 sanitizeForDisplay(pointerModel_->name, 64).c_str(), pointerModel_->version,
 			 pointerModel_->params.bins, options_.pointerActions);
 	}
+	// Touch needs no model file: the statistics live in the user's profile.
+	TouchBehaviourParams touch;
+	touch.strokesNeeded = options_.touchStrokes;
+	policy_.setTouch(true, touch);
 	if (options_.stateDirectory.empty()) {
 		log_debug("no state directory: no profiles, sessions stay learning");
 		return;

@@ -100,6 +100,9 @@ public:
 		unsigned pointerActions = 300;
 		/** Key presses a keystroke profile learns before it is used ([Enrollment] Keystrokes=). */
 		unsigned keystrokes = 250;
+		/** Touch strokes that complete a touch profile's enrollment (tactus.conf [Enrollment] TouchStrokes=).
+		 */
+		unsigned touchStrokes = 200;
 		/**
 		 * Where the sessions' evidence is kept across a restart
 		 * (`<dir>/sessions`, session-snapshot.h); empty: nowhere, a

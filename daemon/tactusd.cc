@@ -272,6 +272,7 @@ int run(const Arguments &args)
 	options.pointerModel = args.pointerModel;
 	options.pointerActions = config->enrollment.pointerStrokes;
 	options.keystrokes = config->enrollment.keystrokes;
+	options.touchStrokes = config->enrollment.touchStrokes;
 	options.runtimeDirectory = args.runtimeDir;
 	if (args.replay.empty()) {
 		if (options.stateDirectory.empty()) {

@@ -26,6 +26,7 @@
 
 #include "roc-curve.h"
 #include "touch-model.h"
+#include "touch-stats-model.h"
 #include "touchalytics-dataset.h"
 
 #include <algorithm>
@@ -52,6 +53,8 @@ struct Options {
 	bool byDirection =
 		true; // chosen on the development users (files k=11 EER 1.94% -> 1.16%, documents 5.00% -> 3.83%)
 	TouchModelParams model{20, 1.0}; // chosen on the development users (5, 10, 20, 30, 40 bins; α 0.3, 1, 3)
+	bool stats = false;              // --scorer stats: the statistics-only model tactusd runs
+	TouchStatsParams statsParams;
 };
 
 int parseOptions(std::span<char *const> args, Options &o)
@@ -78,12 +81,43 @@ int parseOptions(std::span<char *const> args, Options &o)
 				return fprintf(stderr, "tactus-eval touch: --smoothing needs a number in (0, 1000]\n"),
 				       2;
 			o.model.smoothing = d;
+		} else if (a == "--norm") {
+			const char *s = value();
+			const std::string_view n = s ? s : "";
+			if (n == "none")
+				o.model.norm = TouchNorm::None;
+			else if (n == "background")
+				o.model.norm = TouchNorm::Background;
+			else if (n == "span")
+				o.model.norm = TouchNorm::Span;
+			else
+				return fprintf(stderr, "tactus-eval touch: --norm needs none, background or span\n"), 2;
+		} else if (a == "--z-cap" || a == "--sd-floor") {
+			const char *s = value();
+			char *end = nullptr;
+			const double d = s ? strtod(s, &end) : 0;
+			if (!s || !end || *end || !(d > 0) || d > 100)
+				return fprintf(stderr, "tactus-eval touch: %.*s needs a number in (0, 100]\n",
+					       static_cast<int>(a.size()), a.data()),
+				       2;
+			(a == "--z-cap" ? o.statsParams.zCap : o.statsParams.sdFloor) = d;
+		} else if (a == "--scorer") {
+			const char *s = value();
+			const std::string_view n = s ? s : "";
+			if (n == "bins")
+				o.stats = false;
+			else if (n == "stats")
+				o.stats = true;
+			else
+				return fprintf(stderr, "tactus-eval touch: --scorer needs bins or stats\n"), 2;
 		} else if (a == "--json") {
 			o.json = true;
 		} else if (a == "--pooled") {
 			o.byDirection = false;
 		} else if (a == "-h" || a == "--help") {
 			printf("Usage: tactus-eval touch DIR [--plots DIR] [--bins N] [--smoothing A] [--pooled] "
+			       "[--norm none|background|span] "
+			       "[--scorer bins|stats] [--z-cap Z] [--sd-floor S] "
 			       "[--json]\n");
 			return -1;
 		} else if (!a.empty() && a[0] != '-' && o.dir.empty()) {
@@ -99,6 +133,21 @@ int parseOptions(std::span<char *const> args, Options &o)
 		return 2;
 	}
 	return 0;
+}
+
+/** Touchalytics F9, the up/down/left/right flag, as a class 0..3 (the stats scorer's classes). */
+size_t strokeFlag(const TouchFeatures &s)
+{
+	return s.size() > 8 && s[8] >= 1 && s[8] <= 4 ? static_cast<size_t>(s[8]) - 1 : 0;
+}
+
+/** sign(x)·log(1 + |x|) of every feature: heavy tails tamed for the stats scorer. */
+TouchFeatures squash(const TouchFeatures &s)
+{
+	TouchFeatures out(s.size());
+	for (size_t i = 0; i < s.size(); i++)
+		out[i] = std::copysign(std::log1p(std::fabs(s[i])), s[i]);
+	return out;
 }
 
 /** 1 for a horizontal stroke (F9, the up/down/left/right flag, is 2 or 4), 0 otherwise. */
@@ -145,7 +194,8 @@ struct ProtocolResult {
 	size_t enrollStrokes = 0, verifyStrokes = 0;
 };
 
-ProtocolResult evaluate(const Split &split, const TouchModelParams &params, bool byDirection)
+ProtocolResult evaluate(const Split &split, const TouchModelParams &params, bool byDirection, bool stats,
+			const TouchStatsParams &statsParams)
 {
 	ProtocolResult res;
 	std::vector<int32_t> dev, held, devAll; // devAll: development users with enrollment strokes
@@ -196,12 +246,31 @@ ProtocolResult evaluate(const Split &split, const TouchModelParams &params, bool
 
 	// Calibration on the development users alone (genuine: own verification
 	// strokes; impostor: the other development users').
+	// The stats scorer: per user and direction flag, mean and variance of the squashed features.
+	std::map<int32_t, std::array<TouchFeatureStats, 4>> userStats;
+	if (stats)
+		for (const auto *group : {&devAll, &held})
+			for (int32_t u : *group) {
+				std::array<TouchFeatureStats, 4> &st = userStats[u];
+				for (TouchFeatureStats &x : st)
+					x = TouchFeatureStats(kTouchalyticsFeatures);
+				for (const TouchFeatures &s : split.enroll.at(u))
+					st[strokeFlag(s)].add(squash(s));
+			}
+	// Uncalibrated score of stroke @p s against claimed user @p u (> 0 favours the user).
+	auto rawScore = [&](const std::vector<TouchScorer> &sc, int32_t u, const TouchFeatures &s) {
+		if (!stats)
+			return sc[classOf(s)].normalized(s);
+		TouchStatsParams p = statsParams;
+		p.calibration = {-1.0, 0.0};
+		return TouchStatsScorer(userStats.at(u)[strokeFlag(s)], p).llr(squash(s));
+	};
 	std::vector<double> calG, calI;
 	for (int32_t u : dev) {
 		const std::vector<TouchScorer> sc = scorers(u, {});
 		for (int32_t v : dev)
 			for (const TouchFeatures &s : split.verify.at(v))
-				(u == v ? calG : calI).push_back(sc[classOf(s)].raw(s));
+				(u == v ? calG : calI).push_back(rawScore(sc, u, s));
 	}
 	res.calibration = PointerCalibration::fit(calG, calI);
 
@@ -214,7 +283,8 @@ ProtocolResult evaluate(const Split &split, const TouchModelParams &params, bool
 			const std::vector<TouchScorer> sc = scorers(u, res.calibration);
 			for (int32_t v : *group)
 				for (const TouchFeatures &s : split.verify.at(v)) {
-					const double l = sc[classOf(s)].llr(s);
+					const double l =
+						stats ? res.calibration(rawScore(sc, u, s)) : sc[classOf(s)].llr(s);
 					llr[u][v].push_back(l);
 					if (group == &held) {
 						(u == v ? res.llrGenuine : res.llrImpostor) += l;
@@ -293,9 +363,9 @@ int runTouch(std::span<char *const> args)
 		std::string &list = isDevelopment(u) ? devUsers : heldUsers;
 		list += (list.empty() ? "" : " ") + std::to_string(u);
 	}
-	const ProtocolResult results[] = {evaluate(files, o.model, o.byDirection),
-					  evaluate(documents, o.model, o.byDirection),
-					  evaluate(week, o.model, o.byDirection)};
+	const ProtocolResult results[] = {evaluate(files, o.model, o.byDirection, o.stats, o.statsParams),
+					  evaluate(documents, o.model, o.byDirection, o.stats, o.statsParams),
+					  evaluate(week, o.model, o.byDirection, o.stats, o.statsParams)};
 
 	if (o.json) {
 		printf("{\n  \"rows\": %" PRIu64 ", \"malformed\": %" PRIu64 ", \"users\": %zu, \"bins\": %u, "
@@ -329,9 +399,17 @@ int runTouch(std::span<char *const> args)
 		       files.enroll.size());
 		printf("  development users (bins, smoothing, calibration, background): %s\n", devUsers.c_str());
 		printf("  held-out users (reported): %s\n", heldUsers.c_str());
-		printf("  model: naive Bayes over 30 features, %u quantile bins, smoothing %g, %s; k strokes: Σ llr\n",
-		       o.model.bins, o.model.smoothing,
-		       o.byDirection ? "one template per direction (vertical, horizontal)" : "one template");
+		if (o.stats)
+			printf("  model: per user and direction flag, mean and variance of the 30 features "
+			       "(sign·log1p), "
+			       "d = mean min(z², %g²), σ ≥ %g; raw = −d; k strokes: Σ llr\n",
+			       o.statsParams.zCap, o.statsParams.sdFloor);
+		else
+			printf("  model: naive Bayes over 30 features, %u quantile bins, smoothing %g, %s; k strokes: "
+			       "Σ "
+			       "llr\n",
+			       o.model.bins, o.model.smoothing,
+			       o.byDirection ? "one template per direction (vertical, horizontal)" : "one template");
 		for (const ProtocolResult &r : results)
 			printf("  %-9s enroll %zu strokes, verify %zu; llr = %.4f * raw %+.4f; mean llr per held-out "
 			       "stroke: genuine %+.3f, impostor %+.3f\n",

@@ -24,6 +24,32 @@ std::string_view touchFeatureName(TouchFeature f)
 	return i < names.size() ? names[i] : "?";
 }
 
+std::optional<TouchAxes> touchAxesFor(const DeviceInfo &info, bool *fallback)
+{
+	if (!info.caps.touchscreen || !info.codes.has(EV_ABS, ABS_MT_SLOT))
+		return std::nullopt;
+	const auto x = info.absAxes.find(ABS_MT_POSITION_X), y = info.absAxes.find(ABS_MT_POSITION_Y);
+	if (x == info.absAxes.end() || y == info.absAxes.end())
+		return std::nullopt;
+	bool usedFallback = false;
+	auto resolution = [&](const AbsAxis &a, double mm) {
+		if (a.resolution > 0)
+			return static_cast<double>(a.resolution);
+		usedFallback = true;
+		const double range = static_cast<double>(a.maximum) - static_cast<double>(a.minimum);
+		return range > 0 ? range / mm : 1.0;
+	};
+	TouchAxes axes;
+	axes.xResolution = resolution(x->second, kFallbackTouchWidthMm);
+	axes.yResolution = resolution(y->second, kFallbackTouchHeightMm);
+	axes.pressure = info.codes.has(EV_ABS, ABS_MT_PRESSURE);
+	axes.touchMajor = info.codes.has(EV_ABS, ABS_MT_TOUCH_MAJOR);
+	axes.touchMinor = info.codes.has(EV_ABS, ABS_MT_TOUCH_MINOR);
+	if (fallback)
+		*fallback = usedFallback;
+	return axes;
+}
+
 TouchStrokeTracker::TouchStrokeTracker(const TouchAxes &axes, const TouchStrokeConfig &config)
     : axes_(axes), config_(config), slots_(std::max(1u, config.maxSlots))
 {

@@ -14,12 +14,14 @@
 // times from the kernel, µs. Pure code: no I/O; per slot one buffer of at
 // most maxPoints points.
 
+#include "device-info.h"
 #include "input-event.h"
 
 #include <array>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -33,6 +35,19 @@ struct TouchAxes {
 	bool touchMajor = false; ///< ABS_MT_TOUCH_MAJOR present
 	bool touchMinor = false; ///< ABS_MT_TOUCH_MINOR present
 };
+
+/** The panel a touchscreen without an absinfo resolution is assumed to span (mm): 13.3 inches, 16:9. */
+inline constexpr double kFallbackTouchWidthMm = 293.0, kFallbackTouchHeightMm = 165.0;
+
+/**
+ * The axes of a multitouch type B touchscreen (ABS_MT_SLOT and
+ * ABS_MT_POSITION_X/Y), nullopt for any other device. Resolution from the
+ * ABS_MT_POSITION axes' absinfo (units/mm); an axis without one (0) gets
+ * its range over kFallbackTouchWidthMm × kFallbackTouchHeightMm, so
+ * features are in millimetres either way (approximate in the fallback).
+ * @p fallback, if given, is set when the fallback was used.
+ */
+std::optional<TouchAxes> touchAxesFor(const DeviceInfo &info, bool *fallback = nullptr);
 
 /** A tap (contact that stays in place) or a swipe. */
 enum class TouchStrokeKind : uint8_t { Tap, Swipe };

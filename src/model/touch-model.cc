@@ -79,13 +79,34 @@ TouchScorer::TouchScorer(const TouchBinning &binning, const TouchHistogram &user
 	const double alpha = params.smoothing;
 	const unsigned bins = binning.bins();
 	const double nu = static_cast<double>(user.strokes()), nb = static_cast<double>(background.strokes());
-	for (size_t f = 0; f < binning.features(); f++)
+	double bgVar = 0;
+	for (size_t f = 0; f < binning.features(); f++) {
+		double m = 0, m2 = 0;
 		for (unsigned b = 0; b < bins; b++) {
 			const double cu = static_cast<double>(user.count(f, b));
 			const double cb = static_cast<double>(background.count(f, b));
-			table_[f * bins + b] = std::log((cu + alpha) / (nu + bins * alpha)) -
-					       std::log((cb + alpha) / (nb + bins * alpha));
+			const double pu = (cu + alpha) / (nu + bins * alpha), pb = (cb + alpha) / (nb + bins * alpha);
+			const double t = std::log(pu) - std::log(pb);
+			table_[f * bins + b] = t;
+			m += pb * t;
+			m2 += pb * t * t;
+			userMean_ += pu * t;
 		}
+		bgMean_ += m;
+		bgVar += std::max(0.0, m2 - m * m);
+	}
+	bgSd_ = std::sqrt(bgVar);
+	switch (params.norm) {
+	case TouchNorm::None: break;
+	case TouchNorm::Background:
+		normMean_ = bgMean_;
+		normScale_ = bgSd_ > 1e-9 ? bgSd_ : 1.0;
+		break;
+	case TouchNorm::Span:
+		normMean_ = bgMean_;
+		normScale_ = userMean_ - bgMean_ > 1e-9 ? userMean_ - bgMean_ : 1.0;
+		break;
+	}
 }
 
 double TouchScorer::raw(const TouchFeatures &s) const

@@ -70,10 +70,34 @@ private:
 	std::vector<uint64_t> counts_; // [feature][bin]
 };
 
+/**
+ * How a user's raw scores are put on one scale before calibration, so that
+ * one global threshold serves every user (score normalisation; Auckenthaler
+ * et al., "Score normalization for text-independent speaker verification
+ * systems", DSP 10, 2000, call the impostor-side form Z-norm).
+ */
+enum class TouchNorm : uint8_t {
+	None, ///< raw(s) as is
+	/**
+	 * Z-norm against the background: (raw − μ) / σ, where μ and σ² are
+	 * the mean and variance of raw(s) for a stroke drawn from the
+	 * background histogram's per-feature marginals (features independent,
+	 * as the naive Bayes assumes). Computed from the histograms alone, so
+	 * it needs no stored strokes of other people.
+	 */
+	Background,
+	/**
+	 * (raw − μ_bg) / (μ_user − μ_bg): 0 at the background's expected
+	 * score, 1 at the user's own (their template's marginals).
+	 */
+	Span,
+};
+
 /** Settings of TouchScorer. */
 struct TouchModelParams {
-	unsigned bins = 10;     ///< quantile bins per feature
-	double smoothing = 1.0; ///< Laplace α added to every bin count
+	unsigned bins = 10;               ///< quantile bins per feature
+	double smoothing = 1.0;           ///< Laplace α added to every bin count
+	TouchNorm norm = TouchNorm::None; ///< raw-score normalisation before calibration
 };
 
 /** Scores strokes for one user against a background. */
@@ -85,14 +109,25 @@ public:
 
 	/** Uncalibrated naive-Bayes log ratio of @p s (nats; > 0 favours the user); 0 if @p s is too short. */
 	double raw(const TouchFeatures &s) const;
+	/** raw(s) normalised by the params' TouchNorm (what the calibration maps). */
+	double normalized(const TouchFeatures &s) const { return (raw(s) - normMean_) / normScale_; }
 	/** Calibrated log-likelihood ratio of @p s (nats; > 0 favours the user). */
-	double llr(const TouchFeatures &s) const { return calibration_(raw(s)); }
+	double llr(const TouchFeatures &s) const { return calibration_(normalized(s)); }
 	void setCalibration(PointerCalibration c) { calibration_ = c; }
+
+	/** Expected raw score of a stroke drawn from the background's marginals (nats). */
+	double backgroundMean() const { return bgMean_; }
+	/** Its standard deviation, features independent (nats). */
+	double backgroundSd() const { return bgSd_; }
+	/** Expected raw score of a stroke drawn from the user's template marginals (nats). */
+	double userMean() const { return userMean_; }
 
 private:
 	const TouchBinning *binning_;
 	PointerCalibration calibration_;
 	std::vector<double> table_; // [feature][bin] log ratio
+	double bgMean_ = 0, bgSd_ = 1, userMean_ = 0;
+	double normMean_ = 0, normScale_ = 1;
 };
 
 } // namespace tactus

@@ -138,6 +138,9 @@ void PolicyDecider::deviceAdded(PolicyDevice &device, const AllowPolicy &allow, 
 	if (pointerModel_)
 		if (auto scale = pointerScaleFor(device.info))
 			device.pointerTrack.emplace(*scale, *pointerModel_);
+	if (touch_)
+		if (auto axes = touchAxesFor(device.info))
+			device.touchTrack.emplace(*axes, touchParams_.strokes);
 }
 
 void PolicyDecider::deviceRemoved(const PolicyDevice &device)
@@ -155,6 +158,8 @@ void PolicyDecider::eventsDropped(PolicyDevice &device)
 		device.keystrokeRows->reset();
 	if (device.pointerTrack)
 		device.pointerTrack->reset();
+	if (device.touchTrack)
+		device.touchTrack->reset();
 }
 
 void PolicyDecider::grabbed(PolicyDevice &device, std::string reason)
@@ -214,6 +219,8 @@ bool PolicyDecider::reauthenticated(PolicySession &session, int64_t nowUs)
 			session.keystrokes->restartWindow();
 		if (session.pointer)
 			session.pointer->restartWindow();
+		if (session.touch)
+			session.touch->restartWindow();
 		// Published at once unless injection evidence stands (then reset() does it).
 		changed = publishBehaviour(session);
 	}
@@ -238,6 +245,8 @@ SessionTrust &PolicyDecider::trustOf(PolicySession &session, int64_t nowUs) cons
 				session.trust->markReady(Modality::Keystroke, nowUs);
 			if (pointerModel_ && PointerBehaviour(*pointerModel_, pointerParams_).ready(p))
 				session.trust->markReady(Modality::Pointer, nowUs);
+			if (touch_ && TouchBehaviour(touchParams_).ready(p))
+				session.trust->markReady(Modality::Touch, nowUs);
 		}
 	}
 	return *session.trust;
@@ -247,8 +256,9 @@ bool PolicyDecider::profileReplaced(PolicySession &session, int64_t nowUs) const
 {
 	session.keystrokes.reset();
 	session.pointer.reset();
+	session.touch.reset();
 	session.trust.reset();
-	if ((!model_ && !pointerModel_) || !session.profile)
+	if ((!model_ && !pointerModel_ && !touch_) || !session.profile)
 		return session.evidence.setBehaviour(Verdict::Learning, VerdictState{}.trust, {});
 	trustOf(session, nowUs);
 	return publishBehaviour(session);
@@ -270,7 +280,7 @@ bool PolicyDecider::restore(PolicySession &session, const SessionSnapshot &saved
 {
 	const VerdictState before = session.evidence.state();
 	session.lockRequested = saved.lockRequested;
-	if (saved.trust && (model_ || pointerModel_) && session.profile) {
+	if (saved.trust && (model_ || pointerModel_ || touch_) && session.profile) {
 		SessionTrust &trust = trustOf(session, nowUs);
 		if (trust.anyReady()) {
 			trust.restore(*saved.trust);
@@ -291,6 +301,12 @@ void PolicyDecider::setPointerModel(const PointerModelData *model, const Pointer
 {
 	pointerModel_ = model;
 	pointerParams_ = params;
+}
+
+void PolicyDecider::setTouch(bool enabled, const TouchBehaviourParams &params)
+{
+	touch_ = enabled;
+	touchParams_ = params;
 }
 
 void PolicyDecider::behaviour(PolicyDevice &device, Frame events, LazySession &session,
@@ -389,6 +405,36 @@ void PolicyDecider::pointer(PolicyDevice &device, Frame events, LazySession &ses
 		detail = buf;
 	}
 	outcome(s, out.save, out.profileState, out.windowDone, out.change, "pointer-behaviour", detail, actions);
+}
+
+void PolicyDecider::touch(PolicyDevice &device, Frame events, LazySession &session, std::vector<PolicyAction> &actions)
+{
+	if (events.empty())
+		return;
+	SessionContext &context = session.get();
+	if (!context.state || !context.state->profile) {
+		// Nobody to judge: the slots still follow the device.
+		TouchStroke dropped;
+		for (const InputEvent &e : events)
+			device.touchTrack->tracker.event(e);
+		while (device.touchTrack->tracker.pop(dropped)) {
+		}
+		return;
+	}
+	PolicySession &s = *context.state;
+	const auto nowUs = static_cast<int64_t>(events.back().timeUsec);
+	SessionTrust &trust = trustOf(s, nowUs);
+	if (!s.touch)
+		s.touch = std::make_unique<TouchBehaviour>(touchParams_);
+	TouchOutcome out = s.touch->frame(*device.touchTrack, events, *s.profile, trust, context.locked,
+					  s.evidence.injected(), context.realtimeUs);
+	std::string detail;
+	if (out.windowDone) {
+		char buf[96];
+		(void)snprintf(buf, sizeof(buf), "; touch window llr %+.2f", out.llr);
+		detail = buf;
+	}
+	outcome(s, out.save, out.profileState, out.windowDone, out.change, "touch-behaviour", detail, actions);
 }
 
 void PolicyDecider::evidence(PolicyDevice &device, LazySession &lazy, PolicyAction verdict,
@@ -540,6 +586,9 @@ std::vector<PolicyAction> PolicyDecider::frame(PolicyDevice &device, Frame event
 	// Who is moving the pointer: only allowed pointers count.
 	if (device.allowed && device.pointerTrack)
 		pointer(device, events, session, actions);
+	// Who is touching the screen: only allowed touchscreens count.
+	if (device.allowed && device.touchTrack)
+		touch(device, events, session, actions);
 	// A grab waiting for held keys happens once none is down, or at the
 	// next press: holding keys down must not shield a device from it.
 	if (!device.grabPending.empty() && (device.keysDown.none() || (waiting && pressed)))

@@ -24,6 +24,7 @@
 #include "session-input.h"
 #include "session-snapshot.h"
 #include "session-trust.h"
+#include "touch-behaviour.h"
 #include "verdict.h"
 
 #include <linux/input-event-codes.h>
@@ -71,6 +72,8 @@ struct PolicyDevice {
 	std::optional<KeystrokeExtractor> keystrokeRows;
 	/** Pointer samples and actions for the behaviour model: pointer devices, when a pointer model is loaded. */
 	std::optional<PointerTrack> pointerTrack;
+	/** Touch strokes for the touch behaviour: multitouch touchscreens, when touch is judged. */
+	std::optional<TouchTrack> touchTrack;
 };
 
 /** What the policy keeps of one session besides logind's view of it. */
@@ -97,6 +100,8 @@ struct PolicySession {
 	std::unique_ptr<KeystrokeBehaviour> keystrokes;
 	/** Pointer behaviour: the jiggler rule, the window of actions, the scorer; made with the first action. */
 	std::unique_ptr<PointerBehaviour> pointer;
+	/** Touch behaviour: the window of strokes; made with the first stroke. */
+	std::unique_ptr<TouchBehaviour> touch;
 };
 
 /**
@@ -298,6 +303,12 @@ public:
 	 */
 	void setPointerModel(const PointerModelData *model, const PointerBehaviourParams &params = {});
 	const PointerModelData *pointerModel() const { return pointerModel_; }
+	/**
+	 * Judge touchscreen strokes (the statistics-only touch model, no model
+	 * file) with @p params; off by default. Set before devices are added.
+	 */
+	void setTouch(bool enabled, const TouchBehaviourParams &params = {});
+	bool touchEnabled() const { return touch_; }
 	/** The parameters of every session's trust made from now on (they must check()). */
 	void setTrustParams(const SessionTrustParams &params) { trustParams_ = params; }
 
@@ -322,6 +333,7 @@ private:
 	void keystroke(const KeystrokeRow &row, SessionContext &session, int64_t nowUs,
 		       std::vector<PolicyAction> &actions);
 	void pointer(PolicyDevice &device, Frame events, LazySession &session, std::vector<PolicyAction> &actions);
+	void touch(PolicyDevice &device, Frame events, LazySession &session, std::vector<PolicyAction> &actions);
 	/** The session's trust, made (and its readiness taken from the profile) if it has none yet. */
 	SessionTrust &trustOf(PolicySession &session, int64_t nowUs) const;
 	/** Publish what a behaviour's outcome changed: save, profile state, verdict or trust. */
@@ -336,6 +348,8 @@ private:
 	KeystrokeBehaviourParams behaviourParams_;
 	const PointerModelData *pointerModel_ = nullptr;
 	PointerBehaviourParams pointerParams_;
+	bool touch_ = false;
+	TouchBehaviourParams touchParams_;
 	SessionTrustParams trustParams_;
 };
 

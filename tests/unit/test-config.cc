@@ -77,7 +77,8 @@ TEST(Config, DescribeNamesEveryKey)
 {
 	EXPECT_EQ(describeConfig(Config{}),
 		  "Mode=monitor LogLevel=info TrustedAbove=0.7 UntrustedBelow=0.3 Hysteresis=0.05 "
-		  "Keystrokes=250 PointerStrokes=300 OnInjected=\"publish lock\" OnUntrusted=publish");
+		  "Keystrokes=250 PointerStrokes=300 TouchStrokes=200 OnInjected=\"publish lock\" "
+		  "OnUntrusted=publish");
 	std::string d = describeConfig(Config{});
 	for (const ConfigKeyName &k : configKeys())
 		EXPECT_NE(d.find(std::string(k.key) + "="), std::string::npos) << k.key;
@@ -97,6 +98,7 @@ Hysteresis=0.5
 [Enrollment]
 Keystrokes=250
 PointerStrokes=1000000
+TouchStrokes=50
 
 [Actions]
 OnInjected=publish lock grab
@@ -109,12 +111,12 @@ OnUntrusted=lock
 	EXPECT_DOUBLE_EQ(c.verdict.hysteresis, 0.5);
 	EXPECT_EQ(c.enrollment.keystrokes, 250u);
 	EXPECT_EQ(c.enrollment.pointerStrokes, 1000000u);
+	EXPECT_EQ(c.enrollment.touchStrokes, 50u);
 	EXPECT_EQ(c.actions.onInjected, (Actions{.lock = true, .grab = true}));
 	EXPECT_EQ(c.actions.onUntrusted, (Actions{.lock = true, .grab = false}));
-	EXPECT_EQ(
-		describeConfig(c),
-		"Mode=enforce LogLevel=debug TrustedAbove=0.85 UntrustedBelow=0.1 Hysteresis=0.5 "
-		"Keystrokes=250 PointerStrokes=1000000 OnInjected=\"publish lock grab\" OnUntrusted=\"publish lock\"");
+	EXPECT_EQ(describeConfig(c), "Mode=enforce LogLevel=debug TrustedAbove=0.85 UntrustedBelow=0.1 Hysteresis=0.5 "
+				     "Keystrokes=250 PointerStrokes=1000000 TouchStrokes=50 OnInjected=\"publish lock "
+				     "grab\" OnUntrusted=\"publish lock\"");
 }
 
 TEST(Config, EveryLogLevel)
@@ -197,6 +199,9 @@ TEST(Config, BadValues)
 		 "t.conf:2: invalid PointerStrokes=2k: expected a whole number in 100..1000000"},
 		{"[Enrollment]\nPointerStrokes=300.0",
 		 "t.conf:2: invalid PointerStrokes=300.0: expected a whole number in 100..1000000"},
+		{"[Enrollment]\nTouchStrokes=49", "t.conf:2: invalid TouchStrokes=49: out of range 50..1000000"},
+		{"[Enrollment]\nTouchStrokes=many",
+		 "t.conf:2: invalid TouchStrokes=many: expected a whole number in 50..1000000"},
 		{"[Actions]\nOnInjected=publish shutdown", "t.conf:2: invalid OnInjected=publish shutdown: unknown "
 							   "action 'shutdown', expected publish, lock, grab"},
 		{"[Actions]\nOnInjected=lock,grab",
@@ -416,6 +421,7 @@ TEST(Config, GarbageNeverCrashes)
 		"Hysteresis",
 		"Keystrokes",
 		"PointerStrokes",
+		"TouchStrokes",
 		"OnInjected",
 		"OnUntrusted",
 		"=",

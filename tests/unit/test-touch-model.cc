@@ -164,3 +164,37 @@ TEST(TouchModel, MergedHistogramsCountBoth)
 	EXPECT_EQ(a.count(0, 1), 2u);
 	EXPECT_EQ(a.count(1, 0), 0u);
 }
+
+// The background Z-norm's mean and spread are those of the raw score of
+// strokes drawn from the background: checked against generated strokes of
+// independent features.
+TEST(TouchScorer, BackgroundNormMatchesDrawnStrokes)
+{
+	std::mt19937 rng(12);
+	const std::vector<double> userMean = {1.0, -1.0, 0.5}, bgMean = {0.0, 0.0, 0.0};
+	const std::vector<TouchFeatures> bgStrokes = strokes(rng, bgMean, 1.0, 4000);
+	const TouchBinning binning = TouchBinning::fit(bgStrokes, 8);
+	TouchHistogram user(binning), bg(binning);
+	for (const TouchFeatures &s : strokes(rng, userMean, 0.7, 400))
+		user.add(s);
+	for (const TouchFeatures &s : bgStrokes)
+		bg.add(s);
+	TouchModelParams params{8, 1.0, TouchNorm::Background};
+	const TouchScorer scorer(binning, user, bg, params);
+	double sum = 0, sum2 = 0;
+	const std::vector<TouchFeatures> fresh = strokes(rng, bgMean, 1.0, 4000);
+	for (const TouchFeatures &s : fresh) {
+		const double r = scorer.raw(s);
+		sum += r;
+		sum2 += r * r;
+	}
+	const double n = static_cast<double>(fresh.size()), mean = sum / n, sd = std::sqrt(sum2 / n - mean * mean);
+	EXPECT_NEAR(scorer.backgroundMean(), mean, 0.1 * sd);
+	EXPECT_NEAR(scorer.backgroundSd(), sd, 0.1 * sd);
+	EXPECT_GT(scorer.userMean(), scorer.backgroundMean());
+	// Normalised, the background's strokes sit around 0 with spread 1.
+	double z = 0;
+	for (const TouchFeatures &s : fresh)
+		z += scorer.normalized(s);
+	EXPECT_NEAR(z / n, 0.0, 0.1);
+}

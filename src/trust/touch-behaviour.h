@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+// Who is touching the screen, for one session (issue 12, "Touch"): the
+// frames of every allowed touchscreen (INPUT_PROP_DIRECT, multitouch type B)
+// of the session's seat become strokes (TouchStrokeTracker, one per device:
+// one stroke per contact, ABS_MT_TRACKING_ID to lift-off, positions in mm by
+// the axes' absinfo resolution), each a tap or a swipe up, down, left or
+// right. Each stroke is learned into the user's profile while it enrolls
+// (and, while trust is high, after), and once the profile is ready scored
+// against it (TouchStatsScorer: mean squared standardised distance from the
+// user's strokes of that class, calibrated to an LLR); windowStrokes (11,
+// the k of Frank et al. 2013) scored strokes make one window of evidence
+// (their LLRs add) for the session's one trust (SessionTrust, reason
+// `touch-mismatch`). Pure: no I/O; the caller saves the profile when told.
+//
+// The profile keeps statistics only, in its touch section: kTouchClasses
+// rows (tap, up, down, left, right) of 1 + 2 × kTouchModelFeatures binary32
+// values — the class's stroke count, the mean of each feature, then its
+// variance. No position, trajectory or time is kept. Counts are halved
+// once they reach kTouchFadeAt, so old behaviour fades.
+
+#include "profile.h"
+#include "session-trust.h"
+#include "touch-features.h"
+#include "touch-stats-model.h"
+
+#include <array>
+#include <cstdint>
+#include <optional>
+
+namespace tactus {
+
+/** Stroke classes of the touch profile: tap, then the swipe directions of Frank et al.'s flag. */
+enum class TouchClass : uint8_t { Tap, Up, Down, Left, Right, Count };
+inline constexpr size_t kTouchClasses = static_cast<size_t>(TouchClass::Count);
+/** Features the touch model scores (kTouchFeatureCount less the frame count, which is the device's rate). */
+inline constexpr size_t kTouchModelFeatures = 13;
+/** Floats per class row in the profile: count, means, variances. */
+inline constexpr size_t kTouchRowWidth = 1 + 2 * kTouchModelFeatures;
+/** A class's stroke count is halved when it reaches this (the mean and variance stay). */
+inline constexpr double kTouchFadeAt = 4096;
+
+/** The class of @p s: Tap, or the swipe's direction (screen y grows down). */
+TouchClass touchClassOf(const TouchStroke &s);
+/**
+ * The model's feature vector of @p s: log1p of the durations (ms), lengths
+ * (mm), speeds, curvature, deviation, pressure and area; straightness as is;
+ * the direction as its offset (radians) from its class's axis.
+ */
+std::array<double, kTouchModelFeatures> touchModelFeatures(const TouchStroke &s);
+
+/** Parameters of TouchBehaviour; defaults are what tactusd uses. */
+struct TouchBehaviourParams {
+	/** Scored strokes per window of evidence (their LLRs add; windows do not overlap). */
+	uint32_t windowStrokes = 11;
+	/** A window's summed LLR is clamped to ±this, nats (then the trust's limit and touch gain apply). */
+	double windowLlrLimit = 1.5;
+	/** Strokes learned that complete enrollment (tactus.conf [Enrollment] TouchStrokes=). */
+	uint64_t strokesNeeded = 200;
+	/** After ready, strokes are learned only while the session's trust is at least this. */
+	double adaptMinTrust = 0.9;
+	TouchStatsParams model;
+	TouchStrokeConfig strokes;
+};
+
+/** The model's identity as profiles record it. */
+ModelId touchModelId();
+
+/** One touchscreen's state: its stroke tracker. */
+struct TouchTrack {
+	TouchStrokeTracker tracker;
+	explicit TouchTrack(const TouchAxes &axes, const TouchStrokeConfig &config = {}) : tracker(axes, config) {}
+	/** SYN_DROPPED or a lock: the contacts in progress are dropped. */
+	void reset() { tracker.reset(); }
+};
+
+/** What one touchscreen frame did to the session. */
+struct TouchOutcome {
+	uint32_t strokes = 0;              ///< strokes completed by the frame
+	uint32_t learned = 0;              ///< of them, learned into the profile
+	bool windowDone = false;           ///< a window of evidence went to the trust
+	double llr = 0.0;                  ///< its LLR (sum over its strokes), nats
+	bool save = false;                 ///< the profile's touch section changed state: save now
+	bool profileState = false;         ///< the profile's state or enrollment progress changed (publish)
+	std::optional<TrustChange> change; ///< the session's verdict changed
+};
+
+/** One session's touch behaviour. */
+class TouchBehaviour {
+public:
+	explicit TouchBehaviour(const TouchBehaviourParams &params = {});
+
+	/**
+	 * One frame of an allowed touchscreen of the session (@p track: the
+	 * device's). @p locked: nothing learned or scored (the locker's own
+	 * taps); @p injection: injection evidence stands (nothing learned);
+	 * @p realUs: CLOCK_REALTIME µs for the profile.
+	 */
+	TouchOutcome frame(TouchTrack &track, Frame events, Profile &profile, SessionTrust &trust, bool locked,
+			   bool injection, int64_t realUs);
+	/** The window restarts (re-authentication, a lock). */
+	void restartWindow();
+
+	/** True if @p profile's touch section may be scored with this model. */
+	bool ready(const Profile &profile) const;
+
+	/**
+	 * The statistics stored in @p m (false, @p out untouched, if its shape
+	 * does not match the model or a value is out of range: a negative
+	 * count or variance, a non-finite number).
+	 */
+	static bool statsFromProfile(const ModalityProfile &m, std::array<TouchFeatureStats, kTouchClasses> &out);
+
+private:
+	void stroke(const TouchStroke &s, Profile &profile, SessionTrust &trust, bool injection, int64_t realUs,
+		    TouchOutcome &out);
+	void learn(ModalityProfile &m, TouchClass c, const std::array<double, kTouchModelFeatures> &x,
+		   int64_t realUs) const;
+
+	TouchBehaviourParams params_;
+	ModelId modelId_;
+	uint32_t inWindow_ = 0;
+	double windowLlr_ = 0.0;
+};
+
+} // namespace tactus
