@@ -5,6 +5,7 @@
 // background) per action. The session pointer path has its own benchmark
 // (bench-pointer).
 //   build/tools/bench/bench-pointer-features
+#include "bench-loop.h"
 #include "bench-streams.h"
 #include "pointer-features.h"
 #include "pointer-model.h"

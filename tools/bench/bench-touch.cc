@@ -2,6 +2,7 @@
 // Touch features: the stroke tracker (type B slots into taps and swipes with
 // pressure and contact size) per event of a one-finger touchscreen at 120 Hz.
 //   build/tools/bench/bench-touch
+#include "bench-loop.h"
 #include "bench-streams.h"
 #include "touch-features.h"
 
