@@ -213,7 +213,7 @@ private:
 	DaemonObserver *observer_ = nullptr;
 	sd_bus *bus_ = nullptr; ///< for logind's LockSession; null without a bus
 	std::list<std::unique_ptr<PendingLock>> pendingLocks_;
-	SdEventSourcePtr idleTimer_; ///< the earliest due discrepancy check of any session
+	SdEventSourcePtr idleTimer_;    ///< the earliest due discrepancy check of any session
 	SdEventSourcePtr pointerTimer_; ///< the earliest pointer action due to end by the pause; null: none armed
 	std::map<DeviceId, DeviceRecord> devices_;
 	std::map<std::string, SessionRecord> sessions_;

@@ -268,7 +268,6 @@ bool setParam(std::string_view text, Options &o)
 	return true;
 }
 
-
 /**
  * A Balabit session's rows as the samples a pointer device gives tactusd:
  * moves and buttons at their positions, and wheel ticks (the schedule's
@@ -378,8 +377,11 @@ std::vector<ReplaySample> splitReplay(const std::vector<PointerSample> &in, size
 	int held = 0;
 	for (size_t i = 1, k = 1; i < in.size(); i++) {
 		const PointerSample &prev = in[i - 1];
-		held += prev.kind == PointerEventKind::ButtonDown ? 1 : prev.kind == PointerEventKind::ButtonUp ? -1 : 0;
-		if (k < parts && static_cast<double>(in[i].timeUsec) >= static_cast<double>(k * span) / static_cast<double>(parts) &&
+		held += prev.kind == PointerEventKind::ButtonDown ? 1
+			: prev.kind == PointerEventKind::ButtonUp ? -1
+								  : 0;
+		if (k < parts &&
+		    static_cast<double>(in[i].timeUsec) >= static_cast<double>(k * span) / static_cast<double>(parts) &&
 		    held <= 0 && in[i].timeUsec - prev.timeUsec >= 1'000'000) {
 			cuts.push_back(i);
 			k++;
@@ -466,7 +468,8 @@ int selectPointerSettings(const Options &base, Evaluate evaluate)
 	const double limits[] = {2.0, 3.0, 6.0};
 	const double gains[] = {0.5, 1.0, 2.0};
 	const uint64_t enrollments[] = {300};
-	printf("select           rule: at least %.0f genuine mouse actions per false untrusted, then the most takeovers "
+	printf("select           rule: at least %.0f genuine mouse actions per false untrusted, then the most "
+	       "takeovers "
 	       "caught within %" PRIu64 " actions, then the lowest median actions, then the fewest false untrusted\n",
 	       kSelectMinActionsPerFalse, kImpostorMaxActions);
 	printf("%6s %5s %5s %6s | %9s %9s %9s %7s %7s | %8s %12s\n", "window", "limit", "gain", "enroll", "caught",
@@ -499,8 +502,8 @@ int selectPointerSettings(const Options &base, Evaluate evaluate)
 						return v == std::numeric_limits<uint64_t>::max() ? std::string("-")
 												 : std::to_string(v);
 					};
-					printf("%6u %5.1f %5.2f %6" PRIu64 " | %5zu/%-3zu %9s %9s %7.1f %7.1f | %8" PRIu64
-					       " %12.0f\n",
+					printf("%6u %5.1f %5.2f %6" PRIu64
+					       " | %5zu/%-3zu %9s %9s %7.1f %7.1f | %8" PRIu64 " %12.0f\n",
 					       window, limit, gain, enrollment, s.actions.size() - s.notReached,
 					       s.actions.size(), count(quantileOf(s.actions, 0.5)).c_str(),
 					       count(quantileOf(s.actions, 0.9)).c_str(), quantileOf(s.seconds, 0.5),
@@ -674,7 +677,8 @@ int runFusionTakeover(std::span<char *const> args)
 				// Not reached counts as never: above every reached one in the quantiles.
 				sum.notReached += !pr.reached;
 				sum.actions.push_back(pr.reached ? pr.actions : std::numeric_limits<uint64_t>::max());
-				sum.seconds.push_back(pr.reached ? pr.seconds : std::numeric_limits<double>::infinity());
+				sum.seconds.push_back(pr.reached ? pr.seconds
+								 : std::numeric_limits<double>::infinity());
 			}
 		}
 		return sum;
@@ -731,10 +735,13 @@ int runPointerReplay(std::span<char *const> args)
 				return 2;
 			}
 		} else {
-			fprintf(stderr, "Usage: tactus-eval pointer-replay --genuine FILE --impostor FILE [--pointer-model FILE]\n"
-					"         [--max-pause-ms MS] [--streams N] [--genuine-seconds S] [--impostor-seconds S] "
+			fprintf(stderr, "Usage: tactus-eval pointer-replay --genuine FILE --impostor FILE "
+					"[--pointer-model FILE]\n"
+					"         [--max-pause-ms MS] [--streams N] [--genuine-seconds S] "
+					"[--impostor-seconds S] "
 					"[--verbose]\n"
-					"         [--set pointer-gain=G|pointer-window=N|pointer-llr-limit=L|pointer-enrollment=N]\n");
+					"         [--set "
+					"pointer-gain=G|pointer-window=N|pointer-llr-limit=L|pointer-enrollment=N]\n");
 			return 2;
 		}
 	}
@@ -761,9 +768,9 @@ int runPointerReplay(std::span<char *const> args)
 			fprintf(stderr, "tactus-eval pointer-replay: %s\n", events.error().message.c_str());
 			return 1;
 		}
-		replays[k] = splitReplay(
-			replayTimeline(devicePointerSamples(*events), maxPauseMs * 1000, streams * limits[k] * 1'000'000),
-			streams);
+		replays[k] = splitReplay(replayTimeline(devicePointerSamples(*events), maxPauseMs * 1000,
+							streams * limits[k] * 1'000'000),
+					 streams);
 	}
 
 	PointerScale scale;
@@ -807,25 +814,28 @@ int runPointerReplay(std::span<char *const> args)
 				windows++;
 				llrSum += out.llr;
 				if (verbose)
-					printf("  %s window %3" PRIu64 " at %7.1f s: llr %+6.2f, trust %.3f (%s), learned %" PRIu64 "\n",
-					       phase == 0 ? "genuine " : "impostor", windows, static_cast<double>(p.timeUsec) / 1e6, out.llr,
-					       trust.trust(), std::string(verdictName(trust.verdict())).c_str(), learned);
+					printf("  %s window %3" PRIu64
+					       " at %7.1f s: llr %+6.2f, trust %.3f (%s), learned %" PRIu64 "\n",
+					       phase == 0 ? "genuine " : "impostor", windows,
+					       static_cast<double>(p.timeUsec) / 1e6, out.llr, trust.trust(),
+					       std::string(verdictName(trust.verdict())).c_str(), learned);
 			}
 			if (trust.verdict() == goal && (phase == 1 || pointer.ready(profile))) {
 				reached = true;
 				printf("%-16s %s after %" PRIu64 " actions (%" PRIu64 " counted, %" PRIu64
 				       " learned), %.1f s of the replay; %" PRIu64 " windows, mean llr %+.2f\n",
-				       phase == 0 ? "genuine" : "impostor", std::string(verdictName(goal)).c_str(), actions,
-				       counted, learned, static_cast<double>(p.timeUsec) / 1e6, windows,
+				       phase == 0 ? "genuine" : "impostor", std::string(verdictName(goal)).c_str(),
+				       actions, counted, learned, static_cast<double>(p.timeUsec) / 1e6, windows,
 				       windows ? llrSum / static_cast<double>(windows) : 0.0);
 			}
 		}
 		if (!reached) {
-			printf("%-16s not %s after %" PRIu64 " actions (%" PRIu64 " counted, %" PRIu64 " learned), %.1f s; "
+			printf("%-16s not %s after %" PRIu64 " actions (%" PRIu64 " counted, %" PRIu64
+			       " learned), %.1f s; "
 			       "%" PRIu64 " windows, mean llr %+.2f; trust %.3f (%s)\n",
-			       phase == 0 ? "genuine" : "impostor", std::string(verdictName(goal)).c_str(), actions, counted,
-			       learned, s.empty() ? 0.0 : static_cast<double>(s.back().s.timeUsec) / 1e6, windows,
-			       windows ? llrSum / static_cast<double>(windows) : 0.0, trust.trust(),
+			       phase == 0 ? "genuine" : "impostor", std::string(verdictName(goal)).c_str(), actions,
+			       counted, learned, s.empty() ? 0.0 : static_cast<double>(s.back().s.timeUsec) / 1e6,
+			       windows, windows ? llrSum / static_cast<double>(windows) : 0.0, trust.trust(),
 			       std::string(verdictName(trust.verdict())).c_str());
 			rc = 1;
 			break;

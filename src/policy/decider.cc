@@ -392,7 +392,7 @@ void PolicyDecider::pointer(PolicyDevice &device, Frame events, LazySession &ses
 }
 
 std::vector<PolicyAction> PolicyDecider::pointerIdle(PolicyDevice &device, uint64_t nowUsec,
-						      const SessionResolver &resolve)
+						     const SessionResolver &resolve)
 {
 	std::vector<PolicyAction> actions;
 	if (!device.pointerTrack || !pointerModel_)

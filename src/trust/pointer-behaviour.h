@@ -9,7 +9,7 @@
 // no twitch) is learned into the user's profile while it enrolls (and,
 // while trust is high, after), and once the profile is ready scored against
 // it by the pointer model (PointerScorer: naive Bayes against the shipped
-// background, Platt-calibrated to an LLR in nats); windowActions (10) scored
+// background, Platt-calibrated to an LLR in nats); windowActions (5) scored
 // actions make one window of evidence (their LLRs add) for the session's
 // one trust (SessionTrust). Pure: no I/O; the caller saves the profile when
 // told to.
@@ -37,8 +37,13 @@ namespace tactus {
 
 /** Parameters of PointerBehaviour; defaults are what tactusd uses. */
 struct PointerBehaviourParams {
-	/** Scored actions per window of evidence (their LLRs add; windows do not overlap); see TrustParams::gain. */
-	uint32_t windowActions = 10;
+	/**
+	 * Scored actions per window of evidence (their LLRs add; windows do not
+	 * overlap). 5, with windowLlrLimit 3 and the pointer gain 2: chosen by
+	 * `tactus-eval takeover AALTO --mouse BALABIT --validation --development
+	 * --limit 5 --pairs 4 --select` (see TrustParams::gain).
+	 */
+	uint32_t windowActions = 5;
 	/**
 	 * A window's summed LLR is clamped to ±this before it reaches the
 	 * trust, nats (then TrustParams::windowLlrLimit and the pointer gain
