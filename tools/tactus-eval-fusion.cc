@@ -31,6 +31,7 @@
 #include "pointer-model-file.h"
 #include "profile.h"
 #include "session-trust.h"
+#include "splitmix64.h"
 
 #include <linux/input-event-codes.h>
 
@@ -711,7 +712,7 @@ int runPointerReplay(std::span<char *const> args)
 	o.pointer.actionsNeeded = 100; // the vm test's [Enrollment] PointerStrokes=
 	o.pointerModel = std::string(TACTUS_SOURCE_ROOT) + "/data/models/pointer.model";
 	std::string genuineFile, impostorFile;
-	uint64_t maxPauseMs = 2000, genuineSeconds = 200, impostorSeconds = 120, streams = 4;
+	uint64_t maxPauseMs = 2000, genuineSeconds = 200, impostorSeconds = 120, streams = 4, jitterMs = 0;
 	bool verbose = false;
 	for (size_t i = 0; i < args.size(); i++) {
 		std::string_view a = args[i];
@@ -727,6 +728,7 @@ int runPointerReplay(std::span<char *const> args)
 		} else if (a == "--genuine-seconds" && (v = value()) && parseU64(v, genuineSeconds)) {
 		} else if (a == "--impostor-seconds" && (v = value()) && parseU64(v, impostorSeconds)) {
 		} else if (a == "--streams" && (v = value()) && parseU64(v, streams) && streams >= 1 && streams <= 16) {
+		} else if (a == "--jitter-ms" && (v = value()) && parseU64(v, jitterMs) && jitterMs <= 1000) {
 		} else if (a == "--verbose" || a == "-v") {
 			verbose = true;
 		} else if (a == "--set" && (v = value())) {
@@ -735,13 +737,14 @@ int runPointerReplay(std::span<char *const> args)
 				return 2;
 			}
 		} else {
-			fprintf(stderr, "Usage: tactus-eval pointer-replay --genuine FILE --impostor FILE "
-					"[--pointer-model FILE]\n"
-					"         [--max-pause-ms MS] [--streams N] [--genuine-seconds S] "
-					"[--impostor-seconds S] "
-					"[--verbose]\n"
-					"         [--set "
-					"pointer-gain=G|pointer-window=N|pointer-llr-limit=L|pointer-enrollment=N]\n");
+			fprintf(stderr,
+				"Usage: tactus-eval pointer-replay --genuine FILE --impostor FILE "
+				"[--pointer-model FILE]\n"
+				"         [--max-pause-ms MS] [--streams N] [--jitter-ms MS] [--genuine-seconds S] "
+				"[--impostor-seconds S] "
+				"[--verbose]\n"
+				"         [--set "
+				"pointer-gain=G|pointer-window=N|pointer-llr-limit=L|pointer-enrollment=N]\n");
 			return 2;
 		}
 	}
@@ -768,8 +771,19 @@ int runPointerReplay(std::span<char *const> args)
 			fprintf(stderr, "tactus-eval pointer-replay: %s\n", events.error().message.c_str());
 			return 1;
 		}
-		replays[k] = splitReplay(replayTimeline(devicePointerSamples(*events), maxPauseMs * 1000,
-							streams * limits[k] * 1'000'000),
+		std::vector<PointerSample> samples = devicePointerSamples(*events);
+		if (jitterMs) {
+			// A test bed's delivery: each sample late by 0..jitterMs (fixed seed), order kept.
+			SplitMix64 rng(k + 1);
+			uint64_t prev = 0;
+			for (PointerSample &x : samples) {
+				x.timeUsec = std::max(prev,
+						      x.timeUsec + static_cast<uint64_t>(rng.uniform(
+									   0, 1000.0 * static_cast<double>(jitterMs))));
+				prev = x.timeUsec;
+			}
+		}
+		replays[k] = splitReplay(replayTimeline(samples, maxPauseMs * 1000, streams * limits[k] * 1'000'000),
 					 streams);
 	}
 
