@@ -72,19 +72,6 @@ void PointerBehaviour::restartWindow()
 {
 	inWindow_ = 0;
 	windowLlr_ = 0.0;
-	unjudged_.clear();
-}
-
-void PointerBehaviour::adapt(const PointerAction &a, Profile &profile, int64_t realUs, PointerOutcome &out)
-{
-	ModalityProfile *m = profile.find(Modality::Pointer);
-	if (!m || m->model != modelId_ || m->state != ProfileState::Ready)
-		return;
-	learn(*m, a, realUs);
-	profile.updatedUs = realUs;
-	out.learned++;
-	if (m->eventsSeen % kSaveEvery == 0)
-		out.save = true;
 }
 
 bool PointerBehaviour::ready(const Profile &profile) const
@@ -171,17 +158,7 @@ void PointerBehaviour::action(const PointerAction &a, Profile &profile, SessionT
 				out.llr = e.llr;
 				if (auto change = trust.add(e))
 					out.change = change;
-				// Adaptation: the window's actions are learned only
-				// once their own evidence is in, and only if it did
-				// not speak against the user: an impostor's first
-				// actions never teach the profile before they are
-				// judged.
-				std::vector<PointerAction> judged;
-				judged.swap(unjudged_);
 				restartWindow();
-				if (!injection && e.llr >= 0.0 && trust.trust() >= params_.adaptMinTrust)
-					for (const PointerAction &x : judged)
-						adapt(x, profile, realUs, out);
 			}
 		}
 	}
@@ -211,12 +188,8 @@ void PointerBehaviour::action(const PointerAction &a, Profile &profile, SessionT
 		scorer_.reset();
 		out.save = true;
 	}
-	if (m->state == ProfileState::Ready) {
-		// Learned after its window is judged (above), if it is scored.
-		if (scorer_ && trust.ready(Modality::Pointer) && unjudged_.size() < params_.windowActions)
-			unjudged_.push_back(a);
+	if (m->state == ProfileState::Ready && trust.trust() < params_.adaptMinTrust)
 		return;
-	}
 	if (m->state == ProfileState::Enrolling) {
 		// A reset profile got the keystroke rules' needs: the pointer's are these.
 		m->templatesNeeded = kPointerActionTypes;

@@ -7,7 +7,7 @@
 // actions (PointerActionSegmenter, one per device: mouse move, point-and-
 // click, drag-and-drop). Each action that counts (JigglerRule: no jiggler,
 // no twitch) is learned into the user's profile while it enrolls (and,
-// after, once its window is judged not against the user at high trust), and once the profile is ready scored against
+// while trust is high, after), and once the profile is ready scored against
 // it by the pointer model (PointerScorer: naive Bayes against the shipped
 // background, Platt-calibrated to an LLR in nats); windowActions (5) scored
 // actions make one window of evidence (their LLRs add) for the session's
@@ -52,12 +52,7 @@ struct PointerBehaviourParams {
 	double windowLlrLimit = 3.0;
 	/** Actions learned that complete enrollment (tactus.conf [Enrollment] PointerActions=). */
 	uint64_t actionsNeeded = 300;
-	/**
-	 * After ready, a window's actions are learned once the window is
-	 * scored, if its LLR is not negative and the session's trust is then
-	 * at least this (an impostor's actions never teach the profile before
-	 * they are judged).
-	 */
+	/** After ready, actions are learned only while the session's trust is at least this. */
 	double adaptMinTrust = 0.9;
 	/** The scorer is rebuilt from the profile after this many learned actions. */
 	uint32_t rescoreEvery = 25;
@@ -145,8 +140,6 @@ private:
 	void action(const PointerAction &a, Profile &profile, SessionTrust &trust, bool injection, int64_t realUs,
 		    PointerOutcome &out);
 	void learn(ModalityProfile &m, const PointerAction &a, int64_t realUs);
-	/** Learn @p a, judged genuine by its window, into a ready profile. */
-	void adapt(const PointerAction &a, Profile &profile, int64_t realUs, PointerOutcome &out);
 	void rebuildScorer(const ModalityProfile &m);
 
 	const PointerModelData &model_;
@@ -158,7 +151,6 @@ private:
 	uint32_t sinceRescore_ = 0;
 	uint32_t inWindow_ = 0;
 	double windowLlr_ = 0.0;
-	std::vector<PointerAction> unjudged_; ///< this window's actions, learned once it is judged
 };
 
 } // namespace tactus
