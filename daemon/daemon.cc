@@ -860,6 +860,62 @@ void Daemon::frame(DeviceId id, Frame events)
 	});
 	if (!actions.empty())
 		carryOut(device, lookup.session, actions);
+	if (options_.pointerIdleTimer && device.pointerTrack)
+		if (const auto due = PolicyDecider::pointerIdleDue(device))
+			armPointerTimer(*due);
+}
+
+void Daemon::armPointerTimer(uint64_t due)
+{
+	if (pointerTimer_)
+		return;
+	if (int r = sd_event_add_time(loop_, outPtr(pointerTimer_), CLOCK_MONOTONIC, due, 0, onPointerTimer, this);
+	    r < 0) {
+		pointerTimer_.reset();
+		log_warning("cannot arm the pointer pause timer: %s", std::strerror(-r));
+	}
+}
+
+int Daemon::onPointerTimer(sd_event_source *, uint64_t, void *userdata)
+{
+	auto *self = static_cast<Daemon *>(userdata);
+	return logGuarded("pointer pause timer", [&] {
+		self->pointerTimer_.reset();
+		const uint64_t now = nowUsec();
+		uint64_t next = 0;
+		for (auto &[id, device] : self->devices_) {
+			if (!device.pointerTrack)
+				continue;
+			const auto due = PolicyDecider::pointerIdleDue(device);
+			if (!due)
+				continue;
+			if (*due > now) {
+				next = next == 0 ? *due : std::min(next, *due);
+				continue;
+			}
+			SessionRecord *session = nullptr;
+			const auto actions = self->policy_.pointerIdle(device, now, [&] {
+				SessionContext context;
+				if (!self->tracker_)
+					return context;
+				auto sessionId = self->tracker_->activeSessionOf(device.info.seat);
+				if (!sessionId)
+					return context;
+				if (auto found = self->sessions_.find(*sessionId); found != self->sessions_.end()) {
+					session = &found->second;
+					context.state = session;
+					context.locked = session->info.locked;
+					context.realtimeUs = realtimeUsec();
+				}
+				return context;
+			});
+			if (!actions.empty())
+				self->carryOut(device, session, actions);
+		}
+		if (next)
+			self->armPointerTimer(next);
+		return 0;
+	});
 }
 
 void Daemon::eventsDropped(DeviceId id)

@@ -104,6 +104,12 @@ public:
 		 */
 		unsigned touchStrokes = 200;
 		/**
+		 * End a pointer action by a timer once the segmenter's pause has
+		 * passed with the device still (kernel times on CLOCK_MONOTONIC);
+		 * false for a replay at recorded, not real, time.
+		 */
+		bool pointerIdleTimer = true;
+		/**
 		 * Where the sessions' evidence is kept across a restart
 		 * (`<dir>/sessions`, session-snapshot.h); empty: nowhere, a
 		 * restarted daemon starts every session afresh.
@@ -167,6 +173,10 @@ private:
 	/** Run the due discrepancy checks, then arm idleTimer_ for the next one. */
 	void checkIdleResumes();
 	static int onIdleTimer(sd_event_source *source, uint64_t usec, void *userdata);
+	/** Arm pointerTimer_ at @p due (CLOCK_MONOTONIC µs) unless it is armed already (a due never comes earlier). */
+	void armPointerTimer(uint64_t due);
+	/** End the pointer actions due by the pause (PolicyDecider::pointerIdle), then arm for the next one. */
+	static int onPointerTimer(sd_event_source *source, uint64_t usec, void *userdata);
 	/** Kernel time (CLOCK_MONOTONIC µs) of the newest frame of any device on @p seat; 0: none. */
 	uint64_t lastSeatInputUsec(const std::string &seat) const;
 	/** Carries out what the policy decided for a frame of @p device, in order. */
@@ -208,7 +218,8 @@ private:
 	DaemonObserver *observer_ = nullptr;
 	sd_bus *bus_ = nullptr; ///< for logind's LockSession; null without a bus
 	std::list<std::unique_ptr<PendingLock>> pendingLocks_;
-	SdEventSourcePtr idleTimer_; ///< the earliest due discrepancy check of any session
+	SdEventSourcePtr idleTimer_;    ///< the earliest due discrepancy check of any session
+	SdEventSourcePtr pointerTimer_; ///< the earliest pointer action due to end by the pause; null: none armed
 	std::map<DeviceId, DeviceRecord> devices_;
 	std::map<std::string, SessionRecord> sessions_;
 	/** Snapshots of a previous run whose sessions have not been added yet. */

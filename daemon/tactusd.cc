@@ -252,6 +252,7 @@ int run(const Arguments &args)
 	Daemon::Options options;
 	options.exitWhenSourceFinishes = !args.replay.empty() && !args.keepRunning;
 	options.followLogind = args.replay.empty();
+	options.pointerIdleTimer = args.replay.empty() || args.realTime;
 	options.mode = std::string(modeName(config->daemon.mode));
 	options.actions = config->actions;
 

@@ -31,6 +31,7 @@
 #include "pointer-model-file.h"
 #include "profile.h"
 #include "session-trust.h"
+#include "splitmix64.h"
 
 #include <linux/input-event-codes.h>
 
@@ -44,6 +45,7 @@
 #include <limits>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -58,7 +60,7 @@ constexpr uint64_t kImpostorMaxActions = 2000; // give up after this many impost
 
 struct Options {
 	std::string dir, mouseDir, model, pointerModel;
-	bool validation = false, development = false;
+	bool validation = false, development = false, select = false;
 	size_t pairs = 2, limit = 0;
 	unsigned jobs = 2;
 	KeystrokeBehaviourParams keys;
@@ -267,6 +269,257 @@ bool setParam(std::string_view text, Options &o)
 	return true;
 }
 
+/**
+ * A Balabit session's rows as the samples a pointer device gives tactusd:
+ * moves and buttons at their positions, and wheel ticks (the schedule's
+ * "wheel up|down": scroll rows carry no position of their own, so at the
+ * last one). µs from the client clock.
+ */
+std::vector<PointerSample> devicePointerSamples(const std::vector<BalabitEvent> &events)
+{
+	std::vector<PointerSample> out;
+	out.reserve(events.size());
+	double x = 0, y = 0;
+	for (const BalabitEvent &e : events) {
+		PointerSample s;
+		s.timeUsec = static_cast<uint64_t>(std::llround(e.clientSec * 1e6));
+		if (e.button == BalabitButton::Scroll) {
+			if (e.state != BalabitState::Up && e.state != BalabitState::Down)
+				continue;
+			s.kind = PointerEventKind::Scroll;
+			s.wheel = e.state == BalabitState::Up ? 1 : -1;
+			s.x = x;
+			s.y = y;
+		} else {
+			s.x = x = e.x;
+			s.y = y = e.y;
+			if (e.state == BalabitState::Pressed)
+				s.kind = PointerEventKind::ButtonDown;
+			else if (e.state == BalabitState::Released)
+				s.kind = PointerEventKind::ButtonUp;
+		}
+		out.push_back(s);
+	}
+	return out;
+}
+
+/**
+ * @p s as one evdev frame of an absolute pointer at @p t (µs) into @p frame:
+ * ABS_X/Y where they changed since @p lastX / @p lastY (updated), BTN_LEFT
+ * for a button, REL_WHEEL for a wheel tick; empty if nothing changed.
+ */
+void sampleFrame(const PointerSample &s, uint64_t t, double &lastX, double &lastY, std::vector<InputEvent> &frame)
+{
+	frame.clear();
+	if (s.kind == PointerEventKind::Scroll) {
+		frame.push_back(ev(t, EV_REL, REL_WHEEL, s.wheel));
+	} else {
+		if (s.x != lastX)
+			frame.push_back(ev(t, EV_ABS, ABS_X, static_cast<int32_t>(s.x)));
+		if (s.y != lastY)
+			frame.push_back(ev(t, EV_ABS, ABS_Y, static_cast<int32_t>(s.y)));
+		lastX = s.x;
+		lastY = s.y;
+		if (s.kind != PointerEventKind::Move)
+			frame.push_back(ev(t, EV_KEY, BTN_LEFT, s.kind == PointerEventKind::ButtonDown));
+	}
+	if (!frame.empty())
+		frame.push_back(ev(t, EV_SYN, SYN_REPORT, 0));
+}
+
+/**
+ * Samples of one Balabit session on the replay timeline of
+ * `tactus-eval pointer-schedule`: silences over @p maxPauseUsec with no
+ * button held shortened to it, µs from the first row, at most @p limitUsec
+ * (0: all).
+ */
+std::vector<PointerSample> replayTimeline(const std::vector<PointerSample> &in, uint64_t maxPauseUsec,
+					  uint64_t limitUsec)
+{
+	std::vector<PointerSample> out;
+	out.reserve(in.size());
+	uint64_t t = 0;
+	int held = 0;
+	for (size_t i = 0; i < in.size(); i++) {
+		if (i > 0) {
+			const uint64_t gap =
+				in[i].timeUsec > in[i - 1].timeUsec ? in[i].timeUsec - in[i - 1].timeUsec : 0;
+			t += held == 0 && gap > maxPauseUsec ? maxPauseUsec : gap;
+		}
+		if (limitUsec && t > limitUsec)
+			break;
+		PointerSample s = in[i];
+		s.timeUsec = t;
+		if (s.kind == PointerEventKind::ButtonDown)
+			held++;
+		else if (s.kind == PointerEventKind::ButtonUp)
+			held = std::max(0, held - 1);
+		out.push_back(s);
+	}
+	return out;
+}
+
+/** A sample of one of the replay's pointers. */
+struct ReplaySample {
+	PointerSample s;
+	size_t device = 0;
+};
+
+/**
+ * @p in cut into @p parts consecutive pieces as tests/vm/test-pointer.py's
+ * split() cuts a schedule (each cut at the first silence of at least 1 s
+ * with no button held after its share of the time), each piece on its own
+ * device from 0 µs, merged in time order.
+ */
+std::vector<ReplaySample> splitReplay(const std::vector<PointerSample> &in, size_t parts)
+{
+	std::vector<size_t> cuts = {0};
+	const uint64_t span = in.empty() ? 0 : in.back().timeUsec;
+	int held = 0;
+	for (size_t i = 1, k = 1; i < in.size(); i++) {
+		const PointerSample &prev = in[i - 1];
+		held += prev.kind == PointerEventKind::ButtonDown ? 1
+			: prev.kind == PointerEventKind::ButtonUp ? -1
+								  : 0;
+		if (k < parts &&
+		    static_cast<double>(in[i].timeUsec) >= static_cast<double>(k * span) / static_cast<double>(parts) &&
+		    held <= 0 && in[i].timeUsec - prev.timeUsec >= 1'000'000) {
+			cuts.push_back(i);
+			k++;
+		}
+	}
+	cuts.push_back(in.size());
+	std::vector<ReplaySample> out;
+	out.reserve(in.size());
+	for (size_t p = 0; p + 1 < cuts.size(); p++)
+		for (size_t i = cuts[p]; i < cuts[p + 1]; i++) {
+			ReplaySample r{in[i], p};
+			r.s.timeUsec -= in[cuts[p]].timeUsec;
+			out.push_back(r);
+		}
+	std::stable_sort(out.begin(), out.end(),
+			 [](const ReplaySample &a, const ReplaySample &b) { return a.s.timeUsec < b.s.timeUsec; });
+	return out;
+}
+
+/** What one run of the takeover printed. */
+struct Summary {
+	Counts total;
+	size_t enrolled = 0, keysReady = 0, notReached = 0;
+	std::vector<uint64_t> actions; ///< impostor actions to untrusted; max() if not reached
+	std::vector<double> seconds;   ///< impostor seconds to untrusted; infinity if not reached
+};
+
+std::string settingsLine(const Options &o)
+{
+	char buf[256];
+	snprintf(buf, sizeof buf,
+		 "pointer window %u actions (llr limit %.1f), pointer gain %.2f, keystroke gain %.2f, pointer "
+		 "enrollment %" PRIu64 " actions",
+		 o.pointer.windowActions, o.pointer.windowLlrLimit, o.trust.trust.gain[1], o.trust.trust.gain[0],
+		 o.pointer.actionsNeeded);
+	return buf;
+}
+
+/** Genuine mouse actions per false untrusted by the mouse; all of them if none. */
+double actionsPerFalse(const Summary &s)
+{
+	return s.total.falseByMouse ? static_cast<double>(s.total.actions) / static_cast<double>(s.total.falseByMouse)
+				    : static_cast<double>(s.total.actions);
+}
+
+void printSummary(const Summary &s)
+{
+	printf("enrolled         %zu with a ready pointer profile (%zu with a ready keystroke profile)\n", s.enrolled,
+	       s.keysReady);
+	auto per = [](uint64_t genuine, uint64_t falses) {
+		return falses ? std::to_string(genuine / falses)
+			      : std::string("no false untrusted in ") + std::to_string(genuine);
+	};
+	printf("genuine          %" PRIu64 " keystrokes, %" PRIu64 " mouse actions judged; false untrusted: %" PRIu64
+	       " by typing, %" PRIu64 " by the mouse\n",
+	       s.total.keys, s.total.actions, s.total.falseByKeys, s.total.falseByMouse);
+	printf("                 keystrokes per false untrusted: %s; mouse actions per false untrusted: %s\n",
+	       per(s.total.keys, s.total.falseByKeys).c_str(), per(s.total.actions, s.total.falseByMouse).c_str());
+	auto count = [](uint64_t v) {
+		return v == std::numeric_limits<uint64_t>::max() ? std::string("not reached") : std::to_string(v);
+	};
+	printf("impostor mouse   %zu takeovers: actions to untrusted median %s, p90 %s; seconds median %.1f, p90 %.1f;"
+	       " not reached within %" PRIu64 " actions: %zu\n",
+	       s.actions.size(), count(quantileOf(s.actions, 0.5)).c_str(), count(quantileOf(s.actions, 0.9)).c_str(),
+	       quantileOf(s.seconds, 0.5), quantileOf(s.seconds, 0.9), kImpostorMaxActions, s.notReached);
+}
+
+/** Genuine mouse actions per false untrusted a setting must reach to be chosen by --select. */
+constexpr double kSelectMinActionsPerFalse = 10'000;
+
+/**
+ * --select: every pointer setting of the grid (window, llr limit, gain,
+ * enrollment) evaluated; chosen is the setting with at least
+ * kSelectMinActionsPerFalse genuine mouse actions per false untrusted that
+ * catches the most takeovers within kImpostorMaxActions actions, then the
+ * one with the lowest median actions to untrusted, then the most genuine
+ * actions per false untrusted. Meant for development users (--development):
+ * the held-out users then measure the chosen setting once.
+ */
+template<typename Evaluate>
+int selectPointerSettings(const Options &base, Evaluate evaluate)
+{
+	const uint32_t windows[] = {5, 10, 20};
+	const double limits[] = {2.0, 3.0, 6.0};
+	const double gains[] = {0.5, 1.0, 2.0};
+	const uint64_t enrollments[] = {300};
+	printf("select           rule: at least %.0f genuine mouse actions per false untrusted, then the most "
+	       "takeovers "
+	       "caught within %" PRIu64 " actions, then the lowest median actions, then the fewest false untrusted\n",
+	       kSelectMinActionsPerFalse, kImpostorMaxActions);
+	printf("%6s %5s %5s %6s | %9s %9s %9s %7s %7s | %8s %12s\n", "window", "limit", "gain", "enroll", "caught",
+	       "median", "p90", "med s", "p90 s", "false", "actions/false");
+	std::optional<Options> best;
+	Summary bestSum;
+	auto better = [&](const Summary &a, const Summary &b) {
+		const bool okA = actionsPerFalse(a) >= kSelectMinActionsPerFalse,
+			   okB = actionsPerFalse(b) >= kSelectMinActionsPerFalse;
+		if (okA != okB)
+			return okA;
+		if (a.notReached != b.notReached)
+			return a.notReached < b.notReached;
+		const uint64_t ma = quantileOf(a.actions, 0.5), mb = quantileOf(b.actions, 0.5);
+		if (ma != mb)
+			return ma < mb;
+		return actionsPerFalse(a) > actionsPerFalse(b);
+	};
+	for (uint64_t enrollment : enrollments)
+		for (uint32_t window : windows)
+			for (double limit : limits)
+				for (double gain : gains) {
+					Options o = base;
+					o.pointer.windowActions = window;
+					o.pointer.windowLlrLimit = limit;
+					o.trust.trust.gain[1] = gain;
+					o.pointer.actionsNeeded = enrollment;
+					const Summary s = evaluate(o);
+					auto count = [](uint64_t v) {
+						return v == std::numeric_limits<uint64_t>::max() ? std::string("-")
+												 : std::to_string(v);
+					};
+					printf("%6u %5.1f %5.2f %6" PRIu64
+					       " | %5zu/%-3zu %9s %9s %7.1f %7.1f | %8" PRIu64 " %12.0f\n",
+					       window, limit, gain, enrollment, s.actions.size() - s.notReached,
+					       s.actions.size(), count(quantileOf(s.actions, 0.5)).c_str(),
+					       count(quantileOf(s.actions, 0.9)).c_str(), quantileOf(s.seconds, 0.5),
+					       quantileOf(s.seconds, 0.9), s.total.falseByMouse, actionsPerFalse(s));
+					fflush(stdout);
+					if (!best || better(s, bestSum)) {
+						best = o;
+						bestSum = s;
+					}
+				}
+	printf("chosen           %s\n", settingsLine(*best).c_str());
+	printSummary(bestSum);
+	return 0;
+}
+
 } // namespace
 
 int runFusionTakeover(std::span<char *const> args)
@@ -291,6 +544,8 @@ int runFusionTakeover(std::span<char *const> args)
 			o.validation = true;
 		} else if (a == "--development") {
 			o.development = true;
+		} else if (a == "--select") {
+			o.select = true;
 		} else if (a == "--pairs" && (v = value()) && parseU64(v, n) && n >= 1 && n <= 10) {
 			o.pairs = n;
 		} else if (a == "--limit" && (v = value()) && parseU64(v, n) && n >= 1) {
@@ -307,7 +562,7 @@ int runFusionTakeover(std::span<char *const> args)
 		} else {
 			fprintf(stderr,
 				"Usage: tactus-eval takeover AALTO_DIR --mouse BALABIT_DIR [--validation] "
-				"[--development]\n"
+				"[--development] [--select]\n"
 				"         [--model FILE] [--pointer-model FILE] [--pairs K] [--limit N] [--jobs J]\n"
 				"         [--set "
 				"pointer-gain=G|keystroke-gain=G|pointer-window=N|pointer-llr-limit=L|pointer-"
@@ -375,64 +630,61 @@ int runFusionTakeover(std::span<char *const> args)
 
 	const size_t n = typists.size(), h = users.size();
 	// Development users are in the shipped model's background: for them,
-	// the model is fitted again per person on the development users other
-	// than the person's and the impostors' (as the held-out users are
-	// scored: neither in the background).
-	std::vector<std::unique_ptr<PointerModelData>> devModels(h);
-	if (o.development)
-		for (size_t k = 0; k < h; k++) {
-			std::map<std::string, bool> others;
-			for (size_t m = 0; m < h; m++)
-				if (m != k && (m + h - k) % h > o.pairs)
-					others[users[m]] = true;
-			if (others.size() < 2) {
-				fprintf(stderr,
-					"tactus-eval takeover: --development needs more users than --pairs + 2\n");
-				return 1;
-			}
-			devModels[k] = fitPointerModel(sessions, others, (*pointerModel)->params.bins,
-						       (*pointerModel)->params.smoothing, (*pointerModel)->pauseMs);
-			devModels[k]->name = "balabit-nb-dev-fold";
-		}
-	std::vector<PersonResult> results(n);
-	std::atomic<size_t> next{0};
-	auto worker = [&]() {
-		for (size_t i; (i = next.fetch_add(1)) < n;) {
-			const std::string &mine = users[i % h];
-			std::vector<const MouseStream *> imps;
-			for (size_t j = 1; j <= o.pairs && j < h; j++)
-				imps.push_back(&impostor.at(users[(i + j) % h]));
-			const PointerModelData &pm = o.development ? *devModels[i % h] : **pointerModel;
-			results[i] = runPerson(*keyModel, pm, o, *typists[i], streams.at(mine), imps);
-		}
-	};
-	std::vector<std::thread> threads;
-	for (unsigned j = 1; j < std::min<size_t>(o.jobs, n); j++)
-		threads.emplace_back(worker);
-	worker();
-	for (std::thread &t : threads)
-		t.join();
-
-	Counts total;
-	size_t enrolled = 0, keysReady = 0, notReached = 0;
-	std::vector<uint64_t> actions;
-	std::vector<double> seconds;
-	for (const PersonResult &r : results) {
-		keysReady += r.enrolledKeys;
-		if (!r.enrolledMouse)
-			continue;
-		enrolled++;
-		total.keys += r.genuine.keys;
-		total.actions += r.genuine.actions;
-		total.falseByKeys += r.genuine.falseByKeys;
-		total.falseByMouse += r.genuine.falseByMouse;
-		for (const PairResult &p : r.pairs) {
-			// Not reached counts as never: above every reached one in the quantiles.
-			notReached += !p.reached;
-			actions.push_back(p.reached ? p.actions : std::numeric_limits<uint64_t>::max());
-			seconds.push_back(p.reached ? p.seconds : std::numeric_limits<double>::infinity());
-		}
+	// the pointer model is fitted the same way on the held-out users'
+	// training sessions instead (the other fold: bins, background and
+	// calibration from 5 users, none of them the person or an impostor;
+	// no test session or label of anyone is read).
+	std::unique_ptr<PointerModelData> devModel;
+	if (o.development) {
+		std::map<std::string, bool> others;
+		for (const auto &[u, dev] : split)
+			if (!dev)
+				others[u] = true;
+		devModel = fitPointerModel(sessions, others, (*pointerModel)->params.bins,
+					   (*pointerModel)->params.smoothing, (*pointerModel)->pauseMs);
+		devModel->name = "balabit-nb-other-fold";
 	}
+	// One run of every person with the settings of @p r.
+	auto evaluate = [&](const Options &r) {
+		std::vector<PersonResult> results(n);
+		std::atomic<size_t> next{0};
+		auto worker = [&]() {
+			for (size_t i; (i = next.fetch_add(1)) < n;) {
+				const std::string &mine = users[i % h];
+				std::vector<const MouseStream *> imps;
+				for (size_t j = 1; j <= r.pairs && j < h; j++)
+					imps.push_back(&impostor.at(users[(i + j) % h]));
+				const PointerModelData &pm = r.development ? *devModel : **pointerModel;
+				results[i] = runPerson(*keyModel, pm, r, *typists[i], streams.at(mine), imps);
+			}
+		};
+		std::vector<std::thread> threads;
+		for (unsigned j = 1; j < std::min<size_t>(r.jobs, n); j++)
+			threads.emplace_back(worker);
+		worker();
+		for (std::thread &t : threads)
+			t.join();
+		Summary sum;
+		for (const PersonResult &p : results) {
+			sum.keysReady += p.enrolledKeys;
+			if (!p.enrolledMouse)
+				continue;
+			sum.enrolled++;
+			sum.total.keys += p.genuine.keys;
+			sum.total.actions += p.genuine.actions;
+			sum.total.falseByKeys += p.genuine.falseByKeys;
+			sum.total.falseByMouse += p.genuine.falseByMouse;
+			for (const PairResult &pr : p.pairs) {
+				// Not reached counts as never: above every reached one in the quantiles.
+				sum.notReached += !pr.reached;
+				sum.actions.push_back(pr.reached ? pr.actions : std::numeric_limits<uint64_t>::max());
+				sum.seconds.push_back(pr.reached ? pr.seconds
+								 : std::numeric_limits<double>::infinity());
+			}
+		}
+		return sum;
+	};
+
 	std::string userList;
 	for (const std::string &u : users)
 		userList += " " + u;
@@ -441,35 +693,172 @@ int runFusionTakeover(std::span<char *const> args)
 	       o.validation ? "validation" : "any", o.development ? "development" : "held-out", h,
 	       userList.c_str() + 1);
 	if (o.development)
-		printf("models           keystroke %s; pointer refitted per person on the other development users "
-		       "(neither the person's nor the impostors')\n",
-		       o.model.c_str());
+		printf("models           keystroke %s; pointer fitted as %s on the held-out users' training sessions "
+		       "(the other fold: neither the person's nor the impostors')\n",
+		       o.model.c_str(), o.pointerModel.c_str());
 	else
 		printf("models           keystroke %s; pointer %s (%s v%u)\n", o.model.c_str(), o.pointerModel.c_str(),
 		       (*pointerModel)->name.c_str(), (*pointerModel)->version);
-	printf("settings         pointer window %u actions (llr limit %.1f), pointer gain %.2f, keystroke gain %.2f, "
-	       "pointer enrollment %" PRIu64 " actions\n",
-	       o.pointer.windowActions, o.pointer.windowLlrLimit, o.trust.trust.gain[1], o.trust.trust.gain[0],
-	       o.pointer.actionsNeeded);
-	printf("enrolled         %zu with a ready pointer profile (%zu with a ready keystroke profile)\n", enrolled,
-	       keysReady);
-	auto per = [](uint64_t genuine, uint64_t falses) {
-		return falses ? std::to_string(genuine / falses)
-			      : std::string("no false untrusted in ") + std::to_string(genuine);
-	};
-	printf("genuine          %" PRIu64 " keystrokes, %" PRIu64 " mouse actions judged; false untrusted: %" PRIu64
-	       " by typing, %" PRIu64 " by the mouse\n",
-	       total.keys, total.actions, total.falseByKeys, total.falseByMouse);
-	printf("                 keystrokes per false untrusted: %s; mouse actions per false untrusted: %s\n",
-	       per(total.keys, total.falseByKeys).c_str(), per(total.actions, total.falseByMouse).c_str());
-	auto count = [](uint64_t v) {
-		return v == std::numeric_limits<uint64_t>::max() ? std::string("not reached") : std::to_string(v);
-	};
-	printf("impostor mouse   %zu takeovers: actions to untrusted median %s, p90 %s; seconds median %.1f, p90 %.1f;"
-	       " not reached within %" PRIu64 " actions: %zu\n",
-	       actions.size(), count(quantileOf(actions, 0.5)).c_str(), count(quantileOf(actions, 0.9)).c_str(),
-	       quantileOf(seconds, 0.5), quantileOf(seconds, 0.9), kImpostorMaxActions, notReached);
+	if (o.select)
+		return selectPointerSettings(o, evaluate);
+	printf("settings         %s\n", settingsLine(o).c_str());
+	printSummary(evaluate(o));
 	return 0;
+}
+
+int runPointerReplay(std::span<char *const> args)
+{
+	Options o;
+	o.pointer.actionsNeeded = 100; // the vm test's [Enrollment] PointerStrokes=
+	o.pointerModel = std::string(TACTUS_SOURCE_ROOT) + "/data/models/pointer.model";
+	std::string genuineFile, impostorFile;
+	uint64_t maxPauseMs = 2000, genuineSeconds = 200, impostorSeconds = 120, streams = 4, jitterMs = 0;
+	bool verbose = false;
+	for (size_t i = 0; i < args.size(); i++) {
+		std::string_view a = args[i];
+		auto value = [&]() -> const char * { return i + 1 < args.size() ? args[++i] : nullptr; };
+		const char *v = nullptr;
+		if (a == "--genuine" && (v = value())) {
+			genuineFile = v;
+		} else if (a == "--impostor" && (v = value())) {
+			impostorFile = v;
+		} else if (a == "--pointer-model" && (v = value())) {
+			o.pointerModel = v;
+		} else if (a == "--max-pause-ms" && (v = value()) && parseU64(v, maxPauseMs) && maxPauseMs >= 1000) {
+		} else if (a == "--genuine-seconds" && (v = value()) && parseU64(v, genuineSeconds)) {
+		} else if (a == "--impostor-seconds" && (v = value()) && parseU64(v, impostorSeconds)) {
+		} else if (a == "--streams" && (v = value()) && parseU64(v, streams) && streams >= 1 && streams <= 16) {
+		} else if (a == "--jitter-ms" && (v = value()) && parseU64(v, jitterMs) && jitterMs <= 1000) {
+		} else if (a == "--verbose" || a == "-v") {
+			verbose = true;
+		} else if (a == "--set" && (v = value())) {
+			if (!setParam(v, o)) {
+				fprintf(stderr, "tactus-eval pointer-replay: --set %s: unknown name or bad value\n", v);
+				return 2;
+			}
+		} else {
+			fprintf(stderr,
+				"Usage: tactus-eval pointer-replay --genuine FILE --impostor FILE "
+				"[--pointer-model FILE]\n"
+				"         [--max-pause-ms MS] [--streams N] [--jitter-ms MS] [--genuine-seconds S] "
+				"[--impostor-seconds S] "
+				"[--verbose]\n"
+				"         [--set "
+				"pointer-gain=G|pointer-window=N|pointer-llr-limit=L|pointer-enrollment=N]\n");
+			return 2;
+		}
+	}
+	if (genuineFile.empty() || impostorFile.empty()) {
+		fprintf(stderr, "tactus-eval pointer-replay: --genuine FILE and --impostor FILE are required\n");
+		return 2;
+	}
+	if (auto ok = o.trust.trust.check(); !ok) {
+		fprintf(stderr, "tactus-eval pointer-replay: %s\n", ok.error().message.c_str());
+		return 2;
+	}
+	auto pointerModel = loadPointerModel(o.pointerModel);
+	if (!pointerModel) {
+		fprintf(stderr, "tactus-eval pointer-replay: %s\n", pointerModel.error().message.c_str());
+		return 1;
+	}
+	std::vector<ReplaySample> replays[2];
+	const std::string files[2] = {genuineFile, impostorFile};
+	const uint64_t limits[2] = {genuineSeconds, impostorSeconds};
+	for (int k = 0; k < 2; k++) {
+		BalabitStats stats;
+		auto events = readBalabitSession(files[k], stats);
+		if (!events) {
+			fprintf(stderr, "tactus-eval pointer-replay: %s\n", events.error().message.c_str());
+			return 1;
+		}
+		std::vector<PointerSample> samples = devicePointerSamples(*events);
+		if (jitterMs) {
+			// A test bed's delivery: each sample late by 0..jitterMs (fixed seed), order kept.
+			SplitMix64 rng(k + 1);
+			uint64_t prev = 0;
+			for (PointerSample &x : samples) {
+				x.timeUsec = std::max(prev,
+						      x.timeUsec + static_cast<uint64_t>(rng.uniform(
+									   0, 1000.0 * static_cast<double>(jitterMs))));
+				prev = x.timeUsec;
+			}
+		}
+		replays[k] = splitReplay(replayTimeline(samples, maxPauseMs * 1000, streams * limits[k] * 1'000'000),
+					 streams);
+	}
+
+	PointerScale scale;
+	scale.kind = PointerScale::Kind::Absolute;
+	scale.source = PointerScale::Source::Resolution;
+	const PointerModelData &pm = **pointerModel;
+	PointerBehaviour pointer(pm, o.pointer);
+	std::vector<PointerTrack> tracks(streams, PointerTrack(scale, pm));
+	SessionTrust trust(0, o.trust);
+	Profile profile;
+	profile.uid = 1000;
+	printf("tactus-eval pointer-replay: model %s (%s v%u, %u bins, pause %" PRIu64 " ms)\n", o.pointerModel.c_str(),
+	       pm.name.c_str(), pm.version, pm.params.bins, pm.pauseMs);
+	printf("settings         pointer window %u actions (llr limit %.1f), pointer gain %.2f, enrollment %" PRIu64
+	       " actions\n",
+	       o.pointer.windowActions, o.pointer.windowLlrLimit, o.trust.trust.gain[1], o.pointer.actionsNeeded);
+	int rc = 0;
+	for (int phase = 0; phase < 2; phase++) {
+		const auto &s = replays[phase];
+		const Verdict goal = phase == 0 ? Verdict::Trusted : Verdict::Untrusted;
+		uint64_t actions = 0, counted = 0, learned = 0, windows = 0;
+		double llrSum = 0;
+		bool reached = false;
+		std::vector<InputEvent> frame;
+		std::vector<double> lastX(streams, -1), lastY(streams, -1);
+		// The impostor's replay starts 10 s after the genuine user's end (at most 10,000 s).
+		const int64_t base = phase == 0 ? 0 : 10'010'000'000;
+		for (size_t i = 0; i < s.size() && !reached; i++) {
+			const PointerSample &p = s[i].s;
+			const size_t d = s[i].device;
+			const auto t = static_cast<uint64_t>(base + static_cast<int64_t>(p.timeUsec));
+			sampleFrame(p, t, lastX[d], lastY[d], frame);
+			if (frame.empty())
+				continue;
+			PointerOutcome out = pointer.frame(tracks[d], frame, profile, trust, false, false,
+							   1'700'000'000'000'000 + static_cast<int64_t>(t));
+			actions += out.actions;
+			counted += out.actions - out.ignored;
+			learned += out.learned;
+			if (out.windowDone) {
+				windows++;
+				llrSum += out.llr;
+				if (verbose)
+					printf("  %s window %3" PRIu64
+					       " at %7.1f s: llr %+6.2f, trust %.3f (%s), learned %" PRIu64 "\n",
+					       phase == 0 ? "genuine " : "impostor", windows,
+					       static_cast<double>(p.timeUsec) / 1e6, out.llr, trust.trust(),
+					       std::string(verdictName(trust.verdict())).c_str(), learned);
+			}
+			if (trust.verdict() == goal && (phase == 1 || pointer.ready(profile))) {
+				reached = true;
+				printf("%-16s %s after %" PRIu64 " actions (%" PRIu64 " counted, %" PRIu64
+				       " learned), %.1f s of the replay; %" PRIu64 " windows, mean llr %+.2f\n",
+				       phase == 0 ? "genuine" : "impostor", std::string(verdictName(goal)).c_str(),
+				       actions, counted, learned, static_cast<double>(p.timeUsec) / 1e6, windows,
+				       windows ? llrSum / static_cast<double>(windows) : 0.0);
+			}
+		}
+		if (!reached) {
+			printf("%-16s not %s after %" PRIu64 " actions (%" PRIu64 " counted, %" PRIu64
+			       " learned), %.1f s; "
+			       "%" PRIu64 " windows, mean llr %+.2f; trust %.3f (%s)\n",
+			       phase == 0 ? "genuine" : "impostor", std::string(verdictName(goal)).c_str(), actions,
+			       counted, learned, s.empty() ? 0.0 : static_cast<double>(s.back().s.timeUsec) / 1e6,
+			       windows, windows ? llrSum / static_cast<double>(windows) : 0.0, trust.trust(),
+			       std::string(verdictName(trust.verdict())).c_str());
+			rc = 1;
+			break;
+		}
+		// The test stops every stream once the verdict is reached: actions in progress are lost.
+		for (PointerTrack &tr : tracks)
+			tr.reset();
+	}
+	return rc;
 }
 
 } // namespace tactus::eval

@@ -30,7 +30,7 @@ struct Verb {
 	std::string_view help;
 };
 
-constexpr std::array<Verb, 14> kVerbs = {{
+constexpr std::array<Verb, 15> kVerbs = {{
 	{"injection", tactus::eval::runInjection,
 	 "--aalto DIR [--runs N] [--seed S] [--folds K] [--json]   thresholds fitted by cross-validation, held-out "
 	 "false alarms, keystrokes to detection"},
@@ -63,6 +63,9 @@ constexpr std::array<Verb, 14> kVerbs = {{
 	{"pointer-schedule", tactus::eval::runPointerSchedule,
 	 "--balabit FILE [--max-pause-ms MS] [--seconds N]   a Balabit session's pointer events and timing, for "
 	 "replay"},
+	{"pointer-replay", tactus::eval::runPointerReplay,
+	 "--genuine FILE --impostor FILE [--set NAME=V] [--verbose]   vm-pointer's enrollment and takeover on the "
+	 "host"},
 	{"key-classes", tactus::eval::runKeyClasses, "[--words FILE]   key class sets: letters per class, leakage"},
 }};
 

@@ -36,5 +36,7 @@ int runKeyClasses(std::span<char *const> args);
 int runTakeover(std::span<char *const> args);
 /** `takeover DIR --mouse BALABIT`: typing and the mouse into one session trust, the impostor's mouse only. */
 int runFusionTakeover(std::span<char *const> args);
+/** `pointer-replay --genuine FILE --impostor FILE`: the vm-pointer test's enrollment and takeover on the host. */
+int runPointerReplay(std::span<char *const> args);
 
 } // namespace tactus::eval

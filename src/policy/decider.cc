@@ -437,6 +437,45 @@ void PolicyDecider::touch(PolicyDevice &device, Frame events, LazySession &sessi
 	outcome(s, out.save, out.profileState, out.windowDone, out.change, "touch-behaviour", detail, actions);
 }
 
+std::vector<PolicyAction> PolicyDecider::pointerIdle(PolicyDevice &device, uint64_t nowUsec,
+						     const SessionResolver &resolve)
+{
+	std::vector<PolicyAction> actions;
+	if (!device.pointerTrack || !pointerModel_)
+		return actions;
+	PointerTrack &track = *device.pointerTrack;
+	const std::optional<uint64_t> due = track.flushDueUs();
+	if (!due || nowUsec < *due)
+		return actions;
+	SessionContext context = device.allowed ? resolve() : SessionContext{};
+	if (!context.state || !context.state->profile || !context.state->pointer) {
+		// Nobody to judge (or nothing moved for a session yet): the
+		// movement ends uncounted, as frame() leaves it.
+		track.segmenter.reset();
+		track.pending = false;
+		return actions;
+	}
+	PolicySession &s = *context.state;
+	SessionTrust &trust = trustOf(s, static_cast<int64_t>(nowUsec));
+	PointerOutcome out = s.pointer->idle(track, nowUsec, *s.profile, trust, context.locked, s.evidence.injected(),
+					     context.realtimeUs);
+	std::string detail;
+	if (out.windowDone) {
+		char buf[96];
+		(void)snprintf(buf, sizeof(buf), "; pointer window llr %+.2f", out.llr);
+		detail = buf;
+	}
+	outcome(s, out.save, out.profileState, out.windowDone, out.change, "pointer-behaviour", detail, actions);
+	return actions;
+}
+
+std::optional<uint64_t> PolicyDecider::pointerIdleDue(const PolicyDevice &device)
+{
+	if (!device.allowed || !device.pointerTrack)
+		return std::nullopt;
+	return device.pointerTrack->flushDueUs();
+}
+
 void PolicyDecider::evidence(PolicyDevice &device, LazySession &lazy, PolicyAction verdict,
 			     std::vector<PolicyAction> &actions)
 {

@@ -218,6 +218,16 @@ public:
 	 * resolves to.
 	 */
 	std::vector<PolicyAction> frame(PolicyDevice &device, Frame events, const SessionResolver &session);
+	/**
+	 * A timer at @p nowUsec (CLOCK_MONOTONIC µs): if @p device is an allowed
+	 * pointer whose action in progress is due to end by the segmenter's
+	 * pause (PointerTrack::flushDueUs()), it ends now and counts for the
+	 * session @p session resolves to, as frame() counts it. Returns the
+	 * actions, in order.
+	 */
+	std::vector<PolicyAction> pointerIdle(PolicyDevice &device, uint64_t nowUsec, const SessionResolver &session);
+	/** When pointerIdle() has work for @p device: CLOCK_MONOTONIC µs, nullopt if none. */
+	static std::optional<uint64_t> pointerIdleDue(const PolicyDevice &device);
 
 	/** Events were lost (SYN_DROPPED): gaps measured across the hole mean nothing. */
 	void eventsDropped(PolicyDevice &device);

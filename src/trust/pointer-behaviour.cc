@@ -41,6 +41,8 @@ ModelId pointerModelId(const PointerModelData &model)
 PointerTrack::PointerTrack(const PointerScale &scale, const PointerModelData &model)
     : sampler(scale), segmenter(segmenterConfig(model))
 {
+	const PointerSegmenterConfig c = segmenterConfig(model);
+	idleUs = std::max(c.pauseUsec, c.scrollPauseUsec);
 	samples.reserve(16);
 }
 
@@ -48,6 +50,15 @@ void PointerTrack::reset()
 {
 	sampler.reset();
 	segmenter.reset();
+	pending = false;
+	held = 0;
+}
+
+std::optional<uint64_t> PointerTrack::flushDueUs() const
+{
+	if (!pending || held > 0)
+		return std::nullopt;
+	return lastSampleUs + idleUs + 1;
 }
 
 PointerBehaviour::PointerBehaviour(const PointerModelData &model, const PointerBehaviourParams &params)
@@ -221,10 +232,38 @@ PointerOutcome PointerBehaviour::frame(PointerTrack &track, Frame events, Profil
 	for (const PointerSample &s : track.samples) {
 		jiggler_.sample(s);
 		track.segmenter.add(s);
+		track.pending = true;
+		track.lastSampleUs = s.timeUsec;
+		if (s.kind == PointerEventKind::ButtonDown)
+			track.held++;
+		else if (s.kind == PointerEventKind::ButtonUp && track.held > 0)
+			track.held--;
 		while (track.segmenter.pop(a))
 			action(a, profile, trust, injection, realUs, out);
 	}
 	out.jigglingStarted = !wasJiggling && jiggler_.jiggling();
+	return out;
+}
+
+PointerOutcome PointerBehaviour::idle(PointerTrack &track, uint64_t nowUs, Profile &profile, SessionTrust &trust,
+				      bool locked, bool injection, int64_t realUs)
+{
+	PointerOutcome out;
+	const std::optional<uint64_t> due = track.flushDueUs();
+	if (!due || nowUs < *due)
+		return out;
+	track.pending = false;
+	if (locked) {
+		track.segmenter.reset();
+		restartWindow();
+		return out;
+	}
+	// The segmenter's pause has passed with no sample: what the next
+	// sample would end (a movement, a scroll run) ends now.
+	track.segmenter.flush();
+	PointerAction a;
+	while (track.segmenter.pop(a))
+		action(a, profile, trust, injection, realUs, out);
 	return out;
 }
 

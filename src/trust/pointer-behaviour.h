@@ -9,7 +9,7 @@
 // no twitch) is learned into the user's profile while it enrolls (and,
 // while trust is high, after), and once the profile is ready scored against
 // it by the pointer model (PointerScorer: naive Bayes against the shipped
-// background, Platt-calibrated to an LLR in nats); windowActions (10) scored
+// background, Platt-calibrated to an LLR in nats); windowActions (5) scored
 // actions make one window of evidence (their LLRs add) for the session's
 // one trust (SessionTrust). Pure: no I/O; the caller saves the profile when
 // told to.
@@ -37,8 +37,13 @@ namespace tactus {
 
 /** Parameters of PointerBehaviour; defaults are what tactusd uses. */
 struct PointerBehaviourParams {
-	/** Scored actions per window of evidence (their LLRs add; windows do not overlap); see TrustParams::gain. */
-	uint32_t windowActions = 10;
+	/**
+	 * Scored actions per window of evidence (their LLRs add; windows do not
+	 * overlap). 5, with windowLlrLimit 3 and the pointer gain 2: chosen by
+	 * `tactus-eval takeover AALTO --mouse BALABIT --validation --development
+	 * --limit 5 --pairs 4 --select` (see TrustParams::gain).
+	 */
+	uint32_t windowActions = 5;
 	/**
 	 * A window's summed LLR is clamped to ±this before it reaches the
 	 * trust, nats (then TrustParams::windowLlrLimit and the pointer gain
@@ -62,10 +67,22 @@ struct PointerTrack {
 	PointerSampler sampler;
 	PointerActionSegmenter segmenter;
 	std::vector<PointerSample> samples; ///< scratch, reused per frame
+	/** Silence after which the segmenter ends a movement or a scroll run, µs (the larger of its two pauses). */
+	uint64_t idleUs = 0;
+	uint64_t lastSampleUs = 0; ///< kernel time of the last sample given to the segmenter, µs
+	bool pending = false;      ///< samples given to the segmenter since the last end by silence
+	uint32_t held = 0;         ///< buttons down (a press is no pause: a drag ends at its release)
 
 	PointerTrack(const PointerScale &scale, const PointerModelData &model);
 	/** SYN_DROPPED: the action in progress is lost, the touch state forgotten. */
 	void reset();
+	/**
+	 * When the action in progress ends if no sample follows: CLOCK_MONOTONIC
+	 * µs just past lastSampleUs + idleUs (the segmenter's pause, so the
+	 * action is the one the next sample would have ended); nullopt while
+	 * nothing is in progress or a button is held.
+	 */
+	std::optional<uint64_t> flushDueUs() const;
 };
 
 /** What one pointer frame did to the session. */
@@ -96,6 +113,16 @@ public:
 	 */
 	PointerOutcome frame(PointerTrack &track, Frame events, Profile &profile, SessionTrust &trust, bool locked,
 			     bool injection, int64_t realUs);
+	/**
+	 * The device of @p track has been silent until @p nowUs (CLOCK_MONOTONIC
+	 * µs, a timer's): if its flushDueUs() has come, the action in progress
+	 * ends now, as the next movement would have ended it, and is counted,
+	 * learned and scored as frame() does. Without this a person's last
+	 * movement before a long stillness would wait for the next one. The
+	 * other arguments are frame()'s.
+	 */
+	PointerOutcome idle(PointerTrack &track, uint64_t nowUs, Profile &profile, SessionTrust &trust, bool locked,
+			    bool injection, int64_t realUs);
 	/** A key press on the session's seat (the jiggler rule: jigglers never type). */
 	void key(uint64_t timeUsec) { jiggler_.key(timeUsec); }
 	/** The window restarts (re-authentication, a lock). */

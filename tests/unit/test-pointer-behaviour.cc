@@ -478,6 +478,67 @@ TEST(PointerBehaviour, EnrollsThenScoresAndImpostorIsUntrusted)
 	EXPECT_LE(actions, 60u);
 }
 
+// A movement ends by the segmenter's pause even if nothing follows
+// (tactusd's timer calls idle()): on a fake clock, not before the pause,
+// then the same action the next movement would have ended; never while a
+// button is held; and never twice.
+TEST(PointerBehaviour, IdleEndsTheMovementAfterThePause)
+{
+	auto model = testModel();
+	const auto scale = *pointerScaleFor(mouseInfo());
+	// A: still after the movement, the timer ends it; B: the next movement ends it.
+	PointerBehaviour a(*model, {}), b(*model, {});
+	SessionTrust trustA(0), trustB(0);
+	Profile profileA, profileB;
+	PointerTrack trackA(scale, *model), trackB(scale, *model);
+	std::vector<PointerSample> move;
+	for (int i = 1; i <= 30; i++)
+		move.push_back({1'000'000 + static_cast<uint64_t>(i) * 8'000, 500.0 + 12 * i, 500.0 + 3 * i,
+				PointerEventKind::Move});
+	const uint64_t last = move.back().timeUsec;
+	for (const auto &f : relFrames(move)) {
+		EXPECT_EQ(a.frame(trackA, f, profileA, trustA, false, false, 0).actions, 0u);
+		EXPECT_EQ(b.frame(trackB, f, profileB, trustB, false, false, 0).actions, 0u);
+	}
+	ASSERT_TRUE(trackA.flushDueUs());
+	const uint64_t due = *trackA.flushDueUs();
+	EXPECT_EQ(due, last + model->pauseMs * 1000 + 1);
+	// Not yet: the pause has not passed.
+	EXPECT_EQ(a.idle(trackA, due - 1, profileA, trustA, false, false, 0).actions, 0u);
+	auto out = a.idle(trackA, due, profileA, trustA, false, false, 0);
+	EXPECT_EQ(out.actions, 1u);
+	EXPECT_EQ(out.learned, 1u);
+	EXPECT_FALSE(trackA.flushDueUs());
+	EXPECT_EQ(a.idle(trackA, due + 10'000'000, profileA, trustA, false, false, 0).actions, 0u);
+
+	// The next movement, 5 s later: for B it ends the first; A has nothing left to end.
+	std::vector<PointerSample> next;
+	for (int i = 1; i <= 2; i++)
+		next.push_back({last + 5'000'000 + static_cast<uint64_t>(i) * 8'000, 900.0 - 10 * i, 590.0,
+				PointerEventKind::Move});
+	uint32_t endedA = 0, endedB = 0;
+	for (const auto &f : relFrames(next)) {
+		endedA += a.frame(trackA, f, profileA, trustA, false, false, 0).actions;
+		endedB += b.frame(trackB, f, profileB, trustB, false, false, 0).actions;
+	}
+	EXPECT_EQ(endedA, 0u);
+	EXPECT_EQ(endedB, 1u);
+	// The same action: the same histogram learned.
+	ASSERT_NE(profileA.find(Modality::Pointer), nullptr);
+	ASSERT_NE(profileB.find(Modality::Pointer), nullptr);
+	EXPECT_EQ(profileA.find(Modality::Pointer)->templates, profileB.find(Modality::Pointer)->templates);
+
+	// A button held: a drag has no pause, nothing is due until the release.
+	std::vector<PointerSample> drag = {{last + 6'000'000, 880, 590, PointerEventKind::ButtonDown}};
+	for (int i = 1; i <= 10; i++)
+		drag.push_back({last + 6'000'000 + static_cast<uint64_t>(i) * 8'000, 880.0 + 5 * i, 590.0,
+				PointerEventKind::Move});
+	for (const auto &f : relFrames(drag))
+		a.frame(trackA, f, profileA, trustA, false, false, 0);
+	EXPECT_FALSE(trackA.flushDueUs());
+	EXPECT_EQ(a.idle(trackA, last + 60'000'000, profileA, trustA, false, false, 0).actions, 0u);
+}
+
 TEST(PointerBehaviour, NothingLearnedWhileLockedOrInjected)
 {
 	auto model = testModel();

@@ -310,4 +310,4 @@ def conf_dir(build_dir):
 
 if __name__ == "__main__":
     sys.exit(vmtest.main(body, __doc__.split("\n\n")[0],
-                         vm_args={"session_agents": True, "extra_args": EXTRA_ARGS}))
+                         vm_args={"session_agents": True, "extra_args": EXTRA_ARGS, "boot_timeout": 420}))
