@@ -22,6 +22,7 @@
 #include <systemd/sd-login.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cinttypes>
 #include <csignal>
@@ -96,9 +97,71 @@ WaylandCoverage waylandCoverage(bool xwaylandObserved)
 			       static_cast<bool>(globals), xwaylandObserved);
 }
 
+/**
+ * The agent's system-bus connection and its reports. The connection is
+ * served from the main loop (pollFd(), dueUsec(), process()) from the
+ * start: dbus-daemon closes a connection that has not authenticated and
+ * sent Hello within its auth_timeout (30 s by default), and sd-bus reads the
+ * server's answer and sends Hello only while the connection is processed,
+ * so a connection left alone until the first report, minutes after login,
+ * is dead by then. A connection that breaks (a dbus-daemon restart) is made
+ * again at the next report.
+ */
 class Reporter {
 public:
-	Reporter(sd_bus *bus, Options options) : bus_(bus), options_(std::move(options)) {}
+	explicit Reporter(Options options) : options_(std::move(options)) {}
+
+	/** Connects to the system bus if not connected; false (with a warning) if it cannot. */
+	bool connect()
+	{
+		if (bus_ && sd_bus_is_open(bus_.get()) > 0)
+			return true;
+		bus_.reset();
+		SdBusConnectionPtr bus;
+		if (int r = sd_bus_open_system(outPtr(bus)); r < 0) {
+			warnOnce(std::string("cannot connect to the system bus: ") + std::strerror(-r));
+			return false;
+		}
+		bus_ = std::move(bus);
+		return true;
+	}
+
+	/** The connection's fd and the events it waits for; fd -1 while there is none. */
+	struct pollfd pollFd() const
+	{
+		struct pollfd pfd = {-1, 0, 0};
+		if (!bus_)
+			return pfd;
+		pfd.fd = sd_bus_get_fd(bus_.get());
+		const int events = sd_bus_get_events(bus_.get());
+		pfd.events = static_cast<short>(events > 0 ? events : 0);
+		return pfd;
+	}
+
+	/** CLOCK_MONOTONIC µs by which process() must run (UINT64_MAX: no deadline). */
+	uint64_t dueUsec() const
+	{
+		uint64_t due = UINT64_MAX;
+		if (bus_ && sd_bus_get_timeout(bus_.get(), &due) < 0)
+			due = 0;
+		return due;
+	}
+
+	/** Does what the connection has pending (authentication, Hello, incoming messages); drops it when broken. */
+	void process()
+	{
+		if (!bus_)
+			return;
+		int r = 0;
+		while ((r = sd_bus_process(bus_.get(), nullptr)) > 0)
+			;
+		if (r < 0 || sd_bus_is_open(bus_.get()) <= 0) {
+			warnOnce(std::string("system bus connection lost: ") +
+				 (r < 0 ? std::strerror(-r) : "closed by the peer") +
+				 "; reconnecting at the next report");
+			bus_.reset();
+		}
+	}
 
 	/** Send each report of the window; reports that cannot be sent are dropped with a warning. */
 	void send(const std::vector<SessionInputReport> &reports)
@@ -106,7 +169,15 @@ public:
 		for (const SessionInputReport &r : reports) {
 			if (options_.print)
 				print(r);
-			sendOne(r);
+			if (!connect())
+				continue;
+			int err = sendOne(r);
+			// Broken since the last process(): once more on a new connection.
+			if (err == -ENOTCONN || err == -ECONNRESET) {
+				bus_.reset();
+				if (connect())
+					err = sendOne(r);
+			}
 		}
 	}
 
@@ -117,8 +188,8 @@ private:
 			return kSessions.path(options_.session);
 		SdBusMessagePtr reply;
 		sd_bus_error error = SD_BUS_ERROR_NULL;
-		int r = sd_bus_call_method(bus_, kBusName, kManagerPath, kManagerInterface, "GetSessionByPID", &error,
-					   outPtr(reply), "u", 0U);
+		int r = sd_bus_call_method(bus_.get(), kBusName, kManagerPath, kManagerInterface, "GetSessionByPID",
+					   &error, outPtr(reply), "u", 0U);
 		const char *path = nullptr;
 		if (r >= 0)
 			r = sd_bus_message_read(reply.get(), "o", &path);
@@ -141,25 +212,27 @@ private:
 		return {};
 	}
 
-	void sendOne(const SessionInputReport &rep)
+	/** One ReportSessionInput call; 0 or the call's negative errno. */
+	int sendOne(const SessionInputReport &rep)
 	{
 		const std::string path = sessionPath();
 		if (path.empty())
-			return;
+			return -ENXIO;
 		sd_bus_error error = SD_BUS_ERROR_NULL;
 		const int r = sd_bus_call_method(
-			bus_, kBusName, path.c_str(), kSessions.interface, "ReportSessionInput", &error, nullptr,
+			bus_.get(), kBusName, path.c_str(), kSessions.interface, "ReportSessionInput", &error, nullptr,
 			"ssstuuuttt", std::string(sessionInputSourceName(rep.source)).c_str(), rep.device.c_str(),
 			rep.client.c_str(), rep.windowUsec, rep.keyPresses, rep.buttonPresses, rep.motionEvents,
 			rep.activeUsec, rep.medianIntervalUsec, rep.minIntervalUsec);
-		if (r < 0)
+		if (r < 0 && r != -ENOTCONN && r != -ECONNRESET)
 			warnOnce(std::string("ReportSessionInput failed: ") +
 				 (error.message ? error.message : std::strerror(-r)));
-		else {
+		else if (r >= 0) {
 			warned_ = false;
 			log_debug("reported %s", rep.describe().c_str());
 		}
 		sd_bus_error_free(&error);
+		return r < 0 ? r : 0;
 	}
 
 	static void print(const SessionInputReport &r)
@@ -181,7 +254,7 @@ private:
 		warned_ = true;
 	}
 
-	sd_bus *bus_;
+	SdBusConnectionPtr bus_;
 	Options options_;
 	bool warned_ = false;
 };
@@ -256,16 +329,15 @@ int run(int argc, char **argv)
 		log_notice("Wayland: no client may watch other clients' input; %s", unobservable->c_str());
 	}
 
-	SdBusPtr bus;
-	if (int r = sd_bus_open_system(outPtr(bus)); r < 0)
-		return logError(r, "cannot connect to the system bus: %s", std::strerror(-r));
+	Reporter reporter(options);
+	if (!reporter.connect())
+		return logError(-ENOTCONN, "cannot connect to the system bus");
 
 	struct sigaction sa = {};
 	sa.sa_handler = onSignal;
 	sigaction(SIGTERM, &sa, nullptr);
 	sigaction(SIGINT, &sa, nullptr);
 
-	Reporter reporter(bus.get(), options);
 	InputTally tally;
 	const auto intervalUsec = static_cast<uint64_t>(options.intervalS * 1e6);
 	uint64_t windowStart = monotonicUsec();
@@ -284,17 +356,19 @@ int run(int argc, char **argv)
 	};
 	while (!gStop) {
 		const uint64_t now = monotonicUsec();
-		const uint64_t due = windowStart + intervalUsec;
-		struct pollfd pfd = {x11 ? x11->fd() : -1, POLLIN, 0};
-		const int timeoutMs = due > now ? static_cast<int>((due - now + 999) / 1000) : 0;
+		const uint64_t due = std::min(windowStart + intervalUsec, reporter.dueUsec());
+		struct pollfd pfd[2] = {{x11 ? x11->fd() : -1, POLLIN, 0}, reporter.pollFd()};
+		const int timeoutMs =
+			due > now ? static_cast<int>(std::min<uint64_t>((due - now + 999) / 1000, INT32_MAX)) : 0;
 		if (x11)
 			x11->dispatch(tally); // events Xlib already read
-		const int r = poll(&pfd, 1, timeoutMs);
+		const int r = poll(pfd, 2, timeoutMs);
 		if (r < 0 && errno != EINTR)
 			return logError(-errno, "poll: %s", std::strerror(errno));
 		if (x11)
 			x11->dispatch(tally);
-		if (monotonicUsec() >= due || tally.syntheticKeyPresses() >= options.burst)
+		reporter.process();
+		if (monotonicUsec() >= windowStart + intervalUsec || tally.syntheticKeyPresses() >= options.burst)
 			report();
 	}
 	report();

@@ -618,6 +618,16 @@ Result<void> Daemon::acknowledgeReauthentication(const std::string &sessionId)
 	return {};
 }
 
+namespace {
+
+/** The input events of a device that count as the seat's input for an agent report: key presses, buttons, motion. */
+uint64_t seatInputEvents(const DeviceCounters &c)
+{
+	return c.keyPresses + c.buttonEvents + c.relEvents + c.absEvents;
+}
+
+} // namespace
+
 Result<void> Daemon::reportSessionInput(const std::string &sessionId, const SessionInputReport &report)
 {
 	auto it = sessions_.find(sessionId);
@@ -626,11 +636,15 @@ Result<void> Daemon::reportSessionInput(const std::string &sessionId, const Sess
 	SessionRecord &session = it->second;
 	// What the seat's evdev devices produced since the previous report:
 	// counts kept per device anyway, so no per-frame cost for this.
-	uint64_t seatInput = 0;
+	// Devices removed since keep counting: without them the sum would drop
+	// when a device goes, and the next report would see none of the
+	// seat's input (vm-session-agent: a uinput keyboard removed, then
+	// typing on the USB keyboard was "unattributable").
+	const auto removed = seatInputRemoved_.find(session.info.seat);
+	uint64_t seatInput = removed == seatInputRemoved_.end() ? 0 : removed->second;
 	for (const auto &[id, device] : devices_)
 		if (device.info.seat == session.info.seat)
-			seatInput += device.counters.keyPresses + device.counters.buttonEvents +
-				     device.counters.relEvents + device.counters.absEvents;
+			seatInput += seatInputEvents(device.counters);
 	const uint64_t since = seatInput - std::min(seatInput, session.seatInputAtReport);
 	session.seatInputAtReport = seatInput;
 	const std::string id = sanitizeForDisplay(sessionId, 64);
@@ -801,6 +815,7 @@ void Daemon::deviceRemoved(DeviceId id)
 	if (it == devices_.end())
 		return;
 	logCounters("removed", it->second);
+	seatInputRemoved_[it->second.info.seat] += seatInputEvents(it->second.counters);
 	policy_.deviceRemoved(it->second);
 	if (observer_)
 		observer_->deviceRemoved(it->second);

@@ -221,6 +221,8 @@ private:
 	SdEventSourcePtr idleTimer_;    ///< the earliest due discrepancy check of any session
 	SdEventSourcePtr pointerTimer_; ///< the earliest pointer action due to end by the pause; null: none armed
 	std::map<DeviceId, DeviceRecord> devices_;
+	/** Per seat, the input events (seatInputEvents()) of its devices removed so far: reports' counts never drop. */
+	std::map<std::string, uint64_t> seatInputRemoved_;
 	std::map<std::string, SessionRecord> sessions_;
 	/** Snapshots of a previous run whose sessions have not been added yet. */
 	std::map<std::string, SessionSnapshot> restored_;
