@@ -194,7 +194,8 @@ void emitSessionChanged(sd_bus *bus, const SessionRecord &session, bool verdictC
 void emitSessionTrustChanged(sd_bus *bus, const SessionRecord &session)
 {
 	const std::string path = kSessions.path(session.info.id);
-	sd_bus_emit_properties_changed(bus, path.c_str(), kSessions.interface, "Trust", nullptr);
+	checkEmitted(sd_bus_emit_properties_changed(bus, path.c_str(), kSessions.interface, "Trust", nullptr),
+		     "PropertiesChanged", path);
 }
 
 // Getters and methods receive the session the lookup found.
