@@ -328,7 +328,8 @@ void Daemon::onSessionRemoved(const SessionInfo &info)
 
 uint64_t Daemon::lastSeatInputUsec(const std::string &seat) const
 {
-	uint64_t last = 0;
+	const auto removed = seatLastInputRemoved_.find(seat);
+	uint64_t last = removed == seatLastInputRemoved_.end() ? 0 : removed->second;
 	for (const auto &[id, device] : devices_)
 		if (device.info.seat == seat)
 			last = std::max(last, device.lastEventUsec);
@@ -647,6 +648,18 @@ Result<void> Daemon::reportSessionInput(const std::string &sessionId, const Sess
 			seatInput += seatInputEvents(device.counters);
 	const uint64_t since = seatInput - std::min(seatInput, session.seatInputAtReport);
 	session.seatInputAtReport = seatInput;
+	// The agent's window and these counts are cut at different moments (the
+	// X server stamps an event when it runs it, tactusd counts it when it
+	// reads it): a press counted just before the previous report can reach
+	// the agent just after it, and the next report then finds "none since"
+	// (vm-session-agent on an idle host: USB typing was "unattributable").
+	// Seat input within the report's window, and 2 s more, attributes it.
+	constexpr uint64_t kReportSlackUsec = 2'000'000;
+	const uint64_t now = nowUsec();
+	const uint64_t lastSeatInput = lastSeatInputUsec(session.info.seat);
+	const bool recentSeatInput =
+		lastSeatInput && lastSeatInput + report.windowUsec + kReportSlackUsec >= now && lastSeatInput <= now;
+	const uint64_t seatEvents = since ? since : (recentSeatInput ? 1 : 0);
 	const std::string id = sanitizeForDisplay(sessionId, 64);
 	// An agent reports every few seconds while input flows: its lines are
 	// rate-limited per session (verdict changes are logged regardless).
@@ -660,7 +673,7 @@ Result<void> Daemon::reportSessionInput(const std::string &sessionId, const Sess
 	}
 	std::string allowedWhy;
 	const auto actions = policy_.sessionInput(session, session.info.locked, report, options_.allow,
-						  session.info.seat, since, allowedWhy);
+						  session.info.seat, seatEvents, allowedWhy);
 	if (!allowedWhy.empty() && logIt)
 		log_info("session %s: agent-reported %s input %s", id.c_str(),
 			 std::string(sessionInputSourceName(report.source)).c_str(), allowedWhy.c_str());
@@ -816,6 +829,8 @@ void Daemon::deviceRemoved(DeviceId id)
 		return;
 	logCounters("removed", it->second);
 	seatInputRemoved_[it->second.info.seat] += seatInputEvents(it->second.counters);
+	uint64_t &lastRemoved = seatLastInputRemoved_[it->second.info.seat];
+	lastRemoved = std::max(lastRemoved, it->second.lastEventUsec);
 	policy_.deviceRemoved(it->second);
 	if (observer_)
 		observer_->deviceRemoved(it->second);
@@ -898,7 +913,10 @@ int Daemon::onPointerTimer(sd_event_source *, uint64_t, void *userdata)
 		self->pointerTimer_.reset();
 		const uint64_t now = nowUsec();
 		uint64_t next = 0;
-		for (auto &[id, device] : self->devices_) {
+		for (auto &entry : self->devices_) {
+			// Not a structured binding: the resolver below captures it
+			// (clang before 16 refuses to capture a binding).
+			DeviceRecord &device = entry.second;
 			if (!device.pointerTrack)
 				continue;
 			const auto due = PolicyDecider::pointerIdleDue(device);

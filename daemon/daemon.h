@@ -223,6 +223,9 @@ private:
 	std::map<DeviceId, DeviceRecord> devices_;
 	/** Per seat, the input events (seatInputEvents()) of its devices removed so far: reports' counts never drop. */
 	std::map<std::string, uint64_t> seatInputRemoved_;
+	/** Per seat: the last input event of devices removed since (µs, the daemon's clock), for lastSeatInputUsec().
+	 */
+	std::map<std::string, uint64_t> seatLastInputRemoved_;
 	std::map<std::string, SessionRecord> sessions_;
 	/** Snapshots of a previous run whose sessions have not been added yet. */
 	std::map<std::string, SessionSnapshot> restored_;
