@@ -55,7 +55,6 @@ or lacks Xorg, the dummy driver, xf86-input-libinput or xdotool
 (tools/setup-vm-deps installs them).
 """
 import argparse
-import base64
 import json
 import os
 import random
@@ -66,7 +65,7 @@ import sys
 import time
 
 import vmtest
-from vmtest import VmError, check, note
+from vmtest import VmError, check, conf_dir, note, write_guest
 
 USER = vmtest.tactusvm.TEST_USER
 BUS = "org.tactus.Tactus1"
@@ -132,38 +131,15 @@ def host_has_xorg():
                              "xserver-xorg-input-libinput xdotool)")
 
 
-def conf_dir(build_dir):
-    with open(os.path.join(build_dir, "config.h")) as f:
-        m = re.search(r'#define TACTUS_SYSCONFDIR "([^"]+)"', f.read())
-    if not m:
-        raise VmError(f"no TACTUS_SYSCONFDIR in {build_dir}/config.h")
-    return m.group(1)
-
-
-def write_guest(vm, path, text):
-    b64 = base64.b64encode(text.encode()).decode()
-    vm.check(f"mkdir -p {shlex.quote(os.path.dirname(path))} && echo {b64} | base64 -d > {shlex.quote(path)}",
-             timeout=60)
-
-
+# A loaded guest answers slowly: a minute per bus call, 40 s for a verdict.
 def get(vm, path, iface, *names):
-    out = vm.check(f"busctl --system --json=short get-property {BUS} {path} {iface} " + " ".join(names), timeout=60)
-    values = [json.loads(l)["data"] for l in out.splitlines() if l.startswith("{")]
-    if len(values) != len(names):
-        raise VmError(f"get-property {names} at {path}: {out!r}")
-    return dict(zip(names, values))
+    return vmtest.get(vm, path, iface, *names, timeout=60)
 
 
 def wait_get(vm, path, expected, timeout=40):
     """Poll the session's properties until `expected` holds (a callable value
     is a predicate); returns the last read."""
-    deadline = time.monotonic() + timeout
-    while True:
-        got = get(vm, path, SESSION_IF, *expected)
-        if all(v(got[k]) if callable(v) else got[k] == v for k, v in expected.items()) \
-                or time.monotonic() > deadline:
-            return got
-        time.sleep(0.3)
+    return vmtest.wait_get(vm, path, SESSION_IF, expected, timeout=timeout, call_timeout=60)
 
 
 def session_path(vm, sid):
@@ -237,7 +213,7 @@ def start_x_session(vm):
     """A logind x11 session of USER on seat0 vt7 running the agent, then
     Xorg, then vt7 in the foreground; returns the session id once it is
     active and tactusd has it."""
-    write_guest(vm, "/tmp/xorg-dummy.conf", XORG_CONF)
+    write_guest(vm, "/tmp/xorg-dummy.conf", XORG_CONF, timeout=60)
     # The session first, as a display manager opens it; its shell waits
     # for the X socket, then runs the agent on :0.
     inner = (f"while [ ! -S /tmp/.X11-unix/X0 ]; do sleep 0.2; done; "
@@ -435,7 +411,7 @@ def body(vm, args):
     # acknowledged first, so the restarted tactusd starts it learning
     acknowledge(vm, sp)
     write_guest(vm, f"{confdir}/tactus.conf", "# tests/vm/test-session-agent.py\n[Daemon]\nMode=enforce\n\n"
-                "[Actions]\nOnInjected=publish lock\n")
+                "[Actions]\nOnInjected=publish lock\n", timeout=60)
     mark = len(vmtest.tactusd_log(vm))
     vm.check("systemctl restart tactusd.service", timeout=90)
     vmtest.wait_log(vm, lambda L: any(f"session {sid} added" in l for l in L[mark:]), timeout=30,

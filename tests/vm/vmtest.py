@@ -128,28 +128,29 @@ def conf_dir(build_dir):
     return m.group(1)
 
 
-def write_guest(vm, path, text):
+def write_guest(vm, path, text, timeout=20):
     """Write text to path in the guest (base64 over the console: any bytes)."""
     b64 = base64.b64encode(text.encode()).decode()
     vm.check(f"mkdir -p {shlex.quote(os.path.dirname(path))} && echo {b64} | base64 -d > {shlex.quote(path)}",
-             timeout=20)
+             timeout=timeout)
 
 
-def get(vm, path, iface, *names):
-    """busctl get-property of tactusd's object: {name: value}."""
-    out = vm.check(f"busctl --system --json=short get-property {BUS} {path} {iface} " + " ".join(names), timeout=20)
+def get(vm, path, iface, *names, timeout=20):
+    """busctl get-property of tactusd's object: {name: value}; `timeout` s for the call."""
+    out = vm.check(f"busctl --system --json=short get-property {BUS} {path} {iface} " + " ".join(names),
+                   timeout=timeout)
     values = [json.loads(l)["data"] for l in out.splitlines() if l.startswith("{")]
     if len(values) != len(names):
         raise VmError(f"get-property {names} at {path}: {out!r}")
     return dict(zip(names, values))
 
 
-def wait_get(vm, path, iface, expected, timeout=20):
+def wait_get(vm, path, iface, expected, timeout=20, call_timeout=20):
     """Poll until every property in `expected` has its value (a callable
     value is a predicate); returns the last read."""
     deadline = time.monotonic() + timeout
     while True:
-        got = get(vm, path, iface, *expected)
+        got = get(vm, path, iface, *expected, timeout=call_timeout)
         if all(v(got[k]) if callable(v) else got[k] == v for k, v in expected.items()) \
                 or time.monotonic() > deadline:
             return got
