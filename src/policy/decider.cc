@@ -14,6 +14,16 @@ namespace tactus {
 
 namespace {
 
+/** "; MODALITY window llr +x.xx" for the log when a window was scored (llr in nats), else empty. */
+std::string windowDetail(const char *modality, bool windowDone, double llr)
+{
+	if (!windowDone)
+		return {};
+	char buf[96];
+	(void)snprintf(buf, sizeof(buf), "; %s window llr %+.2f", modality, llr);
+	return buf;
+}
+
 // A frame that a hand (or a script) produced, as opposed to a bare SYN or
 // an LED/MSC echo.
 bool carriesInput(Frame events)
@@ -398,13 +408,8 @@ void PolicyDecider::pointer(PolicyDevice &device, Frame events, LazySession &ses
 		actions.push_back(makeAction(PolicyAction::Kind::Notice, "pointer-jiggler",
 					     "small regular movements without clicks or keys: a mouse jiggler; "
 					     "its movement counts for no one"));
-	std::string detail;
-	if (out.windowDone) {
-		char buf[96];
-		(void)snprintf(buf, sizeof(buf), "; pointer window llr %+.2f", out.llr);
-		detail = buf;
-	}
-	outcome(s, out.save, out.profileState, out.windowDone, out.change, "pointer-behaviour", detail, actions);
+	outcome(s, out.save, out.profileState, out.windowDone, out.change, "pointer-behaviour",
+		windowDetail("pointer", out.windowDone, out.llr), actions);
 }
 
 void PolicyDecider::touch(PolicyDevice &device, Frame events, LazySession &session, std::vector<PolicyAction> &actions)
@@ -428,13 +433,8 @@ void PolicyDecider::touch(PolicyDevice &device, Frame events, LazySession &sessi
 		s.touch = std::make_unique<TouchBehaviour>(touchParams_);
 	TouchOutcome out = s.touch->frame(*device.touchTrack, events, *s.profile, trust, context.locked,
 					  s.evidence.injected(), context.realtimeUs);
-	std::string detail;
-	if (out.windowDone) {
-		char buf[96];
-		(void)snprintf(buf, sizeof(buf), "; touch window llr %+.2f", out.llr);
-		detail = buf;
-	}
-	outcome(s, out.save, out.profileState, out.windowDone, out.change, "touch-behaviour", detail, actions);
+	outcome(s, out.save, out.profileState, out.windowDone, out.change, "touch-behaviour",
+		windowDetail("touch", out.windowDone, out.llr), actions);
 }
 
 std::vector<PolicyAction> PolicyDecider::pointerIdle(PolicyDevice &device, uint64_t nowUsec,
@@ -459,13 +459,8 @@ std::vector<PolicyAction> PolicyDecider::pointerIdle(PolicyDevice &device, uint6
 	SessionTrust &trust = trustOf(s, static_cast<int64_t>(nowUsec));
 	PointerOutcome out = s.pointer->idle(track, nowUsec, *s.profile, trust, context.locked, s.evidence.injected(),
 					     context.realtimeUs);
-	std::string detail;
-	if (out.windowDone) {
-		char buf[96];
-		(void)snprintf(buf, sizeof(buf), "; pointer window llr %+.2f", out.llr);
-		detail = buf;
-	}
-	outcome(s, out.save, out.profileState, out.windowDone, out.change, "pointer-behaviour", detail, actions);
+	outcome(s, out.save, out.profileState, out.windowDone, out.change, "pointer-behaviour",
+		windowDetail("pointer", out.windowDone, out.llr), actions);
 	return actions;
 }
 
