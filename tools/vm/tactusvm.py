@@ -62,6 +62,10 @@ MASKED_UNITS = [
     "dpkg-db-backup.timer", "logrotate.timer",
     "remote-fs.target",
     "serial-getty@ttyS0.service",      # the serial line is our console log
+    # The host's /.dockerenv makes the guest's systemd think it runs in a
+    # container ("Detected virtualization docker"), so the getty generator
+    # adds a getty on /dev/console (= ttyS0) too.
+    "console-getty.service",
     "sys-kernel-config.mount",         # no configfs users here
 ]
 
@@ -399,6 +403,23 @@ WantedBy=sysinit.target
 """)
     # Autologin on tty1 gives the test user a real, active logind session on
     # seat0 (what polkit's allow_active checks look at).
+    #
+    # login(1) -f (what agetty --autologin runs) never clears login.defs'
+    # LOGIN_TIMEOUT alarm (Debian: 60 s) before pam_open_session, and
+    # pam_systemd waits there until logind has started user@UID.service and
+    # the session scope. In a TCG guest on a loaded host that took longer
+    # than 60 s: SIGALRM ended login inside its PAM session, session-N.scope
+    # failed, the getty restarted and logind made a new session under a new
+    # id. No timeout in the guest: the autologin waits for as long as the
+    # user manager takes.
+    try:
+        with open("/etc/login.defs") as f:
+            defs = [l for l in f.read().splitlines() if not re.match(r"\s*LOGIN_TIMEOUT\b", l)]
+    except FileNotFoundError:
+        defs = []
+    _write(f"{etc}/login.defs", "\n".join(defs + [
+        "# tactus-vm: no alarm around autologin's PAM session (tools/vm/tactusvm.py)",
+        "LOGIN_TIMEOUT 0"]) + "\n")
     for user, _, tty in users:
         _write(f"{sysd}/getty@{tty}.service.d/autologin.conf", f"""\
 [Service]
