@@ -1024,7 +1024,7 @@ class Vm:
     DISPLAYS = {"usb-kbd": "video0", "usb-tablet": "video0", "virtio-keyboard": "video1",
                 "virtio-mouse": "video1", "i8042": "video2", "hotplug": "video3"}
 
-    def __init__(self, workdir, install_dir=None, boot_timeout=180, memory="2G", smp=2,
+    def __init__(self, workdir, install_dir=None, boot_timeout=420, memory="2G", smp=2,
                  extra_args=(), extra_units=(), kernel_args="", second_user=False, session_agents=False):
         self.workdir = os.path.abspath(workdir)
         self.second_user, self.session_agents = second_user, session_agents
