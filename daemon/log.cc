@@ -3,6 +3,7 @@
 
 #include "util-name-table.h"
 
+#include <charconv>
 #include <cstdarg>
 #include <cstdio>
 #include <cstdlib>
@@ -11,6 +12,7 @@
 #include <sys/uio.h>
 #include <systemd/sd-journal.h>
 #include <unistd.h>
+#include <utility>
 
 namespace tactus {
 
@@ -19,7 +21,8 @@ namespace {
 struct LogState {
 	const char *program = "tactus";
 	LogLevel maxLevel = LogLevel::Info;
-	bool journal = false;
+	LogTarget target = LogTarget::Stderr;
+	LogJournalSend send = sd_journal_sendv;
 };
 
 LogState &state()
@@ -28,29 +31,45 @@ LogState &state()
 	return s;
 }
 
-// $JOURNAL_STREAM is "DEV:INODE" of the stream systemd connected to
-// stdout/stderr; it only means something if stderr still is that stream.
-bool stderrIsJournal()
+// LOG_DAEMON >> 3, what a service's stderr stream is filed under by default
+// (SyslogFacility=daemon); systemd's log.c sends it with every entry too.
+constexpr int kSyslogFacilityDaemon = 3;
+
+void writeStderr(LogLevel level, const char *line)
 {
-	const char *env = std::getenv("JOURNAL_STREAM");
-	if (!env)
-		return false;
-	unsigned long long dev = 0, ino = 0;
-	if (std::sscanf(env, "%llu:%llu", &dev, &ino) != 2)
-		return false;
-	struct stat st;
-	if (fstat(STDERR_FILENO, &st) < 0)
-		return false;
-	return st.st_dev == dev && st.st_ino == ino;
+	const LogState &s = state();
+	if (s.target == LogTarget::Journal)
+		std::fprintf(stderr, "<%d>%s\n", static_cast<int>(level), line);
+	else
+		std::fprintf(stderr, "%s: %s\n", s.program, line);
+}
+
+// One entry through the journal's native socket; false if it was refused.
+bool sendToJournal(LogLevel level, const std::string &message, std::string_view messageId,
+		   const std::vector<LogField> &fields)
+{
+	const LogState &s = state();
+	std::vector<std::string> items;
+	items.reserve(fields.size() + 5);
+	items.push_back("MESSAGE=" + message);
+	items.push_back("PRIORITY=" + std::to_string(static_cast<int>(level)));
+	items.push_back("SYSLOG_FACILITY=" + std::to_string(kSyslogFacilityDaemon));
+	items.push_back(std::string("SYSLOG_IDENTIFIER=") + s.program);
+	if (!messageId.empty())
+		items.push_back("MESSAGE_ID=" + std::string(messageId));
+	for (const LogField &f : fields)
+		items.push_back(f.name + "=" + f.value);
+	std::vector<struct iovec> iov(items.size());
+	for (size_t i = 0; i < items.size(); i++)
+		iov[i] = {items[i].data(), items[i].size()};
+	return s.send(iov.data(), static_cast<int>(iov.size())) >= 0;
 }
 
 void logLine(LogLevel level, const char *line)
 {
-	const LogState &s = state();
-	if (s.journal)
-		std::fprintf(stderr, "<%d>%s\n", static_cast<int>(level), line);
-	else
-		std::fprintf(stderr, "%s: %s\n", s.program, line);
+	if (state().target == LogTarget::Journal && sendToJournal(level, line, {}, {}))
+		return;
+	writeStderr(level, line);
 }
 
 // The format is checked at logMessage()'s and logError()'s callers.
@@ -66,36 +85,56 @@ __attribute__((format(printf, 2, 0))) void logV(LogLevel level, const char *form
 
 } // namespace
 
+LogTarget logTargetFor(const char *journalStream, const struct stat &stderrStat)
+{
+	if (!journalStream)
+		return LogTarget::Stderr;
+	// Two decimal numbers and a colon, nothing else (no sign, no spaces).
+	const std::string_view text(journalStream);
+	const size_t colon = text.find(':');
+	if (colon == std::string_view::npos)
+		return LogTarget::Stderr;
+	auto number = [](std::string_view digits, unsigned long long &value) {
+		const char *end = digits.data() + digits.size();
+		auto [ptr, ec] = std::from_chars(digits.data(), end, value);
+		return !digits.empty() && ec == std::errc() && ptr == end;
+	};
+	unsigned long long dev = 0, ino = 0;
+	if (!number(text.substr(0, colon), dev) || !number(text.substr(colon + 1), ino))
+		return LogTarget::Stderr;
+	return stderrStat.st_dev == dev && stderrStat.st_ino == ino ? LogTarget::Journal : LogTarget::Stderr;
+}
+
 void logStructured(LogLevel level, std::string_view messageId, const std::vector<LogField> &fields,
 		   const std::string &message)
 {
 	const LogState &s = state();
 	if (level > s.maxLevel)
 		return;
-	if (s.journal) {
-		std::vector<std::string> items;
-		items.reserve(fields.size() + 4);
-		items.push_back("MESSAGE=" + message);
-		items.push_back("PRIORITY=" + std::to_string(static_cast<int>(level)));
-		items.push_back("MESSAGE_ID=" + std::string(messageId));
-		items.push_back(std::string("SYSLOG_IDENTIFIER=") + s.program);
-		for (const LogField &f : fields)
-			items.push_back(f.name + "=" + f.value);
-		std::vector<struct iovec> iov(items.size());
-		for (size_t i = 0; i < items.size(); i++)
-			iov[i] = {items[i].data(), items[i].size()};
-		if (sd_journal_sendv(iov.data(), static_cast<int>(iov.size())) >= 0)
-			return;
-	}
-	logLine(level, message.c_str());
+	if (s.target == LogTarget::Journal && sendToJournal(level, message, messageId, fields))
+		return;
+	writeStderr(level, message.c_str());
 }
 
 void logInit(const char *programName)
 {
 	state().program = programName;
-	state().journal = stderrIsJournal();
+	// $JOURNAL_STREAM only means something while stderr still is that stream.
+	struct stat st;
+	state().target =
+		fstat(STDERR_FILENO, &st) == 0 ? logTargetFor(std::getenv("JOURNAL_STREAM"), st) : LogTarget::Stderr;
 	// One line per message even when stderr is a pipe or file.
 	std::setvbuf(stderr, nullptr, _IOLBF, 0);
+}
+
+void logSetTarget(LogTarget target)
+{
+	state().target = target;
+}
+
+LogJournalSend logSetJournalSend(LogJournalSend send)
+{
+	return std::exchange(state().send, send);
 }
 
 void logSetMaxLevel(LogLevel level)

@@ -2,8 +2,11 @@
 #pragma once
 
 // Logging for the daemon and the tools (the library never logs). Lines go to
-// stderr; under systemd, whose journal reads stderr, each line carries a
-// "<N>" priority prefix the journal understands (sd-daemon(3)).
+// stderr; when stderr is the journal ($JOURNAL_STREAM), every line and every
+// structured entry goes through sd_journal_sendv() instead, as systemd's own
+// daemons log (src/basic/log.c): one socket, so the journal keeps the order
+// they were written in. A stderr stream and the native socket are two
+// sockets journald reads in its own order.
 
 #include "util-guard.h"
 
@@ -12,6 +15,9 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+struct iovec;
+struct stat;
 
 namespace tactus {
 
@@ -23,8 +29,29 @@ class NameTable;
 /** syslog's level names, as journalctl -p takes them: "err", "warning", "notice", "info", "debug". */
 const NameTable<LogLevel, 5> &logLevelNames();
 
-/** Decide the output style: priority prefixes if stderr is the journal. */
+/** Where lines and structured entries go. */
+enum class LogTarget {
+	Stderr,  ///< "PROGRAM: line" on stderr (a terminal, a pipe, a file); structured entries as their message
+	Journal, ///< everything through sd_journal_sendv(); "<N>line" on stderr only if the journal refuses it
+};
+
+/**
+ * The target for a process whose stderr is @p stderrStat: Journal when
+ * @p journalStream (the value of $JOURNAL_STREAM, "DEVICE:INODE" in decimal,
+ * as systemd sets it for StandardError=journal; systemd.exec(5)) names that
+ * very stream (st_dev and st_ino, as systemd's log.c compares them), so a
+ * stderr redirected since, or an inherited variable, counts as Stderr;
+ * Stderr too when @p journalStream is null or not two numbers.
+ */
+LogTarget logTargetFor(const char *journalStream, const struct stat &stderrStat);
+
+/** Set the program name (SYSLOG_IDENTIFIER, stderr prefix) and the target, logTargetFor() of this process. */
 void logInit(const char *programName);
+/** Override the target logInit() chose (tests). */
+void logSetTarget(LogTarget target);
+/** The function Journal sends through, sd_journal_sendv() by default; returns the previous one (tests). */
+using LogJournalSend = int (*)(const struct iovec *iov, int n);
+LogJournalSend logSetJournalSend(LogJournalSend send);
 /** Messages above @p level are dropped. */
 void logSetMaxLevel(LogLevel level);
 /** Parse a logLevelNames() name, or "error" for "err"; false if unknown. */
@@ -41,11 +68,12 @@ struct LogField {
 
 /**
  * Log one structured entry (sd_journal_sendv(3)): MESSAGE=@p message,
- * PRIORITY, MESSAGE_ID=@p messageId (32 lowercase hex digits, an id of the
- * catalog `tactus.catalog`), SYSLOG_IDENTIFIER and @p fields, which may
- * repeat a name (the journal keeps every value). When stderr is not the
- * journal, or the journal refuses the entry, only @p message goes to stderr
- * as logMessage() writes it, so no line is lost or doubled.
+ * PRIORITY, SYSLOG_FACILITY, MESSAGE_ID=@p messageId (32 lowercase hex
+ * digits, an id of the catalog `tactus.catalog`), SYSLOG_IDENTIFIER and
+ * @p fields, which may repeat a name (the journal keeps every value). When
+ * stderr is not the journal, or the journal refuses the entry, only
+ * @p message goes to stderr as logMessage() writes it, so no line is lost or
+ * doubled.
  */
 void logStructured(LogLevel level, std::string_view messageId, const std::vector<LogField> &fields,
 		   const std::string &message);

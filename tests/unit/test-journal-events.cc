@@ -13,6 +13,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cerrno>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -20,6 +21,9 @@
 #include <regex>
 #include <set>
 #include <sstream>
+#include <sys/stat.h>
+#include <sys/uio.h>
+#include <unistd.h>
 
 using namespace tactus;
 
@@ -330,4 +334,143 @@ TEST(JournalEvents, OutsideTheJournalOneStderrLine)
 	logJournalEntry(Sample().all()[4]);
 	EXPECT_EQ(testing::internal::GetCapturedStderr(),
 		  "tactusd: session 3: asking logind to lock it (synthetic-device)\n");
+}
+
+// Plain lines and structured entries must reach the journal in the order
+// tactusd wrote them: journald reads a stderr stream and the native socket
+// in its own order, so when stderr is the journal everything goes through
+// the one native socket (systemd's log.c does the same).
+
+namespace {
+
+std::vector<std::map<std::string, std::string>> &sentEntries()
+{
+	static std::vector<std::map<std::string, std::string>> sent;
+	return sent;
+}
+
+int recordEntry(const struct iovec *iov, int n)
+{
+	std::map<std::string, std::string> entry;
+	for (int i = 0; i < n; i++) {
+		const std::string item(static_cast<const char *>(iov[i].iov_base), iov[i].iov_len);
+		const size_t eq = item.find('=');
+		entry.emplace(item.substr(0, eq), item.substr(eq + 1));
+	}
+	sentEntries().push_back(std::move(entry));
+	return 0;
+}
+
+int refuseEntry(const struct iovec *, int)
+{
+	return -ECONNREFUSED;
+}
+
+/** The journal target with @p send for one test; the defaults again afterwards. */
+class JournalTarget {
+public:
+	explicit JournalTarget(LogJournalSend send) : previous_(logSetJournalSend(send))
+	{
+		sentEntries().clear();
+		logSetTarget(LogTarget::Journal);
+	}
+	~JournalTarget()
+	{
+		logSetJournalSend(previous_);
+		logSetTarget(LogTarget::Stderr);
+		logSetMaxLevel(LogLevel::Info);
+	}
+	JournalTarget(const JournalTarget &) = delete;
+	JournalTarget &operator=(const JournalTarget &) = delete;
+
+private:
+	LogJournalSend previous_;
+};
+
+struct stat streamStat(dev_t dev, ino_t ino)
+{
+	struct stat st = {};
+	st.st_dev = dev;
+	st.st_ino = ino;
+	return st;
+}
+
+} // namespace
+
+TEST(LogTarget, JournalOnlyWhenStderrIsThatStream)
+{
+	const struct stat st = streamStat(8, 1234);
+	EXPECT_EQ(logTargetFor("8:1234", st), LogTarget::Journal);
+	EXPECT_EQ(logTargetFor("8:1235", st), LogTarget::Stderr) << "another stream of the journal";
+	EXPECT_EQ(logTargetFor("9:1234", st), LogTarget::Stderr);
+	EXPECT_EQ(logTargetFor(nullptr, st), LogTarget::Stderr) << "not started with StandardError=journal";
+	const struct stat big = streamStat(0xfd00000000ULL, 0xffffffffffffULL);
+	EXPECT_EQ(logTargetFor("1086626725888:281474976710655", big), LogTarget::Journal) << "64-bit numbers";
+}
+
+TEST(LogTarget, GarbageIsNotTheJournal)
+{
+	const struct stat st = streamStat(8, 1234);
+	for (const char *bad : {"", ":", "8", "8:", ":1234", "8:1234x", " 8:1234", "8 :1234", "+8:1234", "-8:1234",
+				"8:-1234", "8:1234:5", "0x8:1234", "8;1234", "18446744073709551624:1234"})
+		EXPECT_EQ(logTargetFor(bad, st), LogTarget::Stderr) << '"' << bad << '"';
+}
+
+TEST(LogTarget, LogInitComparesWithStderrItself)
+{
+	// CaptureStderr puts a file on fd 2: $JOURNAL_STREAM naming that file
+	// is the journal, one naming anything else is not.
+	JournalTarget journal(recordEntry);
+	testing::internal::CaptureStderr();
+	struct stat st;
+	ASSERT_EQ(fstat(STDERR_FILENO, &st), 0);
+	const std::string self = std::to_string(st.st_dev) + ":" + std::to_string(st.st_ino);
+	const std::string other = std::to_string(st.st_dev) + ":" + std::to_string(st.st_ino + 1);
+	setenv("JOURNAL_STREAM", other.c_str(), 1);
+	logInit("tactusd");
+	log_info("line one");
+	setenv("JOURNAL_STREAM", self.c_str(), 1);
+	logInit("tactusd");
+	log_info("line two");
+	unsetenv("JOURNAL_STREAM");
+	logInit("tactusd");
+	EXPECT_EQ(testing::internal::GetCapturedStderr(), "tactusd: line one\n");
+	ASSERT_EQ(sentEntries().size(), 1U);
+	EXPECT_EQ(sentEntries()[0]["MESSAGE"], "line two");
+}
+
+TEST(LogTarget, JournalGetsLinesAndEntriesAsOneStreamInWriteOrder)
+{
+	JournalTarget journal(recordEntry);
+	const JournalEntry entry = Sample().all()[4];
+	testing::internal::CaptureStderr();
+	log_info("session 3: re-authentication acknowledged, trust restarts");
+	logJournalEntry(entry);
+	log_warning("device event9: kernel buffer overrun (SYN_DROPPED), state resynced");
+	log_debug("below the level: dropped");
+	EXPECT_EQ(testing::internal::GetCapturedStderr(), "") << "nothing through the stderr stream";
+	auto &sent = sentEntries();
+	ASSERT_EQ(sent.size(), 3U);
+	EXPECT_EQ(sent[0]["MESSAGE"], "session 3: re-authentication acknowledged, trust restarts");
+	EXPECT_EQ(sent[0]["PRIORITY"], "6");
+	EXPECT_EQ(sent[0]["SYSLOG_IDENTIFIER"], "tactusd");
+	EXPECT_EQ(sent[0]["SYSLOG_FACILITY"], "3");
+	EXPECT_EQ(sent[0].count("MESSAGE_ID"), 0U);
+	EXPECT_EQ(sent[1]["MESSAGE"], entry.text);
+	EXPECT_EQ(sent[1]["MESSAGE_ID"], std::string(kJournalLockRequested.id));
+	EXPECT_EQ(sent[1]["PRIORITY"], std::to_string(static_cast<int>(entry.level)));
+	EXPECT_EQ(sent[1]["SYSLOG_IDENTIFIER"], "tactusd");
+	EXPECT_EQ(sent[1]["TACTUS_SESSION"], entry.field("TACTUS_SESSION"));
+	EXPECT_EQ(sent[2]["MESSAGE"], "device event9: kernel buffer overrun (SYN_DROPPED), state resynced");
+	EXPECT_EQ(sent[2]["PRIORITY"], "4");
+}
+
+TEST(LogTarget, RefusedByTheJournalTheLineGoesToStderr)
+{
+	JournalTarget journal(refuseEntry);
+	testing::internal::CaptureStderr();
+	log_notice("mode set to enforce");
+	logJournalEntry(Sample().all()[4]);
+	EXPECT_EQ(testing::internal::GetCapturedStderr(),
+		  "<5>mode set to enforce\n<6>session 3: asking logind to lock it (synthetic-device)\n");
 }

@@ -25,7 +25,9 @@ session agent, so commands run *inside* that user's logind session
   5. re-authentication: a uinput keyboard makes tactustest's session
      `injected`; its own user's AcknowledgeReauthentication (polkit
      allow_active) brings it back to `learning` with no reasons; a
-     dbus-monitor saw VerdictChanged injected, then learning;
+     dbus-monitor saw VerdictChanged injected, then learning; tactusd's
+     journal is one stream (every entry through the native socket, the
+     acknowledgement line before its verdict entry);
   6. permissions through the real polkitd: tactustest2 can neither reset
      tactustest's profile nor acknowledge for it, nor acknowledge its own
      inactive session (PermissionDenied); root resets it.
@@ -292,6 +294,7 @@ def reauthenticate(vm, s1, s2, usb):
     a = wait_props(vm, p1, {"Verdict": "learning", "Reasons": []})
     check(a == {"Verdict": "learning", "Reasons": []}, f"then session {s1} is {a}")
     check(log_has(vm, f"session {s1}: re-authentication acknowledged"), "tactusd logged the acknowledgement")
+    journal_order(vm, s1)
     signals = [(m, a) for m, _, a in vmtest.stop_signal_monitor(vm, monitor)]
     verdicts = [a for m, a in signals if m == "VerdictChanged"]
     changed = [a for m, a in signals if m == "PropertiesChanged"]
@@ -299,6 +302,26 @@ def reauthenticate(vm, s1, s2, usb):
           f"dbus-monitor on {p1}: VerdictChanged {verdicts}, PropertiesChanged x{len(changed)}")
     b = props(vm, p2, "Verdict")
     check(b == {"Verdict": "injected"}, f"session {s2} is untouched: {b}")
+
+
+def journal_order(vm, s1):
+    """tactusd's plain lines and structured entries are one ordered stream:
+    all came through the journal's native socket (a stderr stream is a
+    second socket journald reads in its own order), and the acknowledgement
+    line is before the verdict entry tactusd sent right after it."""
+    out = vm.check("journalctl -b --no-pager -o json _COMM=tactusd", timeout=30)
+    entries = [json.loads(l) for l in out.splitlines() if l.startswith("{")]
+    transports = {}
+    for e in entries:
+        transports[e.get("_TRANSPORT")] = transports.get(e.get("_TRANSPORT"), 0) + 1
+    check(entries and set(transports) == {"journal"},
+          f"tactusd's {len(entries)} journal entries all came through the native socket: {transports}")
+    ack = [i for i, e in enumerate(entries)
+           if str(e.get("MESSAGE", "")).startswith(f"session {s1}: re-authentication acknowledged")]
+    verdict = [i for i, e in enumerate(entries)
+               if e.get("TACTUS_CAUSE") == "re-authenticated" and e.get("TACTUS_SESSION") == s1]
+    check(len(ack) == 1 and len(verdict) == 1 and ack[0] < verdict[0],
+          f"journal order: the acknowledgement line (entry {ack}) before its verdict entry (entry {verdict})")
 
 
 # -- 6. permissions
