@@ -252,7 +252,7 @@ bool setParam(std::string_view text, Options &o)
 	const std::string name(text.substr(0, eq)), value(text.substr(eq + 1));
 	char *end = nullptr;
 	const double v = strtod(value.c_str(), &end);
-	if (value.empty() || *end || !std::isfinite(v) || v < 0)
+	if (value.empty() || *end || !std::isfinite(v) || (v < 0 && name != "pointer-adapt-llr"))
 		return false;
 	if (name == "pointer-gain")
 		o.trust.trust.gain[1] = v;
@@ -746,7 +746,8 @@ int runPointerReplay(std::span<char *const> args)
 				"[--impostor-seconds S] "
 				"[--verbose]\n"
 				"         [--set "
-				"pointer-gain=G|pointer-window=N|pointer-llr-limit=L|pointer-enrollment=N|pointer-adapt-llr=L]\n");
+				"pointer-gain=G|pointer-window=N|pointer-llr-limit=L|pointer-enrollment=N|pointer-"
+				"adapt-llr=L]\n");
 			return 2;
 		}
 	}
