@@ -252,7 +252,7 @@ bool setParam(std::string_view text, Options &o)
 	const std::string name(text.substr(0, eq)), value(text.substr(eq + 1));
 	char *end = nullptr;
 	const double v = strtod(value.c_str(), &end);
-	if (value.empty() || *end || !std::isfinite(v) || v < 0)
+	if (value.empty() || *end || !std::isfinite(v) || (v < 0 && name != "pointer-adapt-llr"))
 		return false;
 	if (name == "pointer-gain")
 		o.trust.trust.gain[1] = v;
@@ -264,6 +264,8 @@ bool setParam(std::string_view text, Options &o)
 		o.pointer.windowActions = static_cast<uint32_t>(v);
 	else if (name == "pointer-enrollment" && v >= 10 && v <= 100'000 && v == std::floor(v))
 		o.pointer.actionsNeeded = static_cast<uint64_t>(v);
+	else if (name == "pointer-adapt-llr")
+		o.pointer.adaptMinLlr = v;
 	else
 		return false;
 	return true;
@@ -744,7 +746,8 @@ int runPointerReplay(std::span<char *const> args)
 				"[--impostor-seconds S] "
 				"[--verbose]\n"
 				"         [--set "
-				"pointer-gain=G|pointer-window=N|pointer-llr-limit=L|pointer-enrollment=N]\n");
+				"pointer-gain=G|pointer-window=N|pointer-llr-limit=L|pointer-enrollment=N|pointer-"
+				"adapt-llr=L]\n");
 			return 2;
 		}
 	}
@@ -771,18 +774,9 @@ int runPointerReplay(std::span<char *const> args)
 			fprintf(stderr, "tactus-eval pointer-replay: %s\n", events.error().message.c_str());
 			return 1;
 		}
+		// A test bed's delivery: each row late by 0..jitterMs (fixed seed), order kept.
+		addDeliveryJitter(*events, static_cast<double>(jitterMs), k + 1);
 		std::vector<PointerSample> samples = devicePointerSamples(*events);
-		if (jitterMs) {
-			// A test bed's delivery: each sample late by 0..jitterMs (fixed seed), order kept.
-			SplitMix64 rng(k + 1);
-			uint64_t prev = 0;
-			for (PointerSample &x : samples) {
-				x.timeUsec = std::max(prev,
-						      x.timeUsec + static_cast<uint64_t>(rng.uniform(
-									   0, 1000.0 * static_cast<double>(jitterMs))));
-				prev = x.timeUsec;
-			}
-		}
 		replays[k] = splitReplay(replayTimeline(samples, maxPauseMs * 1000, streams * limits[k] * 1'000'000),
 					 streams);
 	}

@@ -68,6 +68,10 @@ struct Options {
 	uint32_t minPoints = 4;   // segmenter's shortest action (samples)
 	std::vector<size_t> drop; // features left out (--drop name,name)
 	int tnorm = 0; // 0 none, 1 minus the cohort's mean score, 2 z against the cohort, 3 minus the cohort's best
+	// Delivery jitter added to every session read (addDeliveryJitter; the
+	// k-th file by name gets seed k + 1): features that a thin client's or a
+	// VM's jitter destroys show here.
+	uint64_t jitterMs = 0;
 };
 
 /** How one user's raw terms become calibrated llrs. */
@@ -236,13 +240,20 @@ int parseOptions(std::span<char *const> args, Options &o)
 				return fprintf(stderr, "tactus-eval mouse: --tnorm needs none, mean, z or max\n"), 2;
 		} else if (a == "--cv") {
 			o.cv = true;
+		} else if (a == "--jitter-ms") {
+			const char *s = value();
+			if (!s || !parseU64(s, v) || v > 1000)
+				return fprintf(stderr,
+					       "tactus-eval mouse: --jitter-ms needs milliseconds in 0..1000\n"),
+				       2;
+			o.jitterMs = v;
 		} else if (a == "-h" || a == "--help") {
 			printf("Usage: tactus-eval mouse DIR [--plots DIR] [--bins N] [--smoothing A] [--pause-ms MS] "
 			       "[--accumulate mean|median|trim|clip|prob] [--clip NATS] "
 			       "[--global-calibration] [--uniform-smoothing] [--scroll] [--weights "
 			       "none|user|user-type] [--ridge L] [--bin-kernel H] [--type-calibration N] "
 			       "[--open-calibration] [--ubm-all] [--tnorm none|mean|z|max] [--min-points N] "
-			       "[--drop FEATURE,...] [--cv] [--cv-seconds S] [--json]\n");
+			       "[--drop FEATURE,...] [--cv] [--cv-seconds S] [--jitter-ms MS] [--json]\n");
 			return -1;
 		} else if (!a.empty() && a[0] != '-' && o.dir.empty()) {
 			o.dir = std::string(a);
@@ -332,8 +343,9 @@ int runMouse(std::span<char *const> args)
 	std::map<std::string, std::vector<std::vector<PointerAction>>> training; // user → sessions
 	std::vector<Session> tests;
 	BalabitStats stats;
-	uint64_t unlabelled = 0;
+	uint64_t unlabelled = 0, fileIndex = 0;
 	for (const BalabitFile &f : *files) {
+		fileIndex++;
 		if (!f.training && f.illegal < 0) {
 			unlabelled++;
 			continue;
@@ -343,6 +355,7 @@ int runMouse(std::span<char *const> args)
 			fprintf(stderr, "tactus-eval mouse: %s, ignoring\n", ev.error().message.c_str());
 			continue;
 		}
+		addDeliveryJitter(*ev, static_cast<double>(o.jitterMs), fileIndex);
 		std::vector<PointerAction> acts = actionsOf(*ev, seg, o.scroll);
 		for (PointerAction &x : acts)
 			for (size_t d : o.drop)

@@ -10,6 +10,11 @@ namespace {
 
 constexpr double kMinDtSec = 1e-4;         // samples closer than this share a timestamp
 constexpr double kCriticalCurvature = 0.1; // rad/unit: a sharp turn (Antal 2019's critical point)
+// Step of the timing features' grid, µs (PointerActionSegmenter::computeFeatures):
+// chosen by `tactus-eval mouse --cv` with and without --jitter-ms 40 (50 ms:
+// AUC 0.9201 / 0.9091; 40 ms: 0.9209 / 0.9055; 30 ms, every timing feature
+// on the grid: 0.9111 / 0.8961).
+constexpr double kKinematicStepUsec = 50'000.0;
 
 double wrapAngle(double a)
 {
@@ -268,60 +273,108 @@ void PointerActionSegmenter::computeFeatures(const std::vector<PointerSample> &p
 	const size_t n = p.size();
 	if (n < 2)
 		return;
-	const double t0 = static_cast<double>(p.front().timeUsec);
-	const double duration = (static_cast<double>(p.back().timeUsec) - t0) / 1e6;
+	const uint64_t tStart = p.front().timeUsec, tEnd = p.back().timeUsec;
+	const double duration = static_cast<double>(tEnd - tStart) / 1e6;
 	const double cx = p.back().x - p.front().x, cy = p.back().y - p.front().y;
 	const double chord = std::hypot(cx, cy);
-	double path = 0;
-	Moments speed, accel, jerk, angular, curvature;
-	double maxSpeed = 0, maxAccel = 0, sumAngles = 0, critical = 0;
-	double prevV = 0, prevA = 0, prevTheta = 0, prevDt = 0;
-	bool haveV = false, haveA = false, haveTheta = false;
-	double peakTime = 0, firstPeak = -1;
+
+	// Geometry, from the samples themselves: delivery jitter moves no
+	// position. And the time to the first speed peak, from the samples'
+	// own speeds: a time, not a difference of them, and the one timing
+	// feature --cv keeps per sample (AUC 0.9201 against 0.9123 on the grid).
+	double path = 0, sumAngles = 0, critical = 0, prevTheta = 0, prevV = -1, firstPeak = -1;
+	bool haveTheta = false;
+	Moments curvature;
 	for (size_t i = 1; i < n; i++) {
 		const double dx = p[i].x - p[i - 1].x, dy = p[i].y - p[i - 1].y;
-		const double dt = std::max(kMinDtSec, static_cast<double>(p[i].timeUsec - p[i - 1].timeUsec) / 1e6);
 		const double ds = std::hypot(dx, dy);
 		path += ds;
-		const double v = ds / dt;
+		const double dt = std::max(kMinDtSec, static_cast<double>(p[i].timeUsec - p[i - 1].timeUsec) / 1e6);
+		if (firstPeak < 0 && ds / dt < prevV)
+			firstPeak = static_cast<double>(p[i - 1].timeUsec - tStart) / 1e6;
+		prevV = ds / dt;
+		if (ds <= 0)
+			continue;
+		const double theta = std::atan2(dy, dx);
+		if (haveTheta) {
+			const double dTheta = std::fabs(wrapAngle(theta - prevTheta));
+			sumAngles += dTheta;
+			const double c = dTheta / ds;
+			curvature.add(c);
+			if (c > kCriticalCurvature)
+				critical++;
+		}
+		prevTheta = theta;
+		haveTheta = true;
+	}
+
+	// Timing, from the path resampled on an even grid of about
+	// kKinematicStepUsec: the arc length and position interpolated between
+	// samples, so speeds, accelerations and turns span steps that delivery
+	// jitter of tens of ms (SPICE, RDP, USB redirection, a VM) does not
+	// dominate, and differences of consecutive samples are never taken.
+	const size_t steps = std::max<size_t>(
+		1, static_cast<size_t>(std::llround(static_cast<double>(tEnd - tStart) / kKinematicStepUsec)));
+	const double h = std::max(kMinDtSec, duration / static_cast<double>(steps)); // s per step
+	size_t j = 0;                                                                // p[j] .. p[j + 1] holds the time
+	double sj = 0, sNext = std::hypot(p[1].x - p[0].x, p[1].y - p[0].y);
+	auto at = [&](size_t k, double &sOut, double &xOut, double &yOut) {
+		const double t = static_cast<double>(tStart) + static_cast<double>(k) * h * 1e6;
+		while (j + 2 < n && static_cast<double>(p[j + 1].timeUsec) <= t) {
+			j++;
+			sj = sNext;
+			sNext = sj + std::hypot(p[j + 1].x - p[j].x, p[j + 1].y - p[j].y);
+		}
+		const double t0 = static_cast<double>(p[j].timeUsec), t1 = static_cast<double>(p[j + 1].timeUsec);
+		const double f = t1 > t0 ? std::clamp((t - t0) / (t1 - t0), 0.0, 1.0) : 1.0;
+		sOut = sj + f * (sNext - sj);
+		xOut = p[j].x + f * (p[j + 1].x - p[j].x);
+		yOut = p[j].y + f * (p[j + 1].y - p[j].y);
+	};
+	Moments speed, accel, jerk, angular;
+	double maxSpeed = 0, maxAccel = 0, peakTime = 0;
+	double prevStepV = 0, prevA = 0, stepTheta = 0;
+	bool haveStepTheta = false;
+	size_t sinceTurn = 0;
+	double s0 = 0, x0 = 0, y0 = 0;
+	at(0, s0, x0, y0);
+	for (size_t k = 0; k < steps; k++) {
+		double s1 = 0, x1 = 0, y1 = 0;
+		at(k + 1, s1, x1, y1);
+		const double v = (s1 - s0) / h;
+		const double tEndOfStep = static_cast<double>(k + 1) * h;
 		speed.add(v);
-		const double tMid = (static_cast<double>(p[i].timeUsec) - t0) / 1e6;
 		if (v > maxSpeed) {
 			maxSpeed = v;
-			peakTime = tMid;
+			peakTime = tEndOfStep;
 		}
-		if (haveV) {
-			const double acc = (v - prevV) / ((dt + prevDt) / 2);
+		if (k > 0) {
+			const double acc = (v - prevStepV) / h;
 			accel.add(acc);
 			maxAccel = std::max(maxAccel, std::fabs(acc));
-			if (firstPeak < 0 && v < prevV)
-				firstPeak = tMid - dt;
-			if (haveA)
-				jerk.add(std::fabs((acc - prevA) / dt));
+			if (k > 1)
+				jerk.add(std::fabs((acc - prevA) / h));
 			prevA = acc;
-			haveA = true;
 		}
-		if (ds > 0) {
-			const double theta = std::atan2(dy, dx);
-			if (haveTheta) {
-				const double dTheta = std::fabs(wrapAngle(theta - prevTheta));
-				sumAngles += dTheta;
-				angular.add(dTheta / dt);
-				const double c = dTheta / ds;
-				curvature.add(c);
-				if (c > kCriticalCurvature)
-					critical++;
-			}
-			prevTheta = theta;
-			haveTheta = true;
+		sinceTurn++;
+		if (x1 != x0 || y1 != y0) {
+			const double theta = std::atan2(y1 - y0, x1 - x0);
+			if (haveStepTheta)
+				angular.add(std::fabs(wrapAngle(theta - stepTheta)) /
+					    (h * static_cast<double>(sinceTurn)));
+			stepTheta = theta;
+			haveStepTheta = true;
+			sinceTurn = 0;
 		}
-		prevV = v;
-		prevDt = dt;
-		haveV = true;
+		prevStepV = v;
+		s0 = s1;
+		x0 = x1;
+		y0 = y1;
 	}
+
 	double maxDev = 0;
-	for (const PointerSample &s : p) {
-		const double rx = s.x - p.front().x, ry = s.y - p.front().y;
+	for (const PointerSample &q : p) {
+		const double rx = q.x - p.front().x, ry = q.y - p.front().y;
 		maxDev = std::max(maxDev, chord > 0 ? std::fabs(rx * cy - ry * cx) / chord : std::hypot(rx, ry));
 	}
 	set(PointerFeature::Duration, duration);

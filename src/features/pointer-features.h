@@ -14,6 +14,12 @@
 // the click, click hold) and of scrolling (scroll rhythm: ticks, time
 // between wheel events and its spread, reversals, pause before). Positions in device-independent units (pixels of
 // the screen, or the device's counts scaled by the caller), times in µs.
+// Speeds, accelerations, jerk and angular speed are taken on an even time
+// grid of about 50 ms (the path's arc length and position interpolated
+// between samples), never from consecutive samples: a thin client's or a
+// VM's delivery jitter (SPICE, RDP, USB redirection: tens of ms) destroys
+// per-sample derivatives, and a user's profile learned through it must
+// still compare with a background recorded without it.
 // Pure code: no I/O; one buffer of at most maxPoints samples.
 
 #include <array>
@@ -63,19 +69,19 @@ enum class PointerFeature : uint8_t {
 	Direction,         ///< direction of the chord, radians in [-π, π)
 	Points,            ///< samples after merging equal timestamps
 	MeanSpeed,         ///< units/s, path length / moving time
-	SpeedSd,           ///< units/s, over segments
-	MaxSpeed,          ///< units/s
-	MeanAccel,         ///< units/s², mean of the signed acceleration
+	SpeedSd,           ///< units/s, over the 50 ms grid's steps
+	MaxSpeed,          ///< units/s, largest step speed of the grid
+	MeanAccel,         ///< units/s², mean of the signed acceleration (grid)
 	AccelSd,           ///< units/s²
 	MaxAccel,          ///< units/s², largest |acceleration|
-	MeanJerk,          ///< units/s³, mean |jerk|
-	MeanAngularSpeed,  ///< rad/s, mean |Δθ/Δt|
+	MeanJerk,          ///< units/s³, mean |jerk| (grid)
+	MeanAngularSpeed,  ///< rad/s, mean |Δθ/Δt| (grid)
 	MeanCurvature,     ///< rad/unit, mean |Δθ/Δs|
 	CurvatureSd,       ///< rad/unit
 	SumAngles,         ///< rad, Σ|Δθ|
 	MaxDeviation,      ///< units, largest distance of a point from the chord
-	AccelTime,         ///< s, from the start to the first speed peak
-	SpeedPeakShare,    ///< time of the largest speed / duration, in [0, 1]
+	AccelTime,         ///< s, from the start to the first speed peak (between samples)
+	SpeedPeakShare,    ///< time of the largest step speed (grid) / duration, in [0, 1]
 	CriticalPoints,    ///< points whose |curvature| exceeds 0.1 rad/unit (sharp turns)
 	PauseBeforeClick,  ///< s, last movement to the press (PC); 0 otherwise
 	ClickHold,         ///< s, press to release (PC, DD); 0 for MM

@@ -66,12 +66,29 @@ PointerBehaviour::PointerBehaviour(const PointerModelData &model, const PointerB
 {
 	params_.windowActions = std::max<uint32_t>(params_.windowActions, 1);
 	params_.actionsNeeded = std::max<uint64_t>(params_.actionsNeeded, 1);
+	unjudged_.reserve(params_.windowActions);
 }
 
 void PointerBehaviour::restartWindow()
 {
 	inWindow_ = 0;
 	windowLlr_ = 0.0;
+	unjudged_.clear();
+}
+
+void PointerBehaviour::adapt(Profile &profile, int64_t realUs, PointerOutcome &out)
+{
+	ModalityProfile *m = profile.find(Modality::Pointer);
+	if (!m || m->model != modelId_ || m->state != ProfileState::Ready)
+		return;
+	for (const PointerAction &a : unjudged_) {
+		learn(*m, a, realUs);
+		out.learned++;
+		if (m->eventsSeen % kSaveEvery == 0)
+			out.save = true;
+	}
+	if (!unjudged_.empty())
+		profile.updatedUs = realUs;
 }
 
 bool PointerBehaviour::ready(const Profile &profile) const
@@ -147,6 +164,8 @@ void PointerBehaviour::action(const PointerAction &a, Profile &profile, SessionT
 			rebuildScorer(*m);
 		if (scorer_) {
 			windowLlr_ += scorer_->llr(a);
+			if (!injection && unjudged_.size() < params_.windowActions)
+				unjudged_.push_back(a);
 			if (++inWindow_ >= params_.windowActions) {
 				WindowEvidence e;
 				e.timestampUs = atUs;
@@ -158,12 +177,18 @@ void PointerBehaviour::action(const PointerAction &a, Profile &profile, SessionT
 				out.llr = e.llr;
 				if (auto change = trust.add(e))
 					out.change = change;
+				// Adaptation: the window's actions, now judged, if the
+				// window spoke for the user at high trust.
+				if (!injection && e.llr >= params_.adaptMinLlr &&
+				    trust.trust() >= params_.adaptMinTrust)
+					adapt(profile, realUs, out);
 				restartWindow();
 			}
 		}
 	}
 
-	// Learning: never from what may be a machine's; after enrollment only at high trust.
+	// Learning: never from what may be a machine's; after enrollment only
+	// through a judged window (above).
 	if (injection)
 		return;
 	const ProfileState stateBefore = profile.state();
@@ -188,7 +213,7 @@ void PointerBehaviour::action(const PointerAction &a, Profile &profile, SessionT
 		scorer_.reset();
 		out.save = true;
 	}
-	if (m->state == ProfileState::Ready && trust.trust() < params_.adaptMinTrust)
+	if (m->state == ProfileState::Ready)
 		return;
 	if (m->state == ProfileState::Enrolling) {
 		// A reset profile got the keystroke rules' needs: the pointer's are these.

@@ -7,7 +7,8 @@
 // actions (PointerActionSegmenter, one per device: mouse move, point-and-
 // click, drag-and-drop). Each action that counts (JigglerRule: no jiggler,
 // no twitch) is learned into the user's profile while it enrolls (and,
-// while trust is high, after), and once the profile is ready scored against
+// after, only once its window is judged and found the user's: see
+// adaptMinLlr), and once the profile is ready scored against
 // it by the pointer model (PointerScorer: naive Bayes against the shipped
 // background, Platt-calibrated to an LLR in nats); windowActions (5) scored
 // actions make one window of evidence (their LLRs add) for the session's
@@ -52,8 +53,20 @@ struct PointerBehaviourParams {
 	double windowLlrLimit = 3.0;
 	/** Actions learned that complete enrollment (tactus.conf [Enrollment] PointerActions=). */
 	uint64_t actionsNeeded = 300;
-	/** After ready, actions are learned only while the session's trust is at least this. */
+	/**
+	 * Adaptation, after ready: a window's actions are learned once the
+	 * window is scored, only if the session's trust is then at least
+	 * adaptMinTrust and the window's own (clamped) LLR is at least
+	 * adaptMinLlr, nats. High trust alone is no evidence: at the trust's
+	 * upper bound a near-neutral window changes nothing, so an impostor
+	 * whose windows score near 0 would otherwise be learned window after
+	 * window until the profile is theirs (vm-pointer under delivery
+	 * jitter: 168 of user29's actions learned into a 100-action profile).
+	 * As the keystroke side adapts only from windows scored at high trust,
+	 * here a window must also speak for the user.
+	 */
 	double adaptMinTrust = 0.9;
+	double adaptMinLlr = 1.0;
 	/** The scorer is rebuilt from the profile after this many learned actions. */
 	uint32_t rescoreEvery = 25;
 	JigglerRuleParams jiggler;
@@ -140,6 +153,8 @@ private:
 	void action(const PointerAction &a, Profile &profile, SessionTrust &trust, bool injection, int64_t realUs,
 		    PointerOutcome &out);
 	void learn(ModalityProfile &m, const PointerAction &a, int64_t realUs);
+	/** Learn the actions of a window judged the user's into a ready profile. */
+	void adapt(Profile &profile, int64_t realUs, PointerOutcome &out);
 	void rebuildScorer(const ModalityProfile &m);
 
 	const PointerModelData &model_;
@@ -151,6 +166,7 @@ private:
 	uint32_t sinceRescore_ = 0;
 	uint32_t inWindow_ = 0;
 	double windowLlr_ = 0.0;
+	std::vector<PointerAction> unjudged_; ///< this window's actions (≤ windowActions), learned once it is judged
 };
 
 } // namespace tactus

@@ -452,13 +452,20 @@ TEST(PointerBehaviour, EnrollsThenScoresAndImpostorIsUntrusted)
 	ASSERT_TRUE(decoded) << decoded.error().message;
 	EXPECT_EQ(*decoded, profile);
 
-	// The user goes on: trust stays.
+	// The user goes on: trust stays, and the profile adapts by whole
+	// windows, each learned once it is judged the user's.
 	samples.clear();
 	for (int i = 0; i < 60; i++)
 		user.gesture(samples);
-	for (const auto &f : relFrames(samples))
-		b.frame(track, f, profile, trust, false, false, 1'700'000'000'000'000);
+	unsigned adapted = 0;
+	for (const auto &f : relFrames(samples)) {
+		auto out = b.frame(track, f, profile, trust, false, false, 1'700'000'000'000'000);
+		EXPECT_TRUE(out.learned == 0 ||
+			    (out.windowDone && out.llr >= params.adaptMinLlr && out.learned == params.windowActions));
+		adapted += out.learned;
+	}
 	EXPECT_EQ(trust.verdict(), Verdict::Trusted);
+	EXPECT_GT(adapted, 0u);
 
 	// Someone else takes the mouse: untrusted, pointer-mismatch.
 	Hand impostor(22, 4000, 5);
@@ -466,16 +473,54 @@ TEST(PointerBehaviour, EnrollsThenScoresAndImpostorIsUntrusted)
 	samples.clear();
 	for (int i = 0; i < 60; i++)
 		impostor.gesture(samples);
-	unsigned actions = 0;
+	unsigned actions = 0, learned = 0;
 	for (const auto &f : relFrames(samples)) {
 		auto out = b.frame(track, f, profile, trust, false, false, 1'700'000'000'000'000);
 		actions += out.actions;
+		learned += out.learned;
 		if (trust.verdict() == Verdict::Untrusted)
 			break;
 	}
 	EXPECT_EQ(trust.verdict(), Verdict::Untrusted);
 	EXPECT_EQ(trust.reasons(), std::vector<std::string>{"pointer-mismatch"});
 	EXPECT_LE(actions, 60u);
+	EXPECT_EQ(learned, 0u); // the impostor taught the profile nothing
+}
+
+// vm-pointer under delivery jitter: at the trust's upper bound, windows
+// that do not speak for the user (here: every window, the bar set above
+// the window clamp) teach a ready profile nothing, however high the trust.
+TEST(PointerBehaviour, NoAdaptationFromWindowsThatDoNotSpeakForTheUser)
+{
+	auto model = testModel();
+	PointerBehaviourParams params;
+	params.actionsNeeded = 200;
+	params.adaptMinLlr = params.windowLlrLimit + 0.5;
+	PointerBehaviour b(*model, params);
+	SessionTrust trust(0);
+	Profile profile;
+	profile.uid = 1000;
+	PointerTrack track(*pointerScaleFor(mouseInfo()), *model);
+	std::vector<PointerSample> samples;
+	Hand user(21, 900, 60);
+	for (int i = 0; i < 280; i++)
+		user.gesture(samples);
+	unsigned learned = 0, afterReady = 0, windows = 0;
+	for (const auto &f : relFrames(samples)) {
+		const bool wasReady = b.ready(profile);
+		auto out = b.frame(track, f, profile, trust, false, false, 1'700'000'000'000'000);
+		learned += out.learned;
+		if (wasReady) {
+			afterReady += out.learned;
+			windows += out.windowDone;
+		}
+	}
+	EXPECT_TRUE(b.ready(profile));
+	EXPECT_EQ(trust.verdict(), Verdict::Trusted);
+	EXPECT_GE(learned, 200u);
+	EXPECT_GT(windows, 5u);
+	EXPECT_EQ(afterReady, 0u);
+	EXPECT_EQ(profile.find(Modality::Pointer)->eventsSeen, learned);
 }
 
 // A movement ends by the segmenter's pause even if nothing follows

@@ -65,6 +65,54 @@ TEST(PointerFeatures, PointAndClickOfAKnownLine)
 	EXPECT_EQ(a[PointerFeature::Points], 21.0);
 }
 
+// Timing features survive delivery jitter (a VM's or thin client's: each
+// sample late by 0-40 ms, order kept): minimum-jerk strokes sampled every
+// 8 ms (a harsh case: the jitter is five sampling intervals), their speeds,
+// accelerations, jerk and angular speed within a bound of the undisturbed
+// values; positions-only features unchanged.
+TEST(PointerFeatures, TimingFeaturesSurviveDeliveryJitter)
+{
+	SplitMix64 rng(7), jitter(8);
+	constexpr int kStrokes = 40;
+	double error[kPointerFeatureCount] = {};
+	for (int stroke = 0; stroke < kStrokes; stroke++) {
+		const double len = rng.uniform(200, 900), dur = rng.uniform(0.4, 1.2), bend = rng.uniform(-80, 80);
+		std::vector<PointerSample> clean, late;
+		uint64_t prev = 0;
+		for (int i = 0; i * 0.008 <= dur; i++) {
+			const double s = i * 0.008 / dur, p = s * s * s * (10 - 15 * s + 6 * s * s);
+			const auto t = static_cast<uint64_t>(1e6 + i * 8000);
+			const PointerSample x{t, len * p, bend * std::sin(M_PI * p)};
+			clean.push_back(x);
+			PointerSample y = x;
+			y.timeUsec = std::max(prev + 1, t + static_cast<uint64_t>(jitter.uniform(0, 40'000)));
+			prev = y.timeUsec;
+			late.push_back(y);
+		}
+		PointerAction a, b;
+		PointerActionSegmenter::computeFeatures(clean, a);
+		PointerActionSegmenter::computeFeatures(late, b);
+		for (size_t f = 0; f < kPointerFeatureCount; f++) {
+			const double scale = std::max(std::fabs(a.features[f]), 1e-9);
+			error[f] += std::fabs(b.features[f] - a.features[f]) / scale / kStrokes;
+		}
+	}
+	// Mean relative error over the strokes; from consecutive samples (before
+	// the grid) speed-sd was off by 78x, max-accel 37,538x, mean-jerk 4e6x.
+	auto at = [&](PointerFeature f) { return error[static_cast<size_t>(f)]; };
+	EXPECT_EQ(at(PointerFeature::PathLength), 0.0);
+	EXPECT_EQ(at(PointerFeature::SumAngles), 0.0);
+	EXPECT_EQ(at(PointerFeature::MaxDeviation), 0.0);
+	EXPECT_LT(at(PointerFeature::Duration), 0.03);
+	EXPECT_LT(at(PointerFeature::MeanSpeed), 0.03);
+	EXPECT_LT(at(PointerFeature::SpeedSd), 0.15);
+	EXPECT_LT(at(PointerFeature::MaxSpeed), 0.35);
+	EXPECT_LT(at(PointerFeature::AccelSd), 1.5);
+	EXPECT_LT(at(PointerFeature::MaxAccel), 3.0);
+	EXPECT_LT(at(PointerFeature::MeanJerk), 12.0);
+	EXPECT_LT(at(PointerFeature::MeanAngularSpeed), 0.05);
+}
+
 // A pause longer than a second ends a movement; a press, motion and release
 // is a drag-and-drop after the movement that approached it.
 TEST(PointerFeatures, SegmentsMovesAndDrags)

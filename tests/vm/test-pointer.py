@@ -146,7 +146,8 @@ def split(sched, parts):
 
 
 def replay(vm, pieces, until, budget):
-    """Replay pieces at once (the first on the USB tablet, measured by
+    """Replay pieces at once, their rows merged by time and sent from one
+    thread (Qmp.replay_pointers; the first on the USB tablet, measured by
     guest-evread; the others on the virtio tablets) while a poller reads
     the session's properties every 0.5 s; stops all once until(props) is
     true or `budget` s passed. Returns (props when it held or at the end,
@@ -168,28 +169,25 @@ def replay(vm, pieces, until, budget):
                 return
             done.wait(0.5)
 
-    results = [None] * len(pieces)
     errors = []
     rec = tactusvm.EvdevRecording(vm, limit=budget + 120)
     t0 = time.monotonic() + 0.3  # every stream's 0 ms
     sent = []
+    streams = [(vm.DISPLAYS["usb-tablet"] if i == 0 else EXTRA_DISPLAYS[i - 1], piece)
+               for i, piece in enumerate(pieces)]
 
-    def run(i):
+    def run():
         try:
-            display = vm.DISPLAYS["usb-tablet"] if i == 0 else EXTRA_DISPLAYS[i - 1]
-            results[i] = vm.qmp.replay_pointer(display, pieces[i], stop=done.is_set, start=t0,
-                                               sent=sent if i == 0 else None)
+            vm.qmp.replay_pointers(streams, stop=done.is_set, start=t0, sent=sent)
         except Exception as e:  # noqa: BLE001 - reported below
-            errors.append(f"stream {i}: {e}")
+            errors.append(f"replay: {e}")
             done.set()
 
-    threads = [threading.Thread(target=run, args=(i,), daemon=True) for i in range(len(pieces))]
+    sender = threading.Thread(target=run, daemon=True)
     poller = threading.Thread(target=poll, daemon=True)
     poller.start()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=budget + 120)
+    sender.start()
+    sender.join(timeout=budget + 120)
     done.set()
     poller.join(timeout=30)
     timing = tactusvm.replay_timing(sent, rec.stop(), pieces[0].to_tablet)

@@ -2,6 +2,7 @@
 #include "balabit-dataset.h"
 
 #include "csv-row.h"
+#include "splitmix64.h"
 #include "util-lines.h"
 
 #include <algorithm>
@@ -11,6 +12,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <map>
 #include <tuple>
 
@@ -168,6 +170,18 @@ Result<std::vector<BalabitFile>> listBalabit(const std::string &dir)
 		return std::tuple(!a.training, a.user, a.session) < std::tuple(!b.training, b.user, b.session);
 	});
 	return out;
+}
+
+void addDeliveryJitter(std::vector<BalabitEvent> &rows, double jitterMs, uint64_t seed)
+{
+	if (!(jitterMs > 0))
+		return;
+	SplitMix64 rng(seed);
+	double prev = -std::numeric_limits<double>::infinity();
+	for (BalabitEvent &e : rows) {
+		e.clientSec = std::max(prev, e.clientSec + rng.uniform(0.0, jitterMs / 1000.0));
+		prev = e.clientSec;
+	}
 }
 
 } // namespace tactus

@@ -68,4 +68,12 @@ Result<std::vector<BalabitEvent>> readBalabitSession(const std::string &path, Ba
  */
 Result<std::vector<BalabitFile>> listBalabit(const std::string &dir);
 
+/**
+ * A test bed's or thin client's delivery (SPICE, RDP, USB redirection):
+ * each row's client time made late by a uniform 0..@p jitterMs ms, drawn
+ * from SplitMix64(@p seed), the order kept (a row never earlier than the one
+ * before it). Positions are untouched. @p jitterMs 0 leaves @p rows as they are.
+ */
+void addDeliveryJitter(std::vector<BalabitEvent> &rows, double jitterMs, uint64_t seed);
+
 } // namespace tactus

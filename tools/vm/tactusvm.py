@@ -21,6 +21,7 @@ import ctypes
 import glob
 import gzip
 import hashlib
+import heapq
 import io
 import json
 import os
@@ -803,35 +804,49 @@ class Qmp:
         (host time, row) for each row sent. `start`: the host monotonic
         time of the schedule's 0 ms (default 0.1 s from now). Returns the
         rows sent."""
-        def pos(x, y):
-            tx, ty = schedule.to_tablet(x, y)
-            return [{"type": "abs", "data": {"axis": "x", "value": tx}},
-                    {"type": "abs", "data": {"axis": "y", "value": ty}}]
+        return self.replay_pointers([(display, schedule)], stop=stop, sent=sent, start=start)[0]
 
-        count = 0
-        start = time.monotonic() + 0.1 if start is None else start
-        for row in schedule.rows:
-            if stop is not None and stop():
-                break
-            target = start + row[0] / 1000.0
-            while (now := time.monotonic()) < target:
-                time.sleep(min(target - now, 0.004))
+    def replay_pointers(self, streams, stop=None, sent=None, start=None):
+        """replay_pointer for several (display, PointerSchedule) streams at
+        once, from one thread: their rows merged by time and sent in that
+        order on the one QMP connection, so no stream waits for another's
+        thread to be scheduled (Python switches threads every 5 ms) or for
+        the QMP lock. @sent receives (host time, row) of the first stream's
+        rows. Returns the rows sent per stream."""
+        def events_of(schedule, row):
+            def pos(x, y):
+                tx, ty = schedule.to_tablet(x, y)
+                return [{"type": "abs", "data": {"axis": "x", "value": tx}},
+                        {"type": "abs", "data": {"axis": "y", "value": ty}}]
             kind = row[1]
             if kind == "move":
-                events = pos(row[2], row[3])
-            elif kind in ("down", "up"):
-                events = pos(row[3], row[4]) + [
+                return pos(row[2], row[3])
+            if kind in ("down", "up"):
+                return pos(row[3], row[4]) + [
                     {"type": "btn", "data": {"down": kind == "down", "button": row[2]}}]
-            else:  # wheel: the press turns the wheel one notch; its release is no event
-                b = "wheel-up" if row[2] == "up" else "wheel-down"
-                events = [{"type": "btn", "data": {"down": True, "button": b}},
-                          {"type": "btn", "data": {"down": False, "button": b}}]
+            # wheel: the press turns the wheel one notch; its release is no event
+            b = "wheel-up" if row[2] == "up" else "wheel-down"
+            return [{"type": "btn", "data": {"down": True, "button": b}},
+                    {"type": "btn", "data": {"down": False, "button": b}}]
+
+        counts = [0] * len(streams)
+        start = time.monotonic() + 0.1 if start is None else start
+        merged = heapq.merge(*[[(row[0], i, k) for k, row in enumerate(sched.rows)]
+                               for i, (_, sched) in enumerate(streams)])
+        for ms, i, k in merged:
+            if stop is not None and stop():
+                break
+            display, schedule = streams[i]
+            row = schedule.rows[k]
+            target = start + ms / 1000.0
+            while (now := time.monotonic()) < target:
+                time.sleep(min(target - now, 0.004))
             t = time.monotonic()
-            self.send_events(display, events)
-            if sent is not None:
+            self.send_events(display, events_of(schedule, row))
+            if sent is not None and i == 0:
                 sent.append((t, row))
-            count += 1
-        return count
+            counts[i] += 1
+        return counts
 
     def device_add(self, driver, id, **props):
         return self.execute("device_add", driver=driver, id=id, **props)
