@@ -23,11 +23,11 @@ AcknowledgeReauthentication. Three attacks by uinput keyboards
      refused by the bus, and tactusd says so ("refused to lock it") instead of
      "locking"; Locked stays false.
 tactusd logs one "locking" line per accepted attack, three in all.
-Before all of it, in the same boot (step 0, issue 14): a uinput device made
-while udev's exec queue is stopped (in sysfs and /dev, without udev's
-database entry) is neither added nor on the bus after tactusd restarts and
-enumerates; once udev runs its rules it is added with their ID_SEAT and
-TACTUS_TRUST (a test rule gives it seat1 and allow).
+Before all of it, in the same boot (step 0, issue 14): a uinput device udev
+has not finished (a test rule's PROGRAM sleeps 60 s: in sysfs and /dev,
+without udev's database entry) is neither added nor on the bus after
+tactusd restarts and enumerates; once udev has run its rules it is added
+with their ID_SEAT and TACTUS_TRUST (the rule gives it seat1 and allow).
 
   python3 tests/vm/test-relock.py [--build-dir BUILD] [--workdir BUILD/vm]
 Exits 0 on success, 1 on failure, 77 when this host cannot run the test bed.
@@ -121,39 +121,39 @@ def refused_lock(vm, sid, sp, kbd0):
 
 UNINIT_NAME = "tactus-vm uninitialised keyboard"
 UNINIT_RULE = "/run/udev/rules.d/99-tactus-vm-uninitialised.rules"
+UNINIT_UDEV_SECONDS = 60
 
 
 def uninitialised_device(vm, like):
     """Step 0 (issue 14): enumeration skips devices udev has not finished
     (sd_device_get_is_initialized), else they are described without their
     udev properties and keep that description. A test rule gives the device
-    ID_SEAT=seat1 and TACTUS_TRUST=allow; udev's exec queue is stopped
-    before the device is made, so it exists in sysfs and /dev (the kernel
+    ID_SEAT=seat1 and TACTUS_TRUST=allow after a PROGRAM that sleeps
+    UNINIT_UDEV_SECONDS, so the device exists in sysfs and /dev (the kernel
     makes both) without udev's database entry while tactusd restarts and
-    enumerates."""
+    enumerates (udev's other events go on meanwhile)."""
     vmtest.write_guest(vm, UNINIT_RULE, f'SUBSYSTEM=="input", KERNEL=="event*", ATTRS{{name}}=="{UNINIT_NAME}", '
-                       'ENV{ID_SEAT}="seat1", ENV{TACTUS_TRUST}="allow"\n')
-    vm.check("udevadm control --reload && udevadm control --stop-exec-queue", timeout=30)
-    try:
-        sysname = vmtest.start_injector_unit(vm, "tactus-uninit", ["uinput-clone", "--like", f"/dev/input/{like}",
-                                                                   "--name", UNINIT_NAME, "--keys", "0",
-                                                                   "--timeout", "120", "--linger", "0"])
-        initialised = vm.run(f"udevadm info --query=property /sys/class/input/{sysname}", timeout=20)[1]
-        note(f"{sysname} made with udev's exec queue stopped (udev database: "
-             f"{'ID_SEAT=seat1' if 'ID_SEAT=seat1' in initialised else 'no ID_SEAT'})")
-        mark = len(vmtest.tactusd_log(vm))
-        vm.check("systemctl restart tactusd.service", timeout=60)
-        vmtest.wait_since(vm, mark, lambda L: any("publishing on the bus" in l for l in L), timeout=60,
-                          what="'publishing on the bus' after the restart")
-        time.sleep(2)  # anything enumeration would announce is announced by now
-        early = vmtest.additions(vmtest.log_since(vm, mark), sysname)
-        on_bus = sysname in vmtest.ctl_devices(vm)
-        check(not early and not on_bus,
-              f"{sysname}, not yet initialised by udev, is neither added nor on the bus after tactusd enumerated"
-              + (f"; added as {early[0]}" if early else "") + ("; on the bus" if on_bus else ""))
-    finally:
-        vm.check("udevadm control --start-exec-queue", timeout=30)
-    lines = vmtest.wait_since(vm, mark, lambda L: vmtest.additions(L, sysname), timeout=30,
+                       f'PROGRAM="/bin/sleep {UNINIT_UDEV_SECONDS}", ENV{{ID_SEAT}}="seat1", '
+                       'ENV{TACTUS_TRUST}="allow"\n')
+    vm.check("udevadm control --reload", timeout=30)
+    sysname = vmtest.start_injector_unit(vm, "tactus-uninit", ["uinput-clone", "--like", f"/dev/input/{like}",
+                                                               "--name", UNINIT_NAME, "--keys", "0",
+                                                               "--timeout", "240", "--linger", "0"],
+                                         timeout=120)
+    db = "/run/udev/data/c" + vm.check(f"cat /sys/class/input/{sysname}/dev", timeout=20).strip()
+    mark = len(vmtest.tactusd_log(vm))
+    vm.check("systemctl restart tactusd.service", timeout=60)
+    vmtest.wait_since(vm, mark, lambda L: any("publishing on the bus" in l for l in L), timeout=60,
+                      what="'publishing on the bus' after the restart")
+    time.sleep(2)  # anything enumeration would announce is announced by now
+    early = vmtest.additions(vmtest.log_since(vm, mark), sysname)
+    on_bus = sysname in vmtest.ctl_devices(vm)
+    pending = vm.run(f"test -e {db}", timeout=20)[0] != 0
+    check(pending and not early and not on_bus,
+          f"{sysname}, not yet initialised by udev ({db} {'absent' if pending else 'present: too late to tell'}),"
+          f" is neither added nor on the bus after tactusd enumerated"
+          + (f"; added as {early[0]}" if early else "") + ("; on the bus" if on_bus else ""))
+    lines = vmtest.wait_since(vm, mark, lambda L: vmtest.additions(L, sysname), timeout=UNINIT_UDEV_SECONDS + 60,
                               what=f"'added' line for {sysname} once udev ran")
     added = vmtest.additions(lines, sysname)
     props = vmtest.get(vm, vmtest.object_path(vm, "GetDevice", sysname), "org.tactus.Device1", "Seat", "Allowed")
