@@ -129,6 +129,8 @@ public:
 	Result<std::string> agentSessionOfPid(pid_t pid, uid_t uid) const;
 
 	const std::map<std::string, SessionInfo> &sessions() const { return sessions_; }
+	/** Lock-state entries held: one per logind session followed, none for sessions closed or never followed. */
+	size_t lockEntries() const { return lock_.size(); }
 
 private:
 	SessionTracker(sd_event *loop, sd_bus *bus, Callbacks callbacks);

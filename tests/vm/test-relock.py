@@ -23,6 +23,11 @@ AcknowledgeReauthentication. Three attacks by uinput keyboards
      refused by the bus, and tactusd says so ("refused to lock it") instead of
      "locking"; Locked stays false.
 tactusd logs one "locking" line per accepted attack, three in all.
+Before all of it, in the same boot (step 0, issue 14): a uinput device udev
+has not finished (a test rule's PROGRAM sleeps 60 s: in sysfs and /dev,
+without udev's database entry) is neither added nor on the bus after
+tactusd restarts and enumerates; once udev has run its rules it is added
+with their ID_SEAT and TACTUS_TRUST (the rule gives it seat1 and allow).
 
   python3 tests/vm/test-relock.py [--build-dir BUILD] [--workdir BUILD/vm]
 Exits 0 on success, 1 on failure, 77 when this host cannot run the test bed.
@@ -114,15 +119,65 @@ def refused_lock(vm, sid, sp, kbd0):
              "org.freedesktop.DBus /org/freedesktop/DBus org.freedesktop.DBus ReloadConfig", timeout=20)
 
 
+UNINIT_NAME = "tactus-vm uninitialised keyboard"
+UNINIT_RULE = "/run/udev/rules.d/99-tactus-vm-uninitialised.rules"
+UNINIT_UDEV_SECONDS = 60
+
+
+def uninitialised_device(vm, like):
+    """Step 0 (issue 14): enumeration skips devices udev has not finished
+    (sd_device_get_is_initialized), else they are described without their
+    udev properties and keep that description. A test rule gives the device
+    ID_SEAT=seat1 and TACTUS_TRUST=allow after a PROGRAM that sleeps
+    UNINIT_UDEV_SECONDS, so the device exists in sysfs and /dev (the kernel
+    makes both) without udev's database entry while tactusd restarts and
+    enumerates (udev's other events go on meanwhile)."""
+    vmtest.write_guest(vm, UNINIT_RULE, f'SUBSYSTEM=="input", KERNEL=="event*", ATTRS{{name}}=="{UNINIT_NAME}", '
+                       f'PROGRAM="/bin/sleep {UNINIT_UDEV_SECONDS}", ENV{{ID_SEAT}}="seat1", '
+                       'ENV{TACTUS_TRUST}="allow"\n')
+    vm.check("udevadm control --reload", timeout=30)
+    sysname = vmtest.start_injector_unit(vm, "tactus-uninit", ["uinput-clone", "--like", f"/dev/input/{like}",
+                                                               "--name", UNINIT_NAME, "--keys", "0",
+                                                               "--timeout", "240", "--linger", "0"],
+                                         timeout=120)
+    db = "/run/udev/data/c" + vm.check(f"cat /sys/class/input/{sysname}/dev", timeout=20).strip()
+    mark = len(vmtest.tactusd_log(vm))
+    vm.check("systemctl restart tactusd.service", timeout=60)
+    vmtest.wait_since(vm, mark, lambda L: any("publishing on the bus" in l for l in L), timeout=60,
+                      what="'publishing on the bus' after the restart")
+    time.sleep(2)  # anything enumeration would announce is announced by now
+    early = vmtest.additions(vmtest.log_since(vm, mark), sysname)
+    on_bus = sysname in vmtest.ctl_devices(vm)
+    pending = vm.run(f"test -e {db}", timeout=20)[0] != 0
+    check(pending and not early and not on_bus,
+          f"{sysname}, not yet initialised by udev ({db} {'absent' if pending else 'present: too late to tell'}),"
+          f" is neither added nor on the bus after tactusd enumerated"
+          + (f"; added as {early[0]}" if early else "") + ("; on the bus" if on_bus else ""))
+    lines = vmtest.wait_since(vm, mark, lambda L: vmtest.additions(L, sysname), timeout=UNINIT_UDEV_SECONDS + 60,
+                              what=f"'added' line for {sysname} once udev ran")
+    added = vmtest.additions(lines, sysname)
+    props = vmtest.get(vm, vmtest.object_path(vm, "GetDevice", sysname), "org.tactus.Device1", "Seat", "Allowed")
+    check(len(added) == 1 and added[0]["seat"] == "seat1" and props == {"Seat": "seat1", "Allowed": True},
+          f"{sysname} added once udev ran its rules, with them: {len(added)} 'added' line(s), seat "
+          f"{[a['seat'] for a in added]}, Device1 {props}")
+    vm.check("touch /tmp/tactus-uninit.go", timeout=10)
+    vmtest.wait_log(vm, lambda L: vmtest.removals(L, sysname), timeout=30, what=f"'removed' line for {sysname}")
+    vm.check(f"rm -f {UNINIT_RULE} && udevadm control --reload", timeout=30)
+    vmtest.check_device_list(vm, "after the uninitialised device")
+
+
 def body(vm, args):
     confdir = conf_dir(args.build_dir)
-    sid = wait_session(vm)
-    vmtest.wait_log(vm, lambda L: any(f"session {sid} added" in l for l in L), timeout=30,
-                    what=f"'session {sid} added'")
+    vmtest.wait_log(vm, lambda L: any("publishing on the bus" in l for l in L), timeout=60,
+                    what="'publishing on the bus'")
     kbd0 = [n for n, d in vmtest.ctl_devices(vm).items() if d["name"] == "QEMU QEMU USB Keyboard"]
     if not check(len(kbd0) == 1, f"the emulated USB keyboard is {kbd0}"):
         return
     kbd0 = kbd0[0]
+    uninitialised_device(vm, kbd0)
+    sid = wait_session(vm)
+    vmtest.wait_log(vm, lambda L: any(f"session {sid} added" in l for l in L), timeout=30,
+                    what=f"'session {sid} added'")
     write_guest(vm, f"{confdir}/tactus.conf", "# tests/vm/test-relock.py\n[Daemon]\nMode=enforce\n\n"
                 "[Actions]\nOnInjected=publish lock grab\n")
     mark = len(vmtest.tactusd_log(vm))
@@ -169,4 +224,5 @@ def body(vm, args):
 
 
 if __name__ == "__main__":
-    sys.exit(vmtest.main(body, __doc__.split("\n\n")[0]))
+    # A generous boot limit, as vm-storm's: on a loaded 2-core host the TCG boot alone can take minutes.
+    sys.exit(vmtest.main(body, __doc__.split("\n\n")[0], vm_args={"boot_timeout": 420}))
