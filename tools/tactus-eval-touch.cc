@@ -24,11 +24,13 @@
 
 #include "tactus-eval.h"
 
+#include "evidence-window.h"
 #include "roc-curve.h"
 #include "touch-features.h"
 #include "touch-model.h"
 #include "touch-stats-model.h"
 #include "touchalytics-dataset.h"
+#include "trust-model.h"
 
 #include <algorithm>
 #include <array>
@@ -58,9 +60,12 @@ struct Options {
 	TouchStatsParams statsParams;
 	bool weights = false;     // --weights: per-feature term weights fitted on the development users
 	double ridge = 1e-3;      // --ridge: their L2 penalty
-	bool noContact = false;   // --no-contact: pressure and contact size as a device without them (0)
-	bool cohortNorm = false;  // --norm cohort: Z-norm against the development users' strokes
-	bool allFeatures = false; // --features all: the 30 published features, not the 27 tactusd computes
+	bool selectTrust = false; // --select-trust: the trust settings (window, limit, gain) on the calibrated llrs
+	bool samePhone = false;   // --same-phone: impostors only from users of the same phone
+	std::map<int32_t, int32_t> phone; // user → PhoneID
+	bool noContact = false;           // --no-contact: pressure and contact size as a device without them (0)
+	bool cohortNorm = false;          // --norm cohort: Z-norm against the development users' strokes
+	bool allFeatures = false;         // --features all: the 30 published features, not the 27 tactusd computes
 	size_t flagIndex = static_cast<size_t>(TouchFeature::DirectionFlag); // F9 in the feature vector
 };
 
@@ -128,6 +133,10 @@ int parseOptions(std::span<char *const> args, Options &o)
 			else
 				return fprintf(stderr, "tactus-eval touch: --features needs daemon or all\n"), 2;
 			o.flagIndex = o.allFeatures ? 8 : static_cast<size_t>(TouchFeature::DirectionFlag);
+		} else if (a == "--select-trust") {
+			o.selectTrust = true;
+		} else if (a == "--same-phone") {
+			o.samePhone = true;
 		} else if (a == "--no-contact") {
 			o.noContact = true;
 		} else if (a == "--weights") {
@@ -147,7 +156,7 @@ int parseOptions(std::span<char *const> args, Options &o)
 			printf("Usage: tactus-eval touch DIR [--plots DIR] [--bins N] [--smoothing A] [--pooled] "
 			       "[--norm none|background|span|cohort] "
 			       "[--scorer bins|stats] [--z-cap Z] [--sd-floor S] [--features daemon|all] [--weights] "
-			       "[--ridge L] [--no-contact] "
+			       "[--ridge L] [--no-contact] [--same-phone] [--select-trust] "
 			       "[--json]\n");
 			return -1;
 		} else if (!a.empty() && a[0] != '-' && o.dir.empty()) {
@@ -222,6 +231,73 @@ void windows(const std::vector<double> &llr, unsigned k, std::vector<double> &ou
 	}
 }
 
+/** One trust setting of the touch modality and what it did on a group's streams of strokes. */
+struct TrustRun {
+	uint32_t window = 11;
+	double limit = 1.5, gain = 2.0;
+	uint64_t genuineStrokes = 0, falseUntrusted = 0;
+	std::vector<uint64_t> toUntrusted; ///< per takeover, strokes until untrusted (UINT64_MAX: not reached)
+	size_t caught() const
+	{
+		return static_cast<size_t>(std::count_if(toUntrusted.begin(), toUntrusted.end(),
+							 [](uint64_t v) { return v != UINT64_MAX; }));
+	}
+	uint64_t median() const
+	{
+		if (toUntrusted.empty())
+			return UINT64_MAX;
+		std::vector<uint64_t> v = toUntrusted;
+		std::sort(v.begin(), v.end());
+		return v[v.size() / 2];
+	}
+};
+
+/**
+ * The session's trust (TrustModel, touch windows through EvidenceWindow, as
+ * tactusd runs them) over @p llr[claimed][v]: each user's own strokes as a
+ * genuine stream (a false `untrusted` is counted and trust reset, as after
+ * re-authentication), every other user's strokes as a takeover from full
+ * trust (strokes until `untrusted`).
+ */
+TrustRun simulateTrust(const std::map<int32_t, std::map<int32_t, std::vector<double>>> &llr, uint32_t window,
+		       double limit, double gain)
+{
+	TrustRun run;
+	run.window = window;
+	run.limit = limit;
+	run.gain = gain;
+	TrustParams params;
+	params.gain[static_cast<size_t>(Modality::Touch) - 1] = gain;
+	for (const auto &[u, byUser] : llr)
+		for (const auto &[v, strokes] : byUser) {
+			int64_t now = 1;
+			TrustModel trust(now, params);
+			EvidenceWindow w(Modality::Touch, window, limit);
+			uint64_t n = 0, reached = UINT64_MAX;
+			for (double l : strokes) {
+				n++;
+				const std::optional<WindowEvidence> e = w.add(l, ++now);
+				if (!e)
+					continue;
+				trust.addWindow(*e);
+				if (trust.verdict() != Verdict::Untrusted)
+					continue;
+				if (u == v) {
+					run.falseUntrusted++;
+					trust.reset(++now);
+				} else {
+					reached = n;
+					break;
+				}
+			}
+			if (u == v)
+				run.genuineStrokes += n;
+			else
+				run.toUntrusted.push_back(reached);
+		}
+	return run;
+}
+
 struct ProtocolResult {
 	std::vector<Row> rows;
 	PointerCalibration calibration;
@@ -229,6 +305,7 @@ struct ProtocolResult {
 	std::vector<double> weights;            ///< --weights: the fitted term weights
 	double weightsBias = 0;
 	size_t enrollStrokes = 0, verifyStrokes = 0;
+	std::vector<TrustRun> trustDev, trustHeld; ///< --select-trust: every setting on each group
 };
 
 ProtocolResult evaluate(const Split &split, const Options &o)
@@ -237,6 +314,10 @@ ProtocolResult evaluate(const Split &split, const Options &o)
 	const bool byDirection = o.byDirection, stats = o.stats;
 	const TouchStatsParams &statsParams = o.statsParams;
 	const size_t flag = o.flagIndex;
+	// May v's strokes be scored as an impostor's against u? (--same-phone: only on u's phone.)
+	auto impostorOk = [&](int32_t u, int32_t v) {
+		return !o.samePhone || (o.phone.contains(u) && o.phone.contains(v) && o.phone.at(u) == o.phone.at(v));
+	};
 	ProtocolResult res;
 	std::vector<int32_t> dev, held, devAll; // devAll: development users with enrollment strokes
 	for (const auto &[u, s] : split.enroll) {
@@ -341,6 +422,8 @@ ProtocolResult evaluate(const Split &split, const Options &o)
 			const std::vector<TouchScorer> sc = scorers(u, {});
 			for (int32_t v : dev)
 				for (const TouchFeatures &s : split.verify.at(v)) {
+					if (u != v && !impostorOk(u, v))
+						continue;
 					termsOf(sc, u, s, t);
 					(u == v ? wg : wi).push_back(t);
 				}
@@ -365,8 +448,9 @@ ProtocolResult evaluate(const Split &split, const Options &o)
 	for (int32_t u : dev) {
 		const std::vector<TouchScorer> sc = scorers(u, {});
 		for (int32_t v : dev)
-			for (const TouchFeatures &s : split.verify.at(v))
-				(u == v ? calG : calI).push_back(score(sc, u, s));
+			if (u == v || impostorOk(u, v))
+				for (const TouchFeatures &s : split.verify.at(v))
+					(u == v ? calG : calI).push_back(score(sc, u, s));
 	}
 	// The weights' logistic regression is calibrated already.
 	res.calibration = o.weights ? PointerCalibration{1.0, 0.0} : PointerCalibration::fit(calG, calI);
@@ -380,6 +464,8 @@ ProtocolResult evaluate(const Split &split, const Options &o)
 			const std::vector<TouchScorer> sc = scorers(u, res.calibration);
 			for (int32_t v : *group)
 				for (const TouchFeatures &s : split.verify.at(v)) {
+					if (v != u && !impostorOk(u, v))
+						break;
 					const double l = res.calibration(score(sc, u, s));
 					llr[u][v].push_back(l);
 					if (group == &held) {
@@ -393,7 +479,8 @@ ProtocolResult evaluate(const Split &split, const Options &o)
 			for (int32_t u : *group) {
 				std::vector<double> ug, ui;
 				for (const auto &[v, l] : llr.at(u))
-					windows(l, k, v == u ? ug : ui);
+					if (v == u || impostorOk(u, v))
+						windows(l, k, v == u ? ug : ui);
 				if (!ug.empty() && !ui.empty())
 					userEers.push_back(summarizeRoc(ug, ui).eer);
 				g.insert(g.end(), ug.begin(), ug.end());
@@ -416,6 +503,12 @@ ProtocolResult evaluate(const Split &split, const Options &o)
 			}
 			res.rows.push_back(std::move(r));
 		}
+		if (o.selectTrust)
+			for (uint32_t window : {5u, 11u})
+				for (double limit : {1.5, 3.0})
+					for (double gain : {0.5, 1.0, 2.0, 3.0, 4.0})
+						(group == &dev ? res.trustDev : res.trustHeld)
+							.push_back(simulateTrust(llr, window, limit, gain));
 	}
 	res.llrGenuine = nG ? res.llrGenuine / static_cast<double>(nG) : 0;
 	res.llrImpostor = nI ? res.llrImpostor / static_cast<double>(nI) : 0;
@@ -447,6 +540,9 @@ int runTouch(std::span<char *const> args)
 		return f;
 	};
 	Split files{"files", {}, {}}, documents{"documents", {}, {}}, week{"week", {}, {}};
+	for (const auto *set : {&*reg, &*ver})
+		for (const TouchalyticsStroke &s : *set)
+			o.phone[s.user] = s.phone;
 	for (const TouchalyticsStroke &s : *reg)
 		files.enroll[s.user].push_back(features(s));
 	for (const TouchalyticsStroke &s : *ver)
@@ -547,6 +643,34 @@ int runTouch(std::span<char *const> args)
 		printf("  (EER: one threshold for everyone; user EER: mean of each claimed user's own EER; median: "
 		       "the\n"
 		       "   median of each claimed user's own EER, the aggregation Frank et al. 2013 report)\n");
+	}
+	if (o.selectTrust) {
+		// Chosen on the development users of the documents protocol (inter-session): the fewest false
+		// `untrusted`, then the most takeovers caught, then the lowest median strokes to `untrusted`.
+		const ProtocolResult &r = results[1];
+		auto med = [](uint64_t v) { return v == UINT64_MAX ? std::string("-") : std::to_string(v); };
+		printf("\n  trust settings, documents protocol (rule on the development users: fewest false "
+		       "untrusted, then most takeovers caught, then lowest median strokes):\n");
+		printf("  %6s %5s %5s | %-34s | %-34s\n", "window", "limit", "gain",
+		       "development: false/genuine, caught, median", "held-out: false/genuine, caught, median");
+		size_t best = 0;
+		for (size_t i = 0; i < r.trustDev.size(); i++) {
+			const TrustRun &d = r.trustDev[i], &h = r.trustHeld[i], &b = r.trustDev[best];
+			printf("  %6u %5.1f %5.2f | %3" PRIu64 "/%-6" PRIu64 " %4zu/%-4zu %6s       | %3" PRIu64
+			       "/%-6" PRIu64 " %4zu/%-4zu %6s\n",
+			       d.window, d.limit, d.gain, d.falseUntrusted, d.genuineStrokes, d.caught(),
+			       d.toUntrusted.size(), med(d.median()).c_str(), h.falseUntrusted, h.genuineStrokes,
+			       h.caught(), h.toUntrusted.size(), med(h.median()).c_str());
+			if (d.falseUntrusted != b.falseUntrusted ? d.falseUntrusted < b.falseUntrusted
+			    : d.caught() != b.caught()           ? d.caught() > b.caught()
+								 : d.median() < b.median())
+				best = i;
+		}
+		const TrustRun &h = r.trustHeld[best];
+		printf("  chosen: window %u, limit %.1f, gain %.2f; held-out: %" PRIu64 " false untrusted in %" PRIu64
+		       " genuine strokes, %zu of %zu takeovers caught, median %s strokes\n",
+		       h.window, h.limit, h.gain, h.falseUntrusted, h.genuineStrokes, h.caught(), h.toUntrusted.size(),
+		       med(h.median()).c_str());
 	}
 	if (!o.plots.empty()) {
 		std::vector<RocSeries> series;
