@@ -24,10 +24,13 @@
 
 #include "tactus-eval.h"
 
+#include "evidence-window.h"
 #include "roc-curve.h"
+#include "touch-features.h"
 #include "touch-model.h"
 #include "touch-stats-model.h"
 #include "touchalytics-dataset.h"
+#include "trust-model.h"
 
 #include <algorithm>
 #include <array>
@@ -44,7 +47,7 @@ namespace tactus::eval {
 
 namespace {
 
-constexpr std::array<unsigned, 3> kWindowStrokes = {1, 5, 11};
+constexpr std::array<unsigned, 11> kWindowStrokes = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}; // the k curve
 
 struct Options {
 	std::string dir;
@@ -55,6 +58,15 @@ struct Options {
 	TouchModelParams model{20, 1.0}; // chosen on the development users (5, 10, 20, 30, 40 bins; α 0.3, 1, 3)
 	bool stats = false;              // --scorer stats: the statistics-only model tactusd runs
 	TouchStatsParams statsParams;
+	bool weights = false;     // --weights: per-feature term weights fitted on the development users
+	double ridge = 1e-3;      // --ridge: their L2 penalty
+	bool selectTrust = false; // --select-trust: the trust settings (window, limit, gain) on the calibrated llrs
+	bool samePhone = false;   // --same-phone: impostors only from users of the same phone
+	std::map<int32_t, int32_t> phone; // user → PhoneID
+	bool noContact = false;           // --no-contact: pressure and contact size as a device without them (0)
+	bool cohortNorm = false;          // --norm cohort: Z-norm against the development users' strokes
+	bool allFeatures = false;         // --features all: the 30 published features, not the 27 tactusd computes
+	size_t flagIndex = static_cast<size_t>(TouchFeature::DirectionFlag); // F9 in the feature vector
 };
 
 int parseOptions(std::span<char *const> args, Options &o)
@@ -84,14 +96,17 @@ int parseOptions(std::span<char *const> args, Options &o)
 		} else if (a == "--norm") {
 			const char *s = value();
 			const std::string_view n = s ? s : "";
-			if (n == "none")
+			o.cohortNorm = n == "cohort";
+			if (n == "none" || n == "cohort")
 				o.model.norm = TouchNorm::None;
 			else if (n == "background")
 				o.model.norm = TouchNorm::Background;
 			else if (n == "span")
 				o.model.norm = TouchNorm::Span;
 			else
-				return fprintf(stderr, "tactus-eval touch: --norm needs none, background or span\n"), 2;
+				return fprintf(stderr,
+					       "tactus-eval touch: --norm needs none, background, span or cohort\n"),
+				       2;
 		} else if (a == "--z-cap" || a == "--sd-floor") {
 			const char *s = value();
 			char *end = nullptr;
@@ -110,14 +125,38 @@ int parseOptions(std::span<char *const> args, Options &o)
 				o.stats = true;
 			else
 				return fprintf(stderr, "tactus-eval touch: --scorer needs bins or stats\n"), 2;
+		} else if (a == "--features") {
+			const char *s = value();
+			const std::string_view n = s ? s : "";
+			if (n == "all" || n == "daemon")
+				o.allFeatures = n == "all";
+			else
+				return fprintf(stderr, "tactus-eval touch: --features needs daemon or all\n"), 2;
+			o.flagIndex = o.allFeatures ? 8 : static_cast<size_t>(TouchFeature::DirectionFlag);
+		} else if (a == "--select-trust") {
+			o.selectTrust = true;
+		} else if (a == "--same-phone") {
+			o.samePhone = true;
+		} else if (a == "--no-contact") {
+			o.noContact = true;
+		} else if (a == "--weights") {
+			o.weights = true;
+		} else if (a == "--ridge") {
+			const char *s = value();
+			char *end = nullptr;
+			const double d = s ? strtod(s, &end) : 0;
+			if (!s || !end || *end || !(d >= 0) || d > 1000)
+				return fprintf(stderr, "tactus-eval touch: --ridge needs a number in [0, 1000]\n"), 2;
+			o.ridge = d;
 		} else if (a == "--json") {
 			o.json = true;
 		} else if (a == "--pooled") {
 			o.byDirection = false;
 		} else if (a == "-h" || a == "--help") {
 			printf("Usage: tactus-eval touch DIR [--plots DIR] [--bins N] [--smoothing A] [--pooled] "
-			       "[--norm none|background|span] "
-			       "[--scorer bins|stats] [--z-cap Z] [--sd-floor S] "
+			       "[--norm none|background|span|cohort] "
+			       "[--scorer bins|stats] [--z-cap Z] [--sd-floor S] [--features daemon|all] [--weights] "
+			       "[--ridge L] [--no-contact] [--same-phone] [--select-trust] "
 			       "[--json]\n");
 			return -1;
 		} else if (!a.empty() && a[0] != '-' && o.dir.empty()) {
@@ -128,6 +167,10 @@ int parseOptions(std::span<char *const> args, Options &o)
 			return 2;
 		}
 	}
+	if (o.noContact && o.allFeatures) {
+		fprintf(stderr, "tactus-eval touch: --no-contact needs the daemon's features\n");
+		return 2;
+	}
 	if (o.dir.empty()) {
 		fprintf(stderr, "tactus-eval touch: DIR is required (the unpacked touchalytics-features folder)\n");
 		return 2;
@@ -135,10 +178,11 @@ int parseOptions(std::span<char *const> args, Options &o)
 	return 0;
 }
 
-/** Touchalytics F9, the up/down/left/right flag, as a class 0..3 (the stats scorer's classes). */
-size_t strokeFlag(const TouchFeatures &s)
+/** Touchalytics F9 (at @p flag in the vector), the up/down/left/right flag, as a class 0..3 (the stats scorer's
+ * classes). */
+size_t strokeFlag(const TouchFeatures &s, size_t flag)
 {
-	return s.size() > 8 && s[8] >= 1 && s[8] <= 4 ? static_cast<size_t>(s[8]) - 1 : 0;
+	return s.size() > flag && s[flag] >= 1 && s[flag] <= 4 ? static_cast<size_t>(s[flag]) - 1 : 0;
 }
 
 /** sign(x)·log(1 + |x|) of every feature: heavy tails tamed for the stats scorer. */
@@ -150,10 +194,10 @@ TouchFeatures squash(const TouchFeatures &s)
 	return out;
 }
 
-/** 1 for a horizontal stroke (F9, the up/down/left/right flag, is 2 or 4), 0 otherwise. */
-size_t strokeClass(const TouchFeatures &s)
+/** 1 for a horizontal stroke (F9, the up/down/left/right flag at @p flag, is 2 or 4), 0 otherwise. */
+size_t strokeClass(const TouchFeatures &s, size_t flag)
 {
-	return s.size() > 8 && (s[8] == 2 || s[8] == 4) ? 1 : 0;
+	return s.size() > flag && (s[flag] == 2 || s[flag] == 4) ? 1 : 0;
 }
 
 bool isDevelopment(int32_t user)
@@ -187,16 +231,93 @@ void windows(const std::vector<double> &llr, unsigned k, std::vector<double> &ou
 	}
 }
 
+/** One trust setting of the touch modality and what it did on a group's streams of strokes. */
+struct TrustRun {
+	uint32_t window = 11;
+	double limit = 1.5, gain = 2.0;
+	uint64_t genuineStrokes = 0, falseUntrusted = 0;
+	std::vector<uint64_t> toUntrusted; ///< per takeover, strokes until untrusted (UINT64_MAX: not reached)
+	size_t caught() const
+	{
+		return static_cast<size_t>(std::count_if(toUntrusted.begin(), toUntrusted.end(),
+							 [](uint64_t v) { return v != UINT64_MAX; }));
+	}
+	uint64_t median() const
+	{
+		if (toUntrusted.empty())
+			return UINT64_MAX;
+		std::vector<uint64_t> v = toUntrusted;
+		std::sort(v.begin(), v.end());
+		return v[v.size() / 2];
+	}
+};
+
+/**
+ * The session's trust (TrustModel, touch windows through EvidenceWindow, as
+ * tactusd runs them) over @p llr[claimed][v]: each user's own strokes as a
+ * genuine stream (a false `untrusted` is counted and trust reset, as after
+ * re-authentication), every other user's strokes as a takeover from full
+ * trust (strokes until `untrusted`).
+ */
+TrustRun simulateTrust(const std::map<int32_t, std::map<int32_t, std::vector<double>>> &llr, uint32_t window,
+		       double limit, double gain)
+{
+	TrustRun run;
+	run.window = window;
+	run.limit = limit;
+	run.gain = gain;
+	TrustParams params;
+	params.gain[static_cast<size_t>(Modality::Touch) - 1] = gain;
+	for (const auto &[u, byUser] : llr)
+		for (const auto &[v, strokes] : byUser) {
+			int64_t now = 1;
+			TrustModel trust(now, params);
+			EvidenceWindow w(Modality::Touch, window, limit);
+			uint64_t n = 0, reached = UINT64_MAX;
+			for (double l : strokes) {
+				n++;
+				const std::optional<WindowEvidence> e = w.add(l, ++now);
+				if (!e)
+					continue;
+				trust.addWindow(*e);
+				if (trust.verdict() != Verdict::Untrusted)
+					continue;
+				if (u == v) {
+					run.falseUntrusted++;
+					trust.reset(++now);
+				} else {
+					reached = n;
+					break;
+				}
+			}
+			if (u == v)
+				run.genuineStrokes += n;
+			else
+				run.toUntrusted.push_back(reached);
+		}
+	return run;
+}
+
 struct ProtocolResult {
 	std::vector<Row> rows;
 	PointerCalibration calibration;
 	double llrGenuine = 0, llrImpostor = 0; ///< mean calibrated llr per held-out stroke
+	std::vector<double> weights;            ///< --weights: the fitted term weights
+	double weightsBias = 0;
 	size_t enrollStrokes = 0, verifyStrokes = 0;
+	std::vector<TrustRun> trustDev, trustHeld; ///< --select-trust: every setting on each group
 };
 
-ProtocolResult evaluate(const Split &split, const TouchModelParams &params, bool byDirection, bool stats,
-			const TouchStatsParams &statsParams)
+ProtocolResult evaluate(const Split &split, const Options &o)
 {
+	const TouchModelParams &params = o.model;
+	const bool byDirection = o.byDirection, stats = o.stats;
+	const TouchStatsParams &statsParams = o.statsParams;
+	const size_t flag = o.flagIndex;
+	// May v's strokes be scored as an impostor's against u? (--same-phone: only on u's phone.)
+	auto impostorOk = [&](int32_t u, int32_t v) {
+		return !o.samePhone || (o.phone.contains(u) && o.phone.contains(v) && o.phone.at(u) == o.phone.at(v));
+	};
 	ProtocolResult res;
 	std::vector<int32_t> dev, held, devAll; // devAll: development users with enrollment strokes
 	for (const auto &[u, s] : split.enroll) {
@@ -213,7 +334,7 @@ ProtocolResult evaluate(const Split &split, const TouchModelParams &params, bool
 	// Bins and background from the development users' enrollment strokes,
 	// one set per stroke class (all strokes, or vertical and horizontal).
 	const size_t classes = byDirection ? 2 : 1;
-	auto classOf = [&](const TouchFeatures &s) -> size_t { return byDirection ? strokeClass(s) : 0; };
+	auto classOf = [&](const TouchFeatures &s) -> size_t { return byDirection ? strokeClass(s, flag) : 0; };
 	std::array<TouchBinning, 2> binning;
 	for (size_t c = 0; c < classes; c++) {
 		std::vector<TouchFeatures> population;
@@ -253,9 +374,9 @@ ProtocolResult evaluate(const Split &split, const TouchModelParams &params, bool
 			for (int32_t u : *group) {
 				std::array<TouchFeatureStats, 4> &st = userStats[u];
 				for (TouchFeatureStats &x : st)
-					x = TouchFeatureStats(kTouchalyticsFeatures);
+					x = TouchFeatureStats(split.enroll.at(u).front().size());
 				for (const TouchFeatures &s : split.enroll.at(u))
-					st[strokeFlag(s)].add(squash(s));
+					st[strokeFlag(s, flag)].add(squash(s));
 			}
 	// Uncalibrated score of stroke @p s against claimed user @p u (> 0 favours the user).
 	auto rawScore = [&](const std::vector<TouchScorer> &sc, int32_t u, const TouchFeatures &s) {
@@ -263,16 +384,76 @@ ProtocolResult evaluate(const Split &split, const TouchModelParams &params, bool
 			return sc[classOf(s)].normalized(s);
 		TouchStatsParams p = statsParams;
 		p.calibration = {-1.0, 0.0};
-		return TouchStatsScorer(userStats.at(u)[strokeFlag(s)], p).llr(squash(s));
+		return TouchStatsScorer(userStats.at(u)[strokeFlag(s, flag)], p).llr(squash(s));
+	};
+	// Cohort Z-norm (--norm cohort): each claimed user's raw scores shifted
+	// and scaled by the mean and deviation of the scores the development
+	// users' enrollment strokes get against that user (never the user's
+	// own), so one threshold fits users whose impostors score differently.
+	std::map<int32_t, std::pair<double, double>> cohort; // claimed user → (mean, sd)
+	auto cohortOf = [&](const std::vector<TouchScorer> &sc, int32_t u) {
+		if (auto it = cohort.find(u); it != cohort.end())
+			return it->second;
+		double sum = 0, sum2 = 0, n = 0;
+		for (int32_t v : devAll)
+			if (v != u)
+				for (const TouchFeatures &s : split.enroll.at(v)) {
+					const double r = rawScore(sc, u, s);
+					sum += r;
+					sum2 += r * r;
+					n += 1;
+				}
+		const double mean = n > 0 ? sum / n : 0.0;
+		const double sd = n > 1 ? std::sqrt(std::max(1e-12, sum2 / n - mean * mean)) : 1.0;
+		return cohort[u] = {mean, sd};
+	};
+	// Per-feature evidence terms (--weights).
+	auto termsOf = [&](const std::vector<TouchScorer> &sc, int32_t u, const TouchFeatures &s,
+			   std::vector<double> &out) {
+		if (!stats)
+			return sc[classOf(s)].terms(s, out);
+		TouchStatsScorer(userStats.at(u)[strokeFlag(s, flag)], statsParams).terms(squash(s), out);
+	};
+	TouchTermWeights weights;
+	if (o.weights) {
+		std::vector<std::vector<double>> wg, wi;
+		std::vector<double> t;
+		for (int32_t u : dev) {
+			const std::vector<TouchScorer> sc = scorers(u, {});
+			for (int32_t v : dev)
+				for (const TouchFeatures &s : split.verify.at(v)) {
+					if (u != v && !impostorOk(u, v))
+						continue;
+					termsOf(sc, u, s, t);
+					(u == v ? wg : wi).push_back(t);
+				}
+		}
+		weights = TouchTermWeights::fit(wg, wi, o.ridge);
+		res.weights = weights.weights;
+		res.weightsBias = weights.bias;
+	}
+	auto score = [&](const std::vector<TouchScorer> &sc, int32_t u, const TouchFeatures &s) {
+		if (o.weights) {
+			std::vector<double> t;
+			termsOf(sc, u, s, t);
+			return weights(t);
+		}
+		const double r = rawScore(sc, u, s);
+		if (!o.cohortNorm)
+			return r;
+		const auto [mean, sd] = cohortOf(sc, u);
+		return (r - mean) / sd;
 	};
 	std::vector<double> calG, calI;
 	for (int32_t u : dev) {
 		const std::vector<TouchScorer> sc = scorers(u, {});
 		for (int32_t v : dev)
-			for (const TouchFeatures &s : split.verify.at(v))
-				(u == v ? calG : calI).push_back(rawScore(sc, u, s));
+			if (u == v || impostorOk(u, v))
+				for (const TouchFeatures &s : split.verify.at(v))
+					(u == v ? calG : calI).push_back(score(sc, u, s));
 	}
-	res.calibration = PointerCalibration::fit(calG, calI);
+	// The weights' logistic regression is calibrated already.
+	res.calibration = o.weights ? PointerCalibration{1.0, 0.0} : PointerCalibration::fit(calG, calI);
 
 	uint64_t nG = 0, nI = 0;
 	for (const auto &[groupName, group] :
@@ -283,8 +464,9 @@ ProtocolResult evaluate(const Split &split, const TouchModelParams &params, bool
 			const std::vector<TouchScorer> sc = scorers(u, res.calibration);
 			for (int32_t v : *group)
 				for (const TouchFeatures &s : split.verify.at(v)) {
-					const double l =
-						stats ? res.calibration(rawScore(sc, u, s)) : sc[classOf(s)].llr(s);
+					if (v != u && !impostorOk(u, v))
+						break;
+					const double l = res.calibration(score(sc, u, s));
 					llr[u][v].push_back(l);
 					if (group == &held) {
 						(u == v ? res.llrGenuine : res.llrImpostor) += l;
@@ -297,7 +479,8 @@ ProtocolResult evaluate(const Split &split, const TouchModelParams &params, bool
 			for (int32_t u : *group) {
 				std::vector<double> ug, ui;
 				for (const auto &[v, l] : llr.at(u))
-					windows(l, k, v == u ? ug : ui);
+					if (v == u || impostorOk(u, v))
+						windows(l, k, v == u ? ug : ui);
 				if (!ug.empty() && !ui.empty())
 					userEers.push_back(summarizeRoc(ug, ui).eer);
 				g.insert(g.end(), ug.begin(), ug.end());
@@ -320,6 +503,12 @@ ProtocolResult evaluate(const Split &split, const TouchModelParams &params, bool
 			}
 			res.rows.push_back(std::move(r));
 		}
+		if (o.selectTrust)
+			for (uint32_t window : {5u, 11u})
+				for (double limit : {1.5, 3.0})
+					for (double gain : {0.5, 1.0, 2.0, 3.0, 4.0})
+						(group == &dev ? res.trustDev : res.trustHeld)
+							.push_back(simulateTrust(llr, window, limit, gain));
 	}
 	res.llrGenuine = nG ? res.llrGenuine / static_cast<double>(nG) : 0;
 	res.llrImpostor = nI ? res.llrImpostor / static_cast<double>(nI) : 0;
@@ -340,19 +529,32 @@ int runTouch(std::span<char *const> args)
 		fprintf(stderr, "tactus-eval touch: %s\n", (!reg ? reg : ver).error().message.c_str());
 		return 1;
 	}
+	// The features tactusd computes from evdev strokes (F2..F28), unless --features all.
+	auto features = [&](const TouchalyticsStroke &s) {
+		if (o.allFeatures)
+			return s.features;
+		TouchFeatures f = touchalyticsDaemonFeatures(s);
+		if (o.noContact) // what tactusd's strokes hold on a device without pressure or contact size
+			f[static_cast<size_t>(TouchFeature::MidPressure)] =
+				f[static_cast<size_t>(TouchFeature::MidArea)] = 0;
+		return f;
+	};
 	Split files{"files", {}, {}}, documents{"documents", {}, {}}, week{"week", {}, {}};
+	for (const auto *set : {&*reg, &*ver})
+		for (const TouchalyticsStroke &s : *set)
+			o.phone[s.user] = s.phone;
 	for (const TouchalyticsStroke &s : *reg)
-		files.enroll[s.user].push_back(s.features);
+		files.enroll[s.user].push_back(features(s));
 	for (const TouchalyticsStroke &s : *ver)
-		files.verify[s.user].push_back(s.features);
+		files.verify[s.user].push_back(features(s));
 	for (const auto *set : {&*reg, &*ver})
 		for (const TouchalyticsStroke &s : *set) {
 			const int32_t d = s.document;
 			if (d == 1 || d == 2 || d == 4)
-				documents.enroll[s.user].push_back(s.features);
+				documents.enroll[s.user].push_back(features(s));
 			else if (d == 3 || d == 5)
-				documents.verify[s.user].push_back(s.features);
-			(d <= 5 ? week.enroll : week.verify)[s.user].push_back(s.features);
+				documents.verify[s.user].push_back(features(s));
+			(d <= 5 ? week.enroll : week.verify)[s.user].push_back(features(s));
 		}
 	if (files.enroll.size() < 4) {
 		fprintf(stderr, "tactus-eval touch: need strokes of at least 4 users in %s\n", o.dir.c_str());
@@ -363,21 +565,34 @@ int runTouch(std::span<char *const> args)
 		std::string &list = isDevelopment(u) ? devUsers : heldUsers;
 		list += (list.empty() ? "" : " ") + std::to_string(u);
 	}
-	const ProtocolResult results[] = {evaluate(files, o.model, o.byDirection, o.stats, o.statsParams),
-					  evaluate(documents, o.model, o.byDirection, o.stats, o.statsParams),
-					  evaluate(week, o.model, o.byDirection, o.stats, o.statsParams)};
+	const ProtocolResult results[] = {evaluate(files, o), evaluate(documents, o), evaluate(week, o)};
 
 	if (o.json) {
-		printf("{\n  \"rows\": %" PRIu64 ", \"malformed\": %" PRIu64 ", \"users\": %zu, \"bins\": %u, "
-		       "\"smoothing\": %g, \"by_direction\": %s,\n  \"protocols\": [\n",
+		const TouchTermWeights &shipped = o.noContact ? kTouchStatsWeightsNoContact : kTouchStatsWeights;
+		std::string sw;
+		for (double x : shipped.weights) {
+			char buf[32];
+			snprintf(buf, sizeof buf, "%s%.6f", sw.empty() ? "" : ", ", x);
+			sw += buf;
+		}
+		printf("{\n  \"shipped_weights\": [%s], \"shipped_weights_bias\": %.6f,\n", sw.c_str(), shipped.bias);
+		printf("  \"rows\": %" PRIu64 ", \"malformed\": %" PRIu64 ", \"users\": %zu, \"bins\": %u, "
+		       "\"smoothing\": %g, \"by_direction\": %s, \"features\": %zu,\n  \"protocols\": [\n",
 		       stats.rows, stats.malformed, files.enroll.size(), o.model.bins, o.model.smoothing,
-		       o.byDirection ? "true" : "false");
+		       o.byDirection ? "true" : "false", o.allFeatures ? kTouchalyticsFeatures : kTouchFeatureCount);
 		for (size_t p = 0; p < std::size(results); p++) {
 			const ProtocolResult &r = results[p];
+			std::string w;
+			for (double x : r.weights) {
+				char buf[32];
+				snprintf(buf, sizeof buf, "%s%.6f", w.empty() ? "" : ", ", x);
+				w += buf;
+			}
 			printf("    {\"protocol\": \"%s\", \"enroll_strokes\": %zu, \"verify_strokes\": %zu, "
-			       "\"calibration\": [%.6f, %.6f], \"llr_genuine\": %.4f, \"llr_impostor\": %.4f}%s\n",
+			       "\"calibration\": [%.6f, %.6f], \"weights\": [%s], \"weights_bias\": %.6f, "
+			       "\"llr_genuine\": %.4f, \"llr_impostor\": %.4f}%s\n",
 			       r.rows.front().protocol.c_str(), r.enrollStrokes, r.verifyStrokes, r.calibration.scale,
-			       r.calibration.offset, r.llrGenuine, r.llrImpostor,
+			       r.calibration.offset, w.c_str(), r.weightsBias, r.llrGenuine, r.llrImpostor,
 			       p + 1 < std::size(results) ? "," : "");
 		}
 		printf("  ],\n  \"results\": [\n");
@@ -394,21 +609,24 @@ int runTouch(std::span<char *const> args)
 			}
 		printf("\n  ]\n}\n");
 	} else {
+		const size_t nFeatures = o.allFeatures ? kTouchalyticsFeatures : kTouchFeatureCount;
 		printf("tactus-eval touch (Touchalytics features, %s)\n", o.dir.c_str());
+		printf("  features: %s\n", o.allFeatures ? "all 30 published (F1..F30)"
+							 : "the 27 tactusd computes from evdev strokes (F2..F28)");
 		printf("  rows %" PRIu64 ", malformed %" PRIu64 "; users %zu\n", stats.rows, stats.malformed,
 		       files.enroll.size());
 		printf("  development users (bins, smoothing, calibration, background): %s\n", devUsers.c_str());
 		printf("  held-out users (reported): %s\n", heldUsers.c_str());
 		if (o.stats)
-			printf("  model: per user and direction flag, mean and variance of the 30 features "
+			printf("  model: per user and direction flag, mean and variance of the %zu features "
 			       "(sign·log1p), "
 			       "d = mean min(z², %g²), σ ≥ %g; raw = −d; k strokes: Σ llr\n",
-			       o.statsParams.zCap, o.statsParams.sdFloor);
+			       nFeatures, o.statsParams.zCap, o.statsParams.sdFloor);
 		else
-			printf("  model: naive Bayes over 30 features, %u quantile bins, smoothing %g, %s; k strokes: "
+			printf("  model: naive Bayes over %zu features, %u quantile bins, smoothing %g, %s; k strokes: "
 			       "Σ "
 			       "llr\n",
-			       o.model.bins, o.model.smoothing,
+			       nFeatures, o.model.bins, o.model.smoothing,
 			       o.byDirection ? "one template per direction (vertical, horizontal)" : "one template");
 		for (const ProtocolResult &r : results)
 			printf("  %-9s enroll %zu strokes, verify %zu; llr = %.4f * raw %+.4f; mean llr per held-out "
@@ -425,6 +643,34 @@ int runTouch(std::span<char *const> args)
 		printf("  (EER: one threshold for everyone; user EER: mean of each claimed user's own EER; median: "
 		       "the\n"
 		       "   median of each claimed user's own EER, the aggregation Frank et al. 2013 report)\n");
+	}
+	if (o.selectTrust) {
+		// Chosen on the development users of the documents protocol (inter-session): the fewest false
+		// `untrusted`, then the most takeovers caught, then the lowest median strokes to `untrusted`.
+		const ProtocolResult &r = results[1];
+		auto med = [](uint64_t v) { return v == UINT64_MAX ? std::string("-") : std::to_string(v); };
+		printf("\n  trust settings, documents protocol (rule on the development users: fewest false "
+		       "untrusted, then most takeovers caught, then lowest median strokes):\n");
+		printf("  %6s %5s %5s | %-34s | %-34s\n", "window", "limit", "gain",
+		       "development: false/genuine, caught, median", "held-out: false/genuine, caught, median");
+		size_t best = 0;
+		for (size_t i = 0; i < r.trustDev.size(); i++) {
+			const TrustRun &d = r.trustDev[i], &h = r.trustHeld[i], &b = r.trustDev[best];
+			printf("  %6u %5.1f %5.2f | %3" PRIu64 "/%-6" PRIu64 " %4zu/%-4zu %6s       | %3" PRIu64
+			       "/%-6" PRIu64 " %4zu/%-4zu %6s\n",
+			       d.window, d.limit, d.gain, d.falseUntrusted, d.genuineStrokes, d.caught(),
+			       d.toUntrusted.size(), med(d.median()).c_str(), h.falseUntrusted, h.genuineStrokes,
+			       h.caught(), h.toUntrusted.size(), med(h.median()).c_str());
+			if (d.falseUntrusted != b.falseUntrusted ? d.falseUntrusted < b.falseUntrusted
+			    : d.caught() != b.caught()           ? d.caught() > b.caught()
+								 : d.median() < b.median())
+				best = i;
+		}
+		const TrustRun &h = r.trustHeld[best];
+		printf("  chosen: window %u, limit %.1f, gain %.2f; held-out: %" PRIu64 " false untrusted in %" PRIu64
+		       " genuine strokes, %zu of %zu takeovers caught, median %s strokes\n",
+		       h.window, h.limit, h.gain, h.falseUntrusted, h.genuineStrokes, h.caught(), h.toUntrusted.size(),
+		       med(h.median()).c_str());
 	}
 	if (!o.plots.empty()) {
 		std::vector<RocSeries> series;

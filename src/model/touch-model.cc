@@ -109,6 +109,16 @@ TouchScorer::TouchScorer(const TouchBinning &binning, const TouchHistogram &user
 	}
 }
 
+void TouchScorer::terms(const TouchFeatures &s, std::vector<double> &out) const
+{
+	const size_t nf = binning_->features();
+	out.assign(nf, 0.0);
+	if (s.size() < nf)
+		return;
+	for (size_t f = 0; f < nf; f++)
+		out[f] = table_[f * binning_->bins() + binning_->bin(f, s[f])];
+}
+
 double TouchScorer::raw(const TouchFeatures &s) const
 {
 	const size_t nf = binning_->features();

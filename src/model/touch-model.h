@@ -109,6 +109,8 @@ public:
 
 	/** Uncalibrated naive-Bayes log ratio of @p s (nats; > 0 favours the user); 0 if @p s is too short. */
 	double raw(const TouchFeatures &s) const;
+	/** Each feature's bin log ratio of @p s into @p out (raw(s) is their sum); all 0 if @p s is too short. */
+	void terms(const TouchFeatures &s, std::vector<double> &out) const;
 	/** raw(s) normalised by the params' TouchNorm (what the calibration maps). */
 	double normalized(const TouchFeatures &s) const { return (raw(s) - normMean_) / normScale_; }
 	/** Calibrated log-likelihood ratio of @p s (nats; > 0 favours the user). */

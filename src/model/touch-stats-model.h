@@ -54,6 +54,34 @@ private:
 	std::vector<double> mean_, m2_;
 };
 
+/**
+ * Weights of a stroke's per-feature evidence terms: llr = bias + Σ_f w_f t_f
+ * (nats; > 0 favours the user), one vector for every user, fitted by
+ * class-balanced logistic regression of genuine (1) against impostor (0)
+ * strokes of development users (a weighted naive Bayes, Zaidi et al.,
+ * "Alleviating naive Bayes attribute independence assumption by attribute
+ * weighting", JMLR 14, 2013): correlated features (three percentiles of the
+ * same speed) then count once, and features that tell people apart count
+ * most. Being a balanced logistic regression, its output is already a
+ * calibrated log-likelihood ratio. Empty: not used.
+ */
+struct TouchTermWeights {
+	std::vector<double> weights; ///< one per term
+	double bias = 0;
+
+	bool empty() const { return weights.empty(); }
+	/** bias + Σ w_f t_f; terms beyond the weights are ignored, missing ones count 0. */
+	double operator()(std::span<const double> terms) const;
+	/**
+	 * Class-balanced logistic regression (each class half the total
+	 * weight), L2 penalty @p ridge on the weights (not the bias), Newton's
+	 * method (Eigen LDLT). Empty if either set is empty or the rows'
+	 * lengths differ.
+	 */
+	static TouchTermWeights fit(const std::vector<std::vector<double>> &genuine,
+				    const std::vector<std::vector<double>> &impostor, double ridge);
+};
+
 /** Settings of TouchStatsScorer. */
 struct TouchStatsParams {
 	double sdFloor = 0.05; ///< least σ of a feature, in its (transformed) units
@@ -64,16 +92,33 @@ struct TouchStatsParams {
 	 */
 	double zCap = 1.5;
 	/**
-	 * d → LLR (nats): llr = 1.9070 − 2.5848·d, the Platt fit on the
-	 * Touchalytics development users' inter-session strokes (`tactus-eval
-	 * touch --scorer stats`, documents protocol) on their 30 features; the
-	 * evdev strokes' 13 features are not those, so on a device this is a
-	 * starting point, not a measured calibration.
+	 * d → LLR (nats) when no weights are set: llr = 1.9440 − 2.4646·d, the
+	 * Platt fit on the Touchalytics development users' inter-session
+	 * strokes (`tactus-eval touch --scorer stats`, documents protocol) on
+	 * the 27 features tactusd computes (touch-features.h).
 	 */
-	PointerCalibration calibration{-2.5848, 1.9070};
+	PointerCalibration calibration{-2.4646, 1.9440};
 	/** Strokes of a class before it is scored (fewer: the stroke gives no evidence). */
 	double minStrokes = 10;
+	/**
+	 * If not empty: llr = weights(terms) instead of calibration(d).
+	 * tactusd sets kTouchStatsWeights, or kTouchStatsWeightsNoContact for
+	 * strokes of a device without pressure or contact size (touch-behaviour).
+	 */
+	TouchTermWeights weights;
 };
+
+/**
+ * The term weights tactusd ships, one per TouchFeature (Touchalytics
+ * F2..F28) and the bias: the logistic regression of `tactus-eval touch
+ * DIR --scorer stats --weights` (documents protocol: enrollment and
+ * verification on different documents, development users only; zCap 1.5,
+ * sdFloor 0.05, ridge 0.001); the `eval-touch` test pins them to what that
+ * command prints.
+ */
+extern const TouchTermWeights kTouchStatsWeights;
+/** The same fitted with pressure and contact size 0 for everyone (`--no-contact`): devices without them. */
+extern const TouchTermWeights kTouchStatsWeightsNoContact;
 
 /** Scores strokes of one class against a user's statistics. */
 class TouchStatsScorer {
@@ -86,8 +131,17 @@ public:
 	bool usable() const { return user_->count() >= params_.minStrokes && user_->features() > 0; }
 	/** Mean squared standardised distance d(s) ≥ 0; 0 if @p x is too short. */
 	double distance(std::span<const double> x) const;
-	/** Calibrated log-likelihood ratio of @p x (nats; > 0 favours the user); 0 if not usable(). */
-	double llr(std::span<const double> x) const { return usable() ? params_.calibration(distance(x)) : 0.0; }
+	/**
+	 * The per-feature terms −min(z_f², zCap²) of @p x into @p out (resized to
+	 * the features; all 0 if @p x is too short): d(s) is minus their mean.
+	 */
+	void terms(std::span<const double> x, std::vector<double> &out) const;
+	/**
+	 * Calibrated log-likelihood ratio of @p x (nats; > 0 favours the user):
+	 * the params' weights of its terms if set, else calibration(d); 0 if
+	 * not usable().
+	 */
+	double llr(std::span<const double> x) const;
 
 private:
 	const TouchFeatureStats *user_;

@@ -13,17 +13,6 @@ namespace {
 /** Learned strokes between two saves of a profile whose state did not change. */
 constexpr uint64_t kSaveEvery = 50;
 
-/** Axis angle of a swipe class (x right, y down), radians. */
-double classAxis(TouchClass c)
-{
-	switch (c) {
-	case TouchClass::Up: return -M_PI / 2;
-	case TouchClass::Down: return M_PI / 2;
-	case TouchClass::Left: return M_PI;
-	default: return 0.0;
-	}
-}
-
 void startEnrollment(ModalityProfile &m, const ModelId &id, uint64_t needed, int64_t realUs)
 {
 	m.model = id;
@@ -39,47 +28,31 @@ TouchClass touchClassOf(const TouchStroke &s)
 {
 	if (s.kind == TouchStrokeKind::Tap)
 		return TouchClass::Tap;
-	const double a = s[TouchFeature::Direction];
-	if (a >= -M_PI / 4 && a < M_PI / 4)
-		return TouchClass::Right;
-	if (a >= M_PI / 4 && a < 3 * M_PI / 4)
-		return TouchClass::Down;
-	if (a >= -3 * M_PI / 4 && a < -M_PI / 4)
-		return TouchClass::Up;
-	return TouchClass::Left;
+	// Touchalytics' flag: 1 down, 2 right, 3 up, 4 left.
+	switch (static_cast<int>(s[TouchFeature::DirectionFlag])) {
+	case 1: return TouchClass::Down;
+	case 2: return TouchClass::Right;
+	case 3: return TouchClass::Up;
+	default: return TouchClass::Left;
+	}
 }
 
 std::array<double, kTouchModelFeatures> touchModelFeatures(const TouchStroke &s)
 {
-	auto l = [](double v) { return std::log1p(std::max(0.0, v)); };
-	double offset = 0;
-	if (s.kind == TouchStrokeKind::Swipe) {
-		offset = s[TouchFeature::Direction] - classAxis(touchClassOf(s));
-		offset = std::remainder(offset, 2 * M_PI);
-	}
-	return {
-		l(s[TouchFeature::Duration] * 1000.0),
-		l(s[TouchFeature::PathLength]),
-		l(s[TouchFeature::Chord]),
-		s[TouchFeature::Straightness],
-		offset,
-		l(s[TouchFeature::MeanSpeed]),
-		l(s[TouchFeature::MaxSpeed]),
-		l(s[TouchFeature::MeanCurvature]),
-		l(s[TouchFeature::MaxDeviation]),
-		l(s[TouchFeature::MidPressure]),
-		l(s[TouchFeature::MeanPressure]),
-		l(s[TouchFeature::MidArea]),
-		l(s[TouchFeature::MeanMajor]),
-	};
+	std::array<double, kTouchModelFeatures> out{};
+	for (size_t f = 0; f < kTouchModelFeatures; f++)
+		out[f] = std::copysign(std::log1p(std::fabs(s.features[f])), s.features[f]);
+	return out;
 }
 
 ModelId touchModelId()
 {
-	return ModelId{"touch-stats", 1, static_cast<uint32_t>(kTouchRowWidth)};
+	return ModelId{"touch-stats", 2, static_cast<uint32_t>(kTouchRowWidth)};
 }
 
-TouchBehaviour::TouchBehaviour(const TouchBehaviourParams &params) : params_(params), modelId_(touchModelId())
+TouchBehaviour::TouchBehaviour(const TouchBehaviourParams &params)
+    : params_(params), modelId_(touchModelId()),
+      window_(Modality::Touch, std::max<uint32_t>(params.windowStrokes, 1), params.windowLlrLimit)
 {
 	params_.windowStrokes = std::max<uint32_t>(params_.windowStrokes, 1);
 	params_.strokesNeeded = std::max<uint64_t>(params_.strokesNeeded, 1);
@@ -87,8 +60,7 @@ TouchBehaviour::TouchBehaviour(const TouchBehaviourParams &params) : params_(par
 
 void TouchBehaviour::restartWindow()
 {
-	inWindow_ = 0;
-	windowLlr_ = 0.0;
+	window_.restart();
 }
 
 bool TouchBehaviour::ready(const Profile &profile) const
@@ -158,21 +130,16 @@ void TouchBehaviour::stroke(const TouchStroke &s, Profile &profile, SessionTrust
 		// A profile that was ready before this session (loaded from disk).
 		if (auto change = trust.markReady(Modality::Touch, atUs))
 			out.change = change;
-		const TouchStatsScorer scorer(stats[static_cast<size_t>(c)], params_.model);
+		TouchStatsParams model = params_.model;
+		if (params_.weighted)
+			model.weights = s.contact ? kTouchStatsWeights : kTouchStatsWeightsNoContact;
+		const TouchStatsScorer scorer(stats[static_cast<size_t>(c)], model);
 		if (scorer.usable()) {
-			windowLlr_ += scorer.llr(x);
-			if (++inWindow_ >= params_.windowStrokes) {
-				WindowEvidence e;
-				e.timestampUs = atUs;
-				e.llr = std::clamp(windowLlr_, -params_.windowLlrLimit, params_.windowLlrLimit);
-				e.modality = Modality::Touch;
-				e.events = inWindow_;
-				e.newEvents = inWindow_;
+			if (const std::optional<WindowEvidence> e = window_.add(scorer.llr(x), atUs)) {
 				out.windowDone = true;
-				out.llr = e.llr;
-				if (auto change = trust.add(e))
+				out.llr = e->llr;
+				if (auto change = trust.add(*e))
 					out.change = change;
-				restartWindow();
 			}
 		}
 	}

@@ -20,6 +20,7 @@
 // variance. No position, trajectory or time is kept. Counts are halved
 // once they reach kTouchFadeAt, so old behaviour fades.
 
+#include "evidence-window.h"
 #include "profile.h"
 #include "session-trust.h"
 #include "touch-features.h"
@@ -34,19 +35,20 @@ namespace tactus {
 /** Stroke classes of the touch profile: tap, then the swipe directions of Frank et al.'s flag. */
 enum class TouchClass : uint8_t { Tap, Up, Down, Left, Right, Count };
 inline constexpr size_t kTouchClasses = static_cast<size_t>(TouchClass::Count);
-/** Features the touch model scores (kTouchFeatureCount less the frame count, which is the device's rate). */
-inline constexpr size_t kTouchModelFeatures = 13;
+/** Features the touch model scores: every stroke feature (Touchalytics F2..F28). */
+inline constexpr size_t kTouchModelFeatures = kTouchFeatureCount;
 /** Floats per class row in the profile: count, means, variances. */
 inline constexpr size_t kTouchRowWidth = 1 + 2 * kTouchModelFeatures;
 /** A class's stroke count is halved when it reaches this (the mean and variance stay). */
 inline constexpr double kTouchFadeAt = 4096;
 
-/** The class of @p s: Tap, or the swipe's direction (screen y grows down). */
+/** The class of @p s: Tap, or the swipe's direction by Touchalytics' flag (TouchFeature::DirectionFlag). */
 TouchClass touchClassOf(const TouchStroke &s);
 /**
- * The model's feature vector of @p s: log1p of the durations (ms), lengths
- * (mm), speeds, curvature, deviation, pressure and area; straightness as is;
- * the direction as its offset (radians) from its class's axis.
+ * The model's feature vector of @p s: sign(x)·log(1 + |x|) of each of its
+ * features (heavy tails tamed), the transform `tactus-eval touch --scorer
+ * stats` applies to the same Touchalytics features when it fits the
+ * calibration.
  */
 std::array<double, kTouchModelFeatures> touchModelFeatures(const TouchStroke &s);
 
@@ -60,6 +62,9 @@ struct TouchBehaviourParams {
 	uint64_t strokesNeeded = 200;
 	/** After ready, strokes are learned only while the session's trust is at least this. */
 	double adaptMinTrust = 0.9;
+	/** Score by the shipped term weights (kTouchStatsWeights, or …NoContact for strokes without pressure and
+	 * contact size); false: by the model's calibration of d alone. */
+	bool weighted = true;
 	TouchStatsParams model;
 	TouchStrokeConfig strokes;
 };
@@ -120,8 +125,7 @@ private:
 
 	TouchBehaviourParams params_;
 	ModelId modelId_;
-	uint32_t inWindow_ = 0;
-	double windowLlr_ = 0.0;
+	EvidenceWindow window_;
 };
 
 } // namespace tactus

@@ -77,8 +77,10 @@ struct TrustParams {
 	 * pointer model fitted on the other fold) over windows 5/10/20, limits
 	 * 2/3/6, gains 0.5/1/2: no setting reached 10,000 genuine actions per
 	 * false `untrusted` there, and of all this one caught the most
-	 * takeovers (README, Measurements). Touch keeps 2 until its model runs
-	 * in tactusd.
+	 * takeovers (README, Measurements). Touch keeps 2 on windows of 11
+	 * strokes within ±1.5 nats: `tactus-eval touch --scorer stats
+	 * --weights --select-trust` has too few genuine strokes to choose a
+	 * faster setting (README, Measurements).
 	 */
 	std::array<double, 3> gain = {3.25, 2.0, 2.0};
 	/** Enter `trusted` at trust ≥ this … */

@@ -48,6 +48,8 @@ DeviceInfo screenInfo(int32_t resolution = 20)
 	info.caps = deriveCapabilities(info.codes);
 	info.absAxes[ABS_MT_POSITION_X] = {0, 6000, resolution};
 	info.absAxes[ABS_MT_POSITION_Y] = {0, 3400, resolution};
+	info.absAxes[ABS_MT_PRESSURE] = {0, 255, 0};
+	info.absAxes[ABS_MT_TOUCH_MAJOR] = {0, 30, 0};
 	return info;
 }
 
@@ -138,6 +140,8 @@ TEST(TouchAxes, ResolutionAndFallback)
 	EXPECT_TRUE(axes->pressure);
 	EXPECT_TRUE(axes->touchMajor);
 	EXPECT_FALSE(axes->touchMinor);
+	EXPECT_DOUBLE_EQ(axes->pressureMaximum, 255.0);
+	EXPECT_DOUBLE_EQ(axes->majorMaximum, 30.0);
 	// No resolution: the range spans the stated fallback panel.
 	axes = touchAxesFor(screenInfo(0), &fallback);
 	ASSERT_TRUE(axes.has_value());
@@ -156,12 +160,17 @@ TEST(TouchBehaviour, ClassesAndFeatures)
 {
 	TouchStroke s;
 	s.kind = TouchStrokeKind::Swipe;
-	s.features[static_cast<size_t>(TouchFeature::Direction)] = M_PI / 2 + 0.1; // down, a little left
-	EXPECT_EQ(touchClassOf(s), TouchClass::Down);
-	EXPECT_NEAR(touchModelFeatures(s)[4], 0.1, 1e-9);
-	s.features[static_cast<size_t>(TouchFeature::Direction)] = -M_PI + 0.05; // left, wrapped
-	EXPECT_EQ(touchClassOf(s), TouchClass::Left);
-	EXPECT_NEAR(touchModelFeatures(s)[4], 0.05, 1e-9);
+	const std::pair<double, TouchClass> flags[] = {
+		{1, TouchClass::Down}, {2, TouchClass::Right}, {3, TouchClass::Up}, {4, TouchClass::Left}};
+	for (const auto &[flag, c] : flags) {
+		s.features[static_cast<size_t>(TouchFeature::DirectionFlag)] = flag;
+		EXPECT_EQ(touchClassOf(s), c) << flag;
+	}
+	// The model's features: sign(x)·log(1 + |x|) of each, as the trainer squashes them.
+	s.features[static_cast<size_t>(TouchFeature::Duration)] = 0.5;
+	s.features[static_cast<size_t>(TouchFeature::StartY)] = -90;
+	EXPECT_NEAR(touchModelFeatures(s)[static_cast<size_t>(TouchFeature::Duration)], std::log(1.5), 1e-12);
+	EXPECT_NEAR(touchModelFeatures(s)[static_cast<size_t>(TouchFeature::StartY)], -std::log(91.0), 1e-12);
 	s.kind = TouchStrokeKind::Tap;
 	EXPECT_EQ(touchClassOf(s), TouchClass::Tap);
 }
@@ -344,4 +353,29 @@ TEST(PolicyDeciderTouch, OnlyTheTouchscreenIsUsedAndTheSessionIsJudgedByIt)
 	EXPECT_EQ(session.evidence.state().reasons, std::vector<std::string>{"touch-mismatch"});
 	EXPECT_GT(saves, 0u);
 	EXPECT_EQ(profile.state(), ProfileState::Ready);
+}
+
+// The touch behaviour's windows: 3 events make one window, its sum clamped;
+// a restart forgets the window in progress.
+TEST(EvidenceWindow, SumsClampsAndRestarts)
+{
+	EvidenceWindow w(Modality::Touch, 3, 1.5);
+	EXPECT_FALSE(w.add(0.25, 1).has_value());
+	EXPECT_FALSE(w.add(0.5, 2).has_value());
+	std::optional<WindowEvidence> e = w.add(-0.25, 3);
+	ASSERT_TRUE(e.has_value());
+	EXPECT_DOUBLE_EQ(e->llr, 0.5);
+	EXPECT_EQ(e->timestampUs, 3);
+	EXPECT_EQ(e->modality, Modality::Touch);
+	EXPECT_EQ(e->events, 3u);
+	EXPECT_EQ(e->newEvents, 3u);
+	EXPECT_EQ(w.pending(), 0u);
+	w.add(-1.0, 4);
+	w.restart();
+	EXPECT_EQ(w.pending(), 0u);
+	w.add(-1.0, 5);
+	w.add(-1.0, 6);
+	e = w.add(-1.0, 7);
+	ASSERT_TRUE(e.has_value());
+	EXPECT_DOUBLE_EQ(e->llr, -1.5); // −3 clamped
 }

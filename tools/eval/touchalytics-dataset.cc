@@ -26,6 +26,14 @@ std::string_view trimEnd(std::string_view s)
 
 } // namespace
 
+TouchFeatures touchalyticsDaemonFeatures(const TouchalyticsStroke &row)
+{
+	TouchFeatures out(kTouchFeatureCount, 0.0);
+	for (size_t f = 0; f < kTouchFeatureCount && kTouchalyticsFirstFeature + f < row.features.size(); f++)
+		out[f] = row.features[kTouchalyticsFirstFeature + f];
+	return out;
+}
+
 bool parseTouchalyticsRow(std::string_view line, TouchalyticsStroke &row)
 {
 	std::array<std::string_view, kColumns> f;

@@ -10,6 +10,7 @@
 // features. Malformed rows are counted and skipped, never fatal. Used by
 // tactus-eval and the tests, never by the daemon.
 
+#include "touch-features.h"
 #include "touch-model.h"
 #include "util-result.h"
 
@@ -36,6 +37,14 @@ struct TouchalyticsStats {
 	uint64_t rows = 0;      ///< data rows read (header excluded)
 	uint64_t malformed = 0; ///< rows skipped: wrong field count, bad or non-finite number, ID < 1
 };
+
+/**
+ * The features tactusd computes from a touchscreen's own events
+ * (TouchFeature, Touchalytics F2..F28, kTouchFeatureCount values) of a row:
+ * F1 (inter-stroke time), F29 (finger orientation) and F30 (phone
+ * orientation) left out, see touch-features.h.
+ */
+TouchFeatures touchalyticsDaemonFeatures(const TouchalyticsStroke &row);
 
 /** Parse one data line (no newline); false if malformed. */
 bool parseTouchalyticsRow(std::string_view line, TouchalyticsStroke &row);
