@@ -105,7 +105,7 @@ void PointerBehaviour::rebuildScorer(const ModalityProfile &m)
 		scorer_.reset();
 		return;
 	}
-	scorer_.emplace(model_.binning, user_, model_.background, model_.params, model_.calibration);
+	scorer_.emplace(pointerScorerFor(model_, user_));
 }
 
 void PointerBehaviour::learn(ModalityProfile &m, const PointerAction &a, int64_t realUs)
@@ -133,7 +133,9 @@ void PointerBehaviour::action(const PointerAction &a, Profile &profile, SessionT
 			      int64_t realUs, PointerOutcome &out)
 {
 	out.actions++;
-	if (!jiggler_.counts(a)) {
+	// Jigglers and twitches never count; nor do actions of a type the model cannot score (scrolling:
+	// its background has none).
+	if (!jiggler_.counts(a) || !model_.scores(a.type)) {
 		out.ignored++;
 		return;
 	}
@@ -146,7 +148,7 @@ void PointerBehaviour::action(const PointerAction &a, Profile &profile, SessionT
 		if (!scorer_ || sinceRescore_ >= params_.rescoreEvery)
 			rebuildScorer(*m);
 		if (scorer_) {
-			windowLlr_ += scorer_->llr(a);
+			windowLlr_ += scorer_->evidence(a); // the model's calibration of the type, clamped
 			if (++inWindow_ >= params_.windowActions) {
 				WindowEvidence e;
 				e.timestampUs = atUs;
