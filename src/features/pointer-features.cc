@@ -76,6 +76,7 @@ std::string_view pointerFeatureName(PointerFeature f)
 		"scroll-reversals",
 		"pause-before-scroll",
 		"pause-before-action",
+		"time-since-click",
 	};
 	const size_t i = static_cast<size_t>(f);
 	return i < kNames.size() ? kNames[i] : "unknown";
@@ -96,6 +97,7 @@ void PointerActionSegmenter::reset()
 	wheel_.clear();
 	lastMotionUsec_ = 0;
 	lastActionEndUsec_ = 0;
+	lastClickEndUsec_ = 0;
 	pressed_ = false;
 	moved_ = false;
 	pressIndex_ = 0;
@@ -150,6 +152,7 @@ void PointerActionSegmenter::emitScroll()
 		set(PointerFeature::ScrollIntervalSd, gap.sd());
 		set(PointerFeature::ScrollReversals, reversals);
 		set(PointerFeature::PauseBeforeAction, kPauseBeforeActionCap);
+		set(PointerFeature::TimeSinceClick, kPauseBeforeActionCap);
 		set(PointerFeature::PauseBeforeScroll,
 		    lastMotionUsec_ && a.startUsec >= lastMotionUsec_
 			    ? std::min(10.0, static_cast<double>(a.startUsec - lastMotionUsec_) / 1e6)
@@ -283,7 +286,13 @@ void PointerActionSegmenter::emit(PointerActionType type, size_t begin, size_t e
 		lastActionEndUsec_ && a.startUsec >= lastActionEndUsec_
 			? std::min(kPauseBeforeActionCap, static_cast<double>(a.startUsec - lastActionEndUsec_) / 1e6)
 			: kPauseBeforeActionCap;
+	a.features[static_cast<size_t>(PointerFeature::TimeSinceClick)] =
+		lastClickEndUsec_ && a.startUsec >= lastClickEndUsec_
+			? std::min(kPauseBeforeActionCap, static_cast<double>(a.startUsec - lastClickEndUsec_) / 1e6)
+			: kPauseBeforeActionCap;
 	lastActionEndUsec_ = a.endUsec;
+	if (type != PointerActionType::MouseMove)
+		lastClickEndUsec_ = a.endUsec;
 	// Bounded: a caller that never pops loses the oldest.
 	if (ready_.size() >= 256)
 		ready_.pop_front();
