@@ -25,8 +25,8 @@
 //   end
 // TYPE is an action type name (mouse-move, point-click, drag-drop, scroll), FEATURE a
 // feature name (pointerFeatureName()). Anything else is an error naming the line.
-// An action type without background actions is not scored (the model knows
-// nothing of how other people do it: Balabit's scroll rows are not in it).
+// Scroll runs are not scored unless the background has some (the model knows
+// nothing of how other people scroll: Balabit's scroll rows are not in it).
 //
 // Format history: 1 had no type-calibration and clip records and one feature
 // fewer (no pause-before-action); it is refused with a clear error (its bins
@@ -70,8 +70,16 @@ struct PointerModelData {
 	PointerModelData(const PointerModelData &) = delete;
 	PointerModelData &operator=(const PointerModelData &) = delete;
 
-	/** True if actions of type @p t are scored (and learned): the background has some. */
-	bool scores(PointerActionType t) const { return background.actions(t) > 0; }
+	/**
+	 * True if actions of type @p t are scored (and learned): every movement
+	 * type; scroll runs only if the background has some (else the user's
+	 * scrolling would count for them against a background that never
+	 * scrolls, whoever scrolls).
+	 */
+	bool scores(PointerActionType t) const
+	{
+		return t != PointerActionType::Scroll || background.actions(PointerActionType::Scroll) > 0;
+	}
 };
 
 /**

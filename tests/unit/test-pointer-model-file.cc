@@ -101,6 +101,39 @@ TEST(PointerFeatures, PauseBeforeAction)
 	EXPECT_EQ(pointerFeatureName(PointerFeature::PauseBeforeAction), "pause-before-action");
 }
 
+TEST(PointerFeatures, TimeSinceClick)
+{
+	// A move ending in a click, 3 s of stillness, a move, 1.5 s of stillness, a move ending in a click.
+	std::vector<PointerSample> s;
+	uint64_t t = 1'000'000;
+	for (int i = 0; i < 8; i++)
+		s.push_back({t += 8'000, 10.0 * i, 5.0 * i, PointerEventKind::Move});
+	s.push_back({t += 200'000, 70, 35, PointerEventKind::ButtonDown});
+	const uint64_t release = t += 100'000;
+	s.push_back({release, 70, 35, PointerEventKind::ButtonUp});
+	t += 3'000'000;
+	const uint64_t moveStart = t + 8'000;
+	for (int i = 0; i < 8; i++)
+		s.push_back({t += 8'000, 70.0 - 10 * i, 35, PointerEventKind::Move});
+	t += 1'500'000;
+	for (int i = 0; i < 8; i++)
+		s.push_back({t += 8'000, 10.0 * i, 300, PointerEventKind::Move});
+	s.push_back({t += 150'000, 70, 300, PointerEventKind::ButtonDown});
+	s.push_back({t += 90'000, 70, 300, PointerEventKind::ButtonUp});
+	const std::vector<PointerAction> acts = actionsOf(s);
+	ASSERT_EQ(acts.size(), 3u);
+	EXPECT_EQ(acts[0].type, PointerActionType::PointClick);
+	EXPECT_EQ(acts[1].type, PointerActionType::MouseMove); // ended by the 1.5 s pause
+	EXPECT_EQ(acts[2].type, PointerActionType::PointClick);
+	const auto since = [](const PointerAction &a) { return a[PointerFeature::TimeSinceClick]; };
+	EXPECT_DOUBLE_EQ(since(acts[0]), kPauseBeforeActionCap);
+	EXPECT_NEAR(since(acts[1]), static_cast<double>(moveStart - release) / 1e6, 1e-9);
+	// The second click's action starts with its movement: still from the first release.
+	EXPECT_NEAR(since(acts[2]), static_cast<double>(acts[2].startUsec - release) / 1e6, 1e-9);
+	EXPECT_GT(since(acts[2]), since(acts[1]));
+	EXPECT_EQ(pointerFeatureName(PointerFeature::TimeSinceClick), "time-since-click");
+}
+
 TEST(PointerModelFile, FormatTwoRoundTripAndScorer)
 {
 	auto m = smallModel();
@@ -142,7 +175,7 @@ TEST(PointerModelFile, FormatTwoRoundTripAndScorer)
 	// The background has no scroll runs: scrolling is not scored.
 	EXPECT_TRUE(b.scores(PointerActionType::MouseMove));
 	EXPECT_FALSE(b.scores(PointerActionType::Scroll));
-	EXPECT_FALSE(b.scores(PointerActionType::DragDrop));
+	EXPECT_TRUE(b.scores(PointerActionType::DragDrop)); // movement types always
 }
 
 TEST(PointerModelFile, FormatOneIsRefusedClearly)

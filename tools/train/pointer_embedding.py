@@ -37,8 +37,9 @@ def load(path):
         hdr = f.readline().rstrip("\n").split("\t")
         rows = [line.rstrip("\n").split("\t") for line in f]
     cols = list(range(6, 6 + MOVEMENT_FEATURES))
-    if "pause-before-action" in hdr:
-        cols.append(hdr.index("pause-before-action"))
+    for context in ("pause-before-action", "time-since-click"):
+        if context in hdr:
+            cols.append(hdr.index(context))
     d = {
         "split": np.array([r[0] for r in rows]),
         "user": np.array([r[1] for r in rows]),
