@@ -19,7 +19,7 @@ are counted.
   build/tools/tactus-eval mouse DIR --dump build/pointer-actions.tsv
   /usr/bin/python3 tools/train/pointer_embedding.py build/pointer-actions.tsv [--louo]
 
-(about 25 s for --fold, 2 min for --louo here). Needs Debian's python3-torch.
+(about 40 s of CPU for the halves, 2 min for --louo here). Needs Debian's python3-torch.
 """
 import argparse
 import os
