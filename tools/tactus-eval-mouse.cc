@@ -24,6 +24,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <map>
 #include <numeric>
 #include <string>
@@ -47,10 +48,13 @@ struct Options {
 	uint64_t pauseMs = 2000;
 	size_t impostorCap = 3000;      // per other user, for calibration
 	bool perUserCalibration = true; // chosen on the development users (per-session AUC 0.878 -> 0.894)
-	int weights = 0;                // 0 none (naive Bayes + calibration), 1 per user, 2 per user and action type
-	double ridge = 0.01;            // L2 penalty of the feature weights
+	// 0 none (naive Bayes + calibration), 1 per user, 2 per user and action type, 3 one per action type for
+	// every user (fitted on the pooled terms of all users' genuine and impostor actions), calibrated per user
+	int weights = 0;
+	double ridge = 0.01; // L2 penalty of the feature weights
 	bool scroll = false; // scroll runs as actions of their own (--scroll; CV AUC 0.8941 -> 0.8900, so off)
 	bool cv = false;     // print the training-session cross-validation figures
+	std::string dump;    // write every action's features here (--dump FILE, TSV), for tools/train/
 	// Session score: 0 mean, 1 median, 2 trimmed mean (10% each side), 3
 	// mean of LLRs clamped to ±clip, 4 mean of tanh(llr/2). Chosen by --cv
 	// and the development users: clip 1 (CV AUC 0.9088 -> 0.9108,
@@ -138,8 +142,11 @@ int parseOptions(std::span<char *const> args, Options &o)
 				o.weights = 1;
 			else if (w == "user-type")
 				o.weights = 2;
+			else if (w == "global")
+				o.weights = 3;
 			else
-				return fprintf(stderr, "tactus-eval mouse: --weights needs none, user or user-type\n"),
+				return fprintf(stderr,
+					       "tactus-eval mouse: --weights needs none, user, user-type or global\n"),
 				       2;
 		} else if (a == "--ridge") {
 			const char *s = value();
@@ -247,13 +254,18 @@ int parseOptions(std::span<char *const> args, Options &o)
 					       "tactus-eval mouse: --jitter-ms needs milliseconds in 0..1000\n"),
 				       2;
 			o.jitterMs = v;
+		} else if (a == "--dump") {
+			const char *s = value();
+			if (!s)
+				return fprintf(stderr, "tactus-eval mouse: --dump needs a file\n"), 2;
+			o.dump = s;
 		} else if (a == "-h" || a == "--help") {
 			printf("Usage: tactus-eval mouse DIR [--plots DIR] [--bins N] [--smoothing A] [--pause-ms MS] "
 			       "[--accumulate mean|median|trim|clip|prob] [--clip NATS] "
 			       "[--global-calibration] [--uniform-smoothing] [--scroll] [--weights "
 			       "none|user|user-type] [--ridge L] [--bin-kernel H] [--type-calibration N] "
 			       "[--open-calibration] [--ubm-all] [--tnorm none|mean|z|max] [--min-points N] "
-			       "[--drop FEATURE,...] [--cv] [--cv-seconds S] [--jitter-ms MS] [--json]\n");
+			       "[--drop FEATURE,...] [--cv] [--cv-seconds S] [--jitter-ms MS] [--dump FILE] [--json]\n");
 			return -1;
 		} else if (!a.empty() && a[0] != '-' && o.dir.empty()) {
 			o.dir = std::string(a);
@@ -369,6 +381,37 @@ int runMouse(std::span<char *const> args)
 		fprintf(stderr, "tactus-eval mouse: need training sessions of at least 2 users in %s\n", o.dir.c_str());
 		return 1;
 	}
+	if (!o.dump.empty()) {
+		// One row per action: split, user, session (training: its index), label, type, start, features.
+		FILE *out = fopen(o.dump.c_str(), "we");
+		if (!out) {
+			fprintf(stderr, "tactus-eval mouse: cannot write %s: %s\n", o.dump.c_str(), strerror(errno));
+			return 1;
+		}
+		fprintf(out, "split\tuser\tsession\tillegal\ttype\tstart_us");
+		for (size_t f = 0; f < kPointerFeatureCount; f++)
+			fprintf(out, "\t%s", std::string(pointerFeatureName(static_cast<PointerFeature>(f))).c_str());
+		fprintf(out, "\n");
+		auto row = [&](const char *split, const std::string &user, const std::string &session, int illegal,
+			       const PointerAction &x) {
+			fprintf(out, "%s\t%s\t%s\t%d\t%u\t%" PRIu64, split, user.c_str(), session.c_str(), illegal,
+				static_cast<unsigned>(x.type), x.startUsec);
+			for (double v : x.features)
+				fprintf(out, "\t%.9g", v);
+			fprintf(out, "\n");
+		};
+		for (const auto &[u, sessions] : training)
+			for (size_t i = 0; i < sessions.size(); i++)
+				for (const PointerAction &x : sessions[i])
+					row("train", u, std::to_string(i), 0, x);
+		for (const Session &t : tests)
+			for (const PointerAction &x : t.actions)
+				row("test", t.user, t.name, t.illegal, x);
+		if (fclose(out) != 0) {
+			fprintf(stderr, "tactus-eval mouse: cannot write %s\n", o.dump.c_str());
+			return 1;
+		}
+	}
 	std::vector<std::string> users;
 	for (const auto &[u, _] : training)
 		users.push_back(u);
@@ -408,11 +451,12 @@ int runMouse(std::span<char *const> args)
 				bg.merge(halfA.at(v));
 		return bg;
 	};
-	std::vector<double> calG, calI; // raw scores of every user, for --global-calibration
+	std::vector<double> calG, calI;              // raw scores of every user, for --global-calibration
+	std::vector<PointerActionType> calGT, calIT; // their action types
 	auto fitUser = [&](const PointerScorer &scorer, const std::vector<const PointerAction *> &gen,
 			   const std::vector<const PointerAction *> &imp) {
 		UserFit f;
-		if (o.weights) {
+		if (o.weights == 1 || o.weights == 2) {
 			std::vector<PointerTerms> tg(gen.size()), ti(imp.size());
 			std::vector<PointerActionType> yg, yi;
 			for (size_t i = 0; i < gen.size(); i++) {
@@ -433,6 +477,10 @@ int runMouse(std::span<char *const> args)
 			i.push_back(scorer.raw(*x));
 		calG.insert(calG.end(), g.begin(), g.end());
 		calI.insert(calI.end(), i.begin(), i.end());
+		for (const PointerAction *x : gen)
+			calGT.push_back(x->type);
+		for (const PointerAction *x : imp)
+			calIT.push_back(x->type);
 		f.calibration = PointerCalibration::fit(g, i);
 		f.typeCalibration.fill(f.calibration);
 		if (o.typeCalMin) {
@@ -516,7 +564,33 @@ int runMouse(std::span<char *const> args)
 		const double sd = std::sqrt(std::max(1e-12, m2 / static_cast<double>(cohort.size()) - m * m));
 		return o.tnorm == 1 ? s - m : o.tnorm == 2 ? (s - m) / sd : s - best;
 	};
+	// --weights global: the terms of every listed user's genuine and impostor actions under their own scorer,
+	// pooled, fit one weighting per action type.
+	struct FitInput {
+		const PointerScorer *scorer;
+		std::vector<const PointerAction *> gen, imp;
+	};
+	auto globalWeights = [&](const std::vector<FitInput> &in) {
+		std::vector<PointerTerms> tg, ti;
+		std::vector<PointerActionType> yg, yi;
+		for (const FitInput &f : in) {
+			for (const PointerAction *x : f.gen) {
+				tg.emplace_back();
+				f.scorer->terms(*x, tg.back());
+				yg.push_back(x->type);
+			}
+			for (const PointerAction *x : f.imp) {
+				ti.emplace_back();
+				f.scorer->terms(*x, ti.back());
+				yi.push_back(x->type);
+			}
+		}
+		return PointerWeights::fit(tg, yg, ti, yi, o.ridge, true);
+	};
 	std::map<std::string, UserFit> userFit;
+	std::vector<PointerScorer> fitScorers;
+	std::vector<FitInput> fitInputs;
+	fitScorers.reserve(users.size());
 	for (const std::string &u : users) {
 		const PointerHistogram bg = backgroundOf(u, users);
 		const PointerScorer scorer(binning, halfA.at(u), bg, o.model);
@@ -535,9 +609,39 @@ int runMouse(std::span<char *const> args)
 					}
 				}
 		}
+		if (o.weights == 3) {
+			fitScorers.push_back(scorer);
+			fitInputs.push_back({&fitScorers.back(), gen, imp});
+			continue;
+		}
 		userFit[u] = o.openCal ? fitOpen(u, users, gen, impBy) : fitUser(scorer, gen, imp);
 	}
+	if (o.weights == 3) {
+		const PointerWeights w = globalWeights(fitInputs);
+		for (size_t k = 0; k < users.size(); k++) {
+			fitScorers[k].setWeights(w);
+			userFit[users[k]] = fitUser(fitScorers[k], fitInputs[k].gen, fitInputs[k].imp);
+			userFit[users[k]].weights = w;
+		}
+	}
 	const PointerCalibration calibration = PointerCalibration::fit(calG, calI);
+	// --global-calibration with --type-calibration: one calibration per action type for everyone (what tactusd
+	// has: the model file's), pooled over every user's raw scores.
+	std::array<PointerCalibration, kPointerActionTypes> globalTypeCalibration;
+	globalTypeCalibration.fill(calibration);
+	if (o.typeCalMin && calGT.size() == calG.size() && calIT.size() == calI.size())
+		for (size_t t = 0; t < kPointerActionTypes; t++) {
+			std::vector<double> gt, it;
+			for (size_t k = 0; k < calG.size(); k++)
+				if (static_cast<size_t>(calGT[k]) == t)
+					gt.push_back(calG[k]);
+			for (size_t k = 0; k < calI.size(); k++)
+				if (static_cast<size_t>(calIT[k]) == t)
+					it.push_back(calI[k]);
+			if (gt.size() >= o.typeCalMin && it.size() >= o.typeCalMin)
+				globalTypeCalibration[t] = PointerCalibration::fit(gt, it);
+		}
+	const bool userCalibration = o.perUserCalibration || o.weights == 1 || o.weights == 2;
 
 	// Cross-validation on the development users' training sessions (no test
 	// session, no label): templates of the even sessions against the other
@@ -589,6 +693,18 @@ int runMouse(std::span<char *const> args)
 					known.push_back(w);
 			// Every known user's scorer, calibrated without v.
 			std::map<std::string, PointerScorer> scorers;
+			std::vector<PointerScorer> cvScorers;
+			std::vector<FitInput> cvInputs;
+			cvScorers.reserve(known.size());
+			auto install = [&](const std::string &u, PointerScorer scorer, const UserFit &f) {
+				scorer.setWeights(f.weights);
+				scorer.setCalibration(o.perUserCalibration || o.weights ? f.calibration : calibration);
+				if (f.perType && o.perUserCalibration)
+					for (size_t t = 0; t < kPointerActionTypes; t++)
+						scorer.setCalibration(static_cast<PointerActionType>(t),
+								      f.typeCalibration[t]);
+				scorers.emplace(u, scorer);
+			};
 			for (const std::string &u : known) {
 				PointerScorer scorer(binning, halfA.at(u), backgroundOf(u, known), o.model);
 				std::vector<const PointerAction *> gen, imp;
@@ -602,14 +718,22 @@ int runMouse(std::span<char *const> args)
 							imp.push_back(x);
 							impBy[c.user].push_back(x);
 						}
+				if (o.weights == 3) {
+					cvScorers.push_back(scorer);
+					cvInputs.push_back({&cvScorers.back(), gen, imp});
+					continue;
+				}
 				const UserFit f = o.openCal ? fitOpen(u, known, gen, impBy) : fitUser(scorer, gen, imp);
-				scorer.setWeights(f.weights);
-				scorer.setCalibration(o.perUserCalibration || o.weights ? f.calibration : calibration);
-				if (f.perType && o.perUserCalibration)
-					for (size_t t = 0; t < kPointerActionTypes; t++)
-						scorer.setCalibration(static_cast<PointerActionType>(t),
-								      f.typeCalibration[t]);
-				scorers.emplace(u, scorer);
+				install(u, scorer, f);
+			}
+			if (o.weights == 3) {
+				const PointerWeights w = globalWeights(cvInputs);
+				for (size_t k = 0; k < known.size(); k++) {
+					cvScorers[k].setWeights(w);
+					UserFit f = fitUser(cvScorers[k], cvInputs[k].gen, cvInputs[k].imp);
+					f.weights = w;
+					install(known[k], cvScorers[k], f);
+				}
 			}
 			auto score = [&](const std::string &u, const Chunk &c) {
 				auto llrOf = [&](const PointerScorer &sc) {
@@ -655,12 +779,15 @@ int runMouse(std::span<char *const> args)
 		if (!o.ubmAll)
 			bg.merge(templates.at(u), -1);
 		PointerScorer scorer(binning, templates.at(u), bg, o.model,
-				     o.perUserCalibration || o.weights ? userFit.at(u).calibration : calibration);
+				     userCalibration ? userFit.at(u).calibration : calibration);
 		scorer.setWeights(userFit.at(u).weights);
 		if (userFit.at(u).perType && o.perUserCalibration)
 			for (size_t t = 0; t < kPointerActionTypes; t++)
 				scorer.setCalibration(static_cast<PointerActionType>(t),
 						      userFit.at(u).typeCalibration[t]);
+		if (!userCalibration)
+			for (size_t t = 0; t < kPointerActionTypes; t++)
+				scorer.setCalibration(static_cast<PointerActionType>(t), globalTypeCalibration[t]);
 		scorers.emplace(u, scorer);
 	}
 	std::vector<Scored> scored;
@@ -761,8 +888,9 @@ int runMouse(std::span<char *const> args)
 		printf("  model: %u quantile bins, smoothing %g, movement pause %" PRIu64
 		       " ms; %s (fitted on training sessions; global calibration: llr = %.4f * raw %+.4f)\n",
 		       o.model.bins, o.model.smoothing, o.pauseMs,
-		       o.weights == 2                         ? "per-user and per-type feature weights"
-		       : o.weights == 1                       ? "per-user feature weights"
+		       o.weights == 3   ? "feature weights per action type for everyone, per-user calibration"
+		       : o.weights == 2 ? "per-user and per-type feature weights"
+		       : o.weights == 1 ? "per-user feature weights"
 		       : o.perUserCalibration && o.typeCalMin ? "per-user calibration per action type"
 		       : o.perUserCalibration                 ? "per-user calibration"
 							      : "global calibration",

@@ -121,6 +121,7 @@ std::unique_ptr<PointerModelData> fitPointerModel(const std::vector<BalabitSessi
 		half.emplace(u, h);
 	}
 	std::vector<double> genuine, impostor;
+	std::array<std::vector<double>, kPointerActionTypes> genuineOf, impostorOf; // by action type
 	for (const auto &[u, _] : training) {
 		PointerHistogram bg = all;
 		bg.merge(half.at(u), -1);
@@ -129,14 +130,25 @@ std::unique_ptr<PointerModelData> fitPointerModel(const std::vector<BalabitSessi
 			size_t taken = 0;
 			for (size_t i = 1; i < list.size(); i += 2)
 				for (const PointerAction &a : list[i]->actions) {
-					if (u == v)
+					const auto t = static_cast<size_t>(a.type) % kPointerActionTypes;
+					if (u == v) {
 						genuine.push_back(scorer.raw(a));
-					else if (taken++ < 3000)
+						genuineOf[t].push_back(genuine.back());
+					} else if (taken++ < 3000) {
 						impostor.push_back(scorer.raw(a));
+						impostorOf[t].push_back(impostor.back());
+					}
 				}
 		}
 	}
 	m->calibration = PointerCalibration::fit(genuine, impostor);
+	// Each action type its own calibration where it has kTypeCalibrationMin genuine and impostor
+	// actions, and each action's llr clamped: what `tactus-eval mouse` chose (--type-calibration 200,
+	// --clip 1).
+	for (size_t t = 0; t < kPointerActionTypes; t++)
+		if (genuineOf[t].size() >= kTypeCalibrationMin && impostorOf[t].size() >= kTypeCalibrationMin)
+			m->typeCalibration[t] = PointerCalibration::fit(genuineOf[t], impostorOf[t]);
+	m->clip = kPointerLlrClip;
 	return m;
 }
 

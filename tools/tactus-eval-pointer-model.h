@@ -31,6 +31,10 @@ struct BalabitSessionActions {
 /** Samples of a Balabit session's rows (scrolling is no movement; µs from the client clock). */
 std::vector<PointerSample> balabitSamples(const std::vector<BalabitEvent> &events);
 
+/** Genuine and impostor actions an action type needs for a calibration of its own (`tactus-eval mouse
+ * --type-calibration`'s choice). */
+inline constexpr size_t kTypeCalibrationMin = 200;
+
 /** Read every training session (and the labelled test sessions if @p tests) of @p dir; errors on stderr. */
 bool readBalabitActions(const std::string &dir, const PointerSegmenterConfig &config, bool tests,
 			std::vector<BalabitSessionActions> &out);
@@ -42,8 +46,10 @@ std::map<std::string, bool> balabitDevelopmentSplit(const std::vector<BalabitSes
  * Fit the model on the training sessions of @p users: quantile bins and the
  * background on all their training actions; the Platt calibration on
  * genuine and impostor raw scores with each user enrolled on their even
- * sessions and scored on the odd ones (as `tactus-eval mouse`). Test
- * sessions and labels are never read.
+ * sessions and scored on the odd ones (as `tactus-eval mouse`), pooled over
+ * the users, once for all action types and once per type
+ * (kTypeCalibrationMin); the clamp kPointerLlrClip. Test sessions and labels
+ * are never read.
  */
 std::unique_ptr<PointerModelData> fitPointerModel(const std::vector<BalabitSessionActions> &sessions,
 						  const std::map<std::string, bool> &users, unsigned bins,

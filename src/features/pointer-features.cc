@@ -53,12 +53,35 @@ std::string_view pointerActionTypeName(PointerActionType type)
 std::string_view pointerFeatureName(PointerFeature f)
 {
 	static constexpr std::array<std::string_view, kPointerFeatureCount> kNames = {
-		"duration",         "path-length",         "chord",         "straightness",       "direction",
-		"points",           "mean-speed",          "speed-sd",      "max-speed",          "mean-accel",
-		"accel-sd",         "max-accel",           "mean-jerk",     "mean-angular-speed", "mean-curvature",
-		"curvature-sd",     "sum-angles",          "max-deviation", "accel-time",         "speed-peak-share",
-		"critical-points",  "pause-before-click",  "click-hold",    "scroll-interval",    "scroll-interval-sd",
-		"scroll-reversals", "pause-before-scroll",
+		"duration",
+		"path-length",
+		"chord",
+		"straightness",
+		"direction",
+		"points",
+		"mean-speed",
+		"speed-sd",
+		"max-speed",
+		"mean-accel",
+		"accel-sd",
+		"max-accel",
+		"mean-jerk",
+		"mean-angular-speed",
+		"mean-curvature",
+		"curvature-sd",
+		"sum-angles",
+		"max-deviation",
+		"accel-time",
+		"speed-peak-share",
+		"critical-points",
+		"pause-before-click",
+		"click-hold",
+		"scroll-interval",
+		"scroll-interval-sd",
+		"scroll-reversals",
+		"pause-before-scroll",
+		"pause-before-action",
+		"time-since-click",
 	};
 	const size_t i = static_cast<size_t>(f);
 	return i < kNames.size() ? kNames[i] : "unknown";
@@ -78,6 +101,8 @@ void PointerActionSegmenter::reset()
 	ready_.clear();
 	wheel_.clear();
 	lastMotionUsec_ = 0;
+	lastActionEndUsec_ = 0;
+	lastClickEndUsec_ = 0;
 	pressed_ = false;
 	moved_ = false;
 	pressIndex_ = 0;
@@ -131,6 +156,8 @@ void PointerActionSegmenter::emitScroll()
 		set(PointerFeature::ScrollInterval, gap.mean());
 		set(PointerFeature::ScrollIntervalSd, gap.sd());
 		set(PointerFeature::ScrollReversals, reversals);
+		set(PointerFeature::PauseBeforeAction, kPauseBeforeActionCap);
+		set(PointerFeature::TimeSinceClick, kPauseBeforeActionCap);
 		set(PointerFeature::PauseBeforeScroll,
 		    lastMotionUsec_ && a.startUsec >= lastMotionUsec_
 			    ? std::min(10.0, static_cast<double>(a.startUsec - lastMotionUsec_) / 1e6)
@@ -260,6 +287,17 @@ void PointerActionSegmenter::emit(PointerActionType type, size_t begin, size_t e
 	if (type == PointerActionType::PointClick && pressUsec >= lastMoveUsec)
 		a.features[static_cast<size_t>(PointerFeature::PauseBeforeClick)] =
 			static_cast<double>(pressUsec - lastMoveUsec) / 1e6;
+	a.features[static_cast<size_t>(PointerFeature::PauseBeforeAction)] =
+		lastActionEndUsec_ && a.startUsec >= lastActionEndUsec_
+			? std::min(kPauseBeforeActionCap, static_cast<double>(a.startUsec - lastActionEndUsec_) / 1e6)
+			: kPauseBeforeActionCap;
+	a.features[static_cast<size_t>(PointerFeature::TimeSinceClick)] =
+		lastClickEndUsec_ && a.startUsec >= lastClickEndUsec_
+			? std::min(kPauseBeforeActionCap, static_cast<double>(a.startUsec - lastClickEndUsec_) / 1e6)
+			: kPauseBeforeActionCap;
+	lastActionEndUsec_ = a.endUsec;
+	if (type != PointerActionType::MouseMove)
+		lastClickEndUsec_ = a.endUsec;
 	// Bounded: a caller that never pops loses the oldest.
 	if (ready_.size() >= 256)
 		ready_.pop_front();

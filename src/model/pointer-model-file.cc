@@ -76,7 +76,8 @@ Result<std::unique_ptr<PointerModelData>> parsePointerModel(std::string_view tex
 	std::array<std::array<std::vector<uint64_t>, kPointerFeatureCount>, kPointerActionTypes> background{};
 	std::array<uint64_t, kPointerActionTypes> types{};
 	bool magic = false, end = false, haveName = false, haveVersion = false, haveBins = false, haveSmoothing = false,
-	     havePause = false, haveCalibration = false, haveTypes = false;
+	     havePause = false, haveCalibration = false, haveTypes = false, haveClip = false;
+	std::array<bool, kPointerActionTypes> haveTypeCalibration{};
 	size_t lineNo = 0;
 	size_t pos = 0;
 	auto bad = [&](const std::string &what) {
@@ -101,9 +102,11 @@ Result<std::unique_ptr<PointerModelData>> parsePointerModel(std::string_view tex
 			if (key != "tactus-pointer-model" || f.size() != 2 || !number(f[1], v))
 				return bad("not a tactus pointer model (expected 'tactus-pointer-model VERSION')");
 			if (v != kPointerModelFormat)
-				return makeError(-EPROTONOSUPPORT, "pointer model format version " + std::to_string(v) +
-									   " is not supported (this tactus reads " +
-									   std::to_string(kPointerModelFormat) + ")");
+				return makeError(-EPROTONOSUPPORT,
+						 "pointer model format version " + std::to_string(v) +
+							 " is not supported (this tactus reads " +
+							 std::to_string(kPointerModelFormat) +
+							 "; make a new model with 'tactus-eval pointer-model')");
 			magic = true;
 			continue;
 		}
@@ -138,6 +141,19 @@ Result<std::unique_ptr<PointerModelData>> parsePointerModel(std::string_view tex
 			if (!once(haveCalibration) || f.size() != 3 || !number(f[1], model->calibration.scale) ||
 			    !number(f[2], model->calibration.offset))
 				return bad("'calibration' needs two numbers (scale, offset), once");
+		} else if (key == "type-calibration") {
+			const auto t = f.size() == 4 ? typeFromName(f[1]) : std::nullopt;
+			if (!t)
+				return bad("'type-calibration' needs an action type and two numbers (scale, offset)");
+			PointerCalibration c;
+			if (!once(haveTypeCalibration[static_cast<size_t>(*t)]) || !number(f[2], c.scale) ||
+			    !number(f[3], c.offset))
+				return bad("'type-calibration' needs two numbers (scale, offset), once per type");
+			model->typeCalibration[static_cast<size_t>(*t)] = c;
+		} else if (key == "clip") {
+			if (!once(haveClip) || f.size() != 2 || !number(f[1], model->clip) || model->clip < 0 ||
+			    model->clip > 100)
+				return bad("'clip' needs one number in [0, 100] (nats), once");
 		} else if (key == "background-types") {
 			if (!once(haveTypes) || f.size() != 1 + kPointerActionTypes)
 				return bad("'background-types' needs one count per action type, once");
@@ -212,6 +228,16 @@ Result<std::unique_ptr<PointerModelData>> parsePointerModel(std::string_view tex
 	return model;
 }
 
+PointerScorer pointerScorerFor(const PointerModelData &model, const PointerHistogram &user)
+{
+	PointerScorer scorer(model.binning, user, model.background, model.params, model.calibration);
+	for (size_t t = 0; t < kPointerActionTypes; t++)
+		scorer.setCalibration(static_cast<PointerActionType>(t),
+				      model.typeCalibration[t].value_or(model.calibration));
+	scorer.setClip(model.clip);
+	return scorer;
+}
+
 Result<std::unique_ptr<PointerModelData>> loadPointerModel(const std::string &path)
 {
 	auto text = readFileLimited(path, kMaxPointerModelBytes + 1);
@@ -240,6 +266,17 @@ std::string formatPointerModel(const PointerModelData &model)
 	out += "\npause-ms " + std::to_string(model.pauseMs) + "\ncalibration";
 	num(model.calibration.scale);
 	num(model.calibration.offset);
+	out += "\n";
+	for (size_t t = 0; t < kPointerActionTypes; t++) {
+		if (!model.typeCalibration[t])
+			continue;
+		out += "type-calibration " + std::string(pointerActionTypeName(static_cast<PointerActionType>(t)));
+		num(model.typeCalibration[t]->scale);
+		num(model.typeCalibration[t]->offset);
+		out += "\n";
+	}
+	out += "clip";
+	num(model.clip);
 	out += "\n";
 	for (size_t t = 0; t < kPointerActionTypes; t++)
 		for (size_t f = 0; f < kPointerFeatureCount; f++) {

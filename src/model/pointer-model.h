@@ -21,7 +21,9 @@
 
 #include "pointer-features.h"
 
+#include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstdint>
 #include <span>
 #include <vector>
@@ -168,6 +170,19 @@ public:
 	{
 		return calibrations_[static_cast<size_t>(a.type) % kPointerActionTypes](raw(a));
 	}
+	/**
+	 * The evidence of @p a for a window or session: its llr() clamped to
+	 * ±clip() nats (no clamp if clip() ≤ 0), as pointerMeanEvidence()
+	 * clamps each action.
+	 */
+	double evidence(const PointerAction &a) const
+	{
+		const double v = llr(a);
+		return clip_ > 0 ? std::clamp(v, -clip_, clip_) : v;
+	}
+	/** The clamp of evidence(), nats (0: none; the default). */
+	double clip() const { return clip_; }
+	void setClip(double nats) { clip_ = std::isfinite(nats) && nats > 0 ? nats : 0.0; }
 	/** One calibration for every action type. */
 	void setCalibration(PointerCalibration c) { calibrations_.fill(c); }
 	/** The calibration of actions of type @p t (the raw scores of the types differ in scale: a mouse move has
@@ -186,6 +201,7 @@ private:
 	const PointerBinning *binning_;
 	std::array<PointerCalibration, kPointerActionTypes> calibrations_;
 	PointerWeights weights_;
+	double clip_ = 0.0;
 	std::array<double, kPointerActionTypes> typeLog_{};
 	std::vector<double> table_; // [type][feature][bin] log ratio
 };

@@ -122,7 +122,7 @@ void PointerBehaviour::rebuildScorer(const ModalityProfile &m)
 		scorer_.reset();
 		return;
 	}
-	scorer_.emplace(model_.binning, user_, model_.background, model_.params, model_.calibration);
+	scorer_.emplace(pointerScorerFor(model_, user_));
 }
 
 void PointerBehaviour::learn(ModalityProfile &m, const PointerAction &a, int64_t realUs)
@@ -150,7 +150,9 @@ void PointerBehaviour::action(const PointerAction &a, Profile &profile, SessionT
 			      int64_t realUs, PointerOutcome &out)
 {
 	out.actions++;
-	if (!jiggler_.counts(a)) {
+	// Jigglers and twitches never count; nor do actions of a type the model cannot score (scrolling:
+	// its background has none).
+	if (!jiggler_.counts(a) || !model_.scores(a.type)) {
 		out.ignored++;
 		return;
 	}
@@ -163,7 +165,7 @@ void PointerBehaviour::action(const PointerAction &a, Profile &profile, SessionT
 		if (!scorer_ || sinceRescore_ >= params_.rescoreEvery)
 			rebuildScorer(*m);
 		if (scorer_) {
-			windowLlr_ += scorer_->llr(a);
+			windowLlr_ += scorer_->evidence(a); // the model's calibration of the type, clamped
 			if (!injection && unjudged_.size() < params_.windowActions)
 				unjudged_.push_back(a);
 			if (++inWindow_ >= params_.windowActions) {

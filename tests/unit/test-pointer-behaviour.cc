@@ -298,7 +298,7 @@ TEST(PointerModelFile, GarbageIsRefused)
 	refused("\x7f"
 		"ELF\x02\x01\x01",
 		-EBADMSG);
-	refused("tactus-pointer-model 2\n", -EPROTONOSUPPORT);
+	refused("tactus-pointer-model 3\n", -EPROTONOSUPPORT);
 	refused("tactus-pointer-model one\n", -EBADMSG);
 	refused(good.substr(0, good.size() / 2), -EBADMSG);        // truncated
 	refused(good.substr(0, good.rfind("end")), -EBADMSG);      // no end
