@@ -128,7 +128,10 @@ TouchTermWeights TouchTermWeights::fit(const std::vector<std::vector<double>> &g
 				x[dim - 1] = 1.0;
 				const double p = 1.0 / (1.0 + std::exp(-w.dot(x)));
 				g.noalias() += weight * (p - y) * x;
-				h.selfadjointView<Eigen::Lower>().rankUpdate(x, weight * p * (1 - p));
+				const double q = weight * p * (1 - p);
+				for (Eigen::Index i = 0; i < dim; i++)
+					for (Eigen::Index j = 0; j <= i; j++)
+						h(i, j) += q * x[i] * x[j];
 			}
 		};
 		accumulate(genuine, 1.0, wg);
