@@ -265,7 +265,8 @@ int parseOptions(std::span<char *const> args, Options &o)
 			       "[--global-calibration] [--uniform-smoothing] [--scroll] [--weights "
 			       "none|user|user-type] [--ridge L] [--bin-kernel H] [--type-calibration N] "
 			       "[--open-calibration] [--ubm-all] [--tnorm none|mean|z|max] [--min-points N] "
-			       "[--drop FEATURE,...] [--cv] [--cv-seconds S] [--jitter-ms MS] [--dump FILE] [--json]\n");
+			       "[--drop FEATURE,...] [--cv] [--cv-seconds S] [--jitter-ms MS] [--dump FILE] "
+			       "[--json]\n");
 			return -1;
 		} else if (!a.empty() && a[0] != '-' && o.dir.empty()) {
 			o.dir = std::string(a);
