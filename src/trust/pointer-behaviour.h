@@ -40,11 +40,11 @@ namespace tactus {
 struct PointerBehaviourParams {
 	/**
 	 * Scored actions per window of evidence (their LLRs add; windows do not
-	 * overlap). 5, with windowLlrLimit 3 and the pointer gain 2: chosen by
+	 * overlap). 10, with windowLlrLimit 3 and the pointer gain 1: chosen by
 	 * `tactus-eval takeover AALTO --mouse BALABIT --validation --development
 	 * --limit 5 --pairs 4 --select` (see TrustParams::gain).
 	 */
-	uint32_t windowActions = 5;
+	uint32_t windowActions = 10;
 	/**
 	 * A window's summed LLR is clamped to ±this before it reaches the
 	 * trust, nats (then TrustParams::windowLlrLimit and the pointer gain
