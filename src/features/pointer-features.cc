@@ -438,4 +438,21 @@ void PointerActionSegmenter::computeFeatures(const std::vector<PointerSample> &p
 	set(PointerFeature::CriticalPoints, critical);
 }
 
+std::vector<PointerAction> segmentPointerActions(std::span<const PointerSample> samples,
+						 const PointerSegmenterConfig &config)
+{
+	PointerActionSegmenter seg(config);
+	std::vector<PointerAction> out;
+	PointerAction a;
+	for (const PointerSample &s : samples) {
+		seg.add(s);
+		while (seg.pop(a))
+			out.push_back(a);
+	}
+	seg.flush();
+	while (seg.pop(a))
+		out.push_back(a);
+	return out;
+}
+
 } // namespace tactus

@@ -26,6 +26,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -170,5 +171,13 @@ private:
 	uint64_t lastActionEndUsec_ = 0;   // end of the last movement action emitted, for PauseBeforeAction (0: none)
 	uint64_t lastClickEndUsec_ = 0;    // release of the last click or drag emitted, for TimeSinceClick (0: none)
 };
+
+/**
+ * Every action of a whole recording: @p samples (in time order) through one
+ * PointerActionSegmenter with @p config, flushed at the end. Offline use
+ * (evaluation, tests); tactusd feeds its segmenter sample by sample.
+ */
+std::vector<PointerAction> segmentPointerActions(std::span<const PointerSample> samples,
+						 const PointerSegmenterConfig &config = {});
 
 } // namespace tactus

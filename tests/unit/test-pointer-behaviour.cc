@@ -67,18 +67,7 @@ struct Hand {
 
 std::vector<PointerAction> actionsOf(const std::vector<PointerSample> &samples)
 {
-	PointerActionSegmenter seg;
-	std::vector<PointerAction> out;
-	PointerAction a;
-	for (const PointerSample &s : samples) {
-		seg.add(s);
-		while (seg.pop(a))
-			out.push_back(a);
-	}
-	seg.flush();
-	while (seg.pop(a))
-		out.push_back(a);
-	return out;
+	return segmentPointerActions(samples);
 }
 
 /** A small model: bins from two styles, the background of the fast straight style. */

@@ -45,18 +45,7 @@ std::vector<PointerSample> moves(uint64_t seed, int count, int n, uint64_t pause
 
 std::vector<PointerAction> actionsOf(const std::vector<PointerSample> &samples)
 {
-	PointerActionSegmenter seg;
-	std::vector<PointerAction> out;
-	PointerAction a;
-	for (const PointerSample &s : samples) {
-		seg.add(s);
-		while (seg.pop(a))
-			out.push_back(a);
-	}
-	seg.flush();
-	while (seg.pop(a))
-		out.push_back(a);
-	return out;
+	return segmentPointerActions(samples);
 }
 
 /** A small model over two movement styles, with the second style's actions as background. */
