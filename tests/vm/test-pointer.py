@@ -62,7 +62,7 @@ MANAGER = "/org/tactus/Tactus1"
 STREAMS = 4              # parts of a session replayed at once, one per pointer
 ENROLL_ACTIONS = 100     # [Enrollment] PointerStrokes=, the smallest tactus.conf takes
 GENUINE_SECONDS = 200    # replay budget of each phase (schedule time per stream)
-IMPOSTOR_SECONDS = 120
+IMPOSTOR_SECONDS = 200   # user29: about 350 actions; the replay stops at untrusted
 MAX_PAUSE_MS = 2000
 PROFILE_BOUND = 64 * 1024  # bytes: a histogram, whatever was replayed
 
