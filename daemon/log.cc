@@ -65,10 +65,17 @@ bool sendToJournal(LogLevel level, const std::string &message, std::string_view 
 	return s.send(iov.data(), static_cast<int>(iov.size())) >= 0;
 }
 
-void logLine(LogLevel level, const char *line)
+// Never throws: a line that cannot be built for the journal (no memory) goes
+// to stderr, which cannot fail that way, so no log call can end the daemon.
+void logLine(LogLevel level, const char *line) noexcept
 {
-	if (state().target == LogTarget::Journal && sendToJournal(level, line, {}, {}))
-		return;
+	if (state().target == LogTarget::Journal) {
+		try {
+			if (sendToJournal(level, line, {}, {}))
+				return;
+		} catch (...) { // std::bad_alloc building the fields
+		}
+	}
 	writeStderr(level, line);
 }
 

@@ -45,6 +45,9 @@ enum class LogTarget {
  */
 LogTarget logTargetFor(const char *journalStream, const struct stat &stderrStat);
 
+// The setters below change process-wide state without a lock: call them at
+// start-up (and in tests) before anything logs from another thread.
+
 /** Set the program name (SYSLOG_IDENTIFIER, stderr prefix) and the target, logTargetFor() of this process. */
 void logInit(const char *programName);
 /** Override the target logInit() chose (tests). */

@@ -138,17 +138,18 @@ Result<std::unique_ptr<PointerModelData>> parsePointerModel(std::string_view tex
 				return bad("'pause-ms' needs one count in 10..60000, once");
 			model->pauseMs = u;
 		} else if (key == "calibration") {
+			// A scale of 0 or below would drop or invert the evidence.
 			if (!once(haveCalibration) || f.size() != 3 || !number(f[1], model->calibration.scale) ||
-			    !number(f[2], model->calibration.offset))
-				return bad("'calibration' needs two numbers (scale, offset), once");
+			    !(model->calibration.scale > 0) || !number(f[2], model->calibration.offset))
+				return bad("'calibration' needs two numbers (scale > 0, offset), once");
 		} else if (key == "type-calibration") {
 			const auto t = f.size() == 4 ? typeFromName(f[1]) : std::nullopt;
 			if (!t)
 				return bad("'type-calibration' needs an action type and two numbers (scale, offset)");
 			PointerCalibration c;
 			if (!once(haveTypeCalibration[static_cast<size_t>(*t)]) || !number(f[2], c.scale) ||
-			    !number(f[3], c.offset))
-				return bad("'type-calibration' needs two numbers (scale, offset), once per type");
+			    !(c.scale > 0) || !number(f[3], c.offset))
+				return bad("'type-calibration' needs two numbers (scale > 0, offset), once per type");
 			model->typeCalibration[static_cast<size_t>(*t)] = c;
 		} else if (key == "clip") {
 			if (!once(haveClip) || f.size() != 2 || !number(f[1], model->clip) || model->clip < 0 ||

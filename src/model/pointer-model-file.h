@@ -28,8 +28,8 @@
 // Scroll runs are not scored unless the background has some (the model knows
 // nothing of how other people scroll: Balabit's scroll rows are not in it).
 //
-// Format history: 1 had no type-calibration and clip records and one feature
-// fewer (no pause-before-action); it is refused with a clear error (its bins
+// Format history: 1 had no type-calibration and clip records and two features
+// fewer (no pause-before-action, time-since-click); it is refused with a clear error (its bins
 // cannot score the features of today's actions): make a new file with
 // `tactus-eval pointer-model`.
 

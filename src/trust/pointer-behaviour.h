@@ -10,7 +10,7 @@
 // after, only once its window is judged and found the user's: see
 // adaptMinLlr), and once the profile is ready scored against
 // it by the pointer model (PointerScorer: naive Bayes against the shipped
-// background, Platt-calibrated to an LLR in nats); windowActions (5) scored
+// background, Platt-calibrated to an LLR in nats); windowActions scored
 // actions make one window of evidence (their LLRs add) for the session's
 // one trust (SessionTrust). Pure: no I/O; the caller saves the profile when
 // told to.
@@ -51,7 +51,7 @@ struct PointerBehaviourParams {
 	 * apply): a few odd actions must not outweigh the session.
 	 */
 	double windowLlrLimit = 3.0;
-	/** Actions learned that complete enrollment (tactus.conf [Enrollment] PointerActions=). */
+	/** Actions learned that complete enrollment (tactus.conf [Enrollment] PointerStrokes=). */
 	uint64_t actionsNeeded = 300;
 	/**
 	 * Adaptation, after ready: a window's actions are learned once the

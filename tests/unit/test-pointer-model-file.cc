@@ -207,6 +207,8 @@ TEST(PointerModelFile, GarbageInTheNewRecordsIsRefused)
 		     "type-calibration mouse-move 0.5 nan",
 		     "type-calibration mouse-move 0.5 0 1",
 		     "type-calibration mouse-move 1e999 0",
+		     "type-calibration mouse-move -0.5 0", // would invert the type's evidence
+		     "type-calibration mouse-move 0 0",
 		     "clip",
 		     "clip -1",
 		     "clip 101",
@@ -220,6 +222,14 @@ TEST(PointerModelFile, GarbageInTheNewRecordsIsRefused)
 	// Each record at most once (per type).
 	refused(with("type-calibration mouse-move 0.5 0\ntype-calibration mouse-move 0.5 0"));
 	refused(good.substr(0, good.find("end\n")) + "clip 2\nend\n");
+	// The global calibration's scale must be positive too.
+	const size_t cal = good.find("\ncalibration ");
+	ASSERT_NE(cal, std::string::npos);
+	for (const char *scale : {"-0.3", "0"}) {
+		std::string s = good;
+		s.replace(cal + 13, s.find(' ', cal + 13) - (cal + 13), scale);
+		refused(s);
+	}
 	// Optional: a file without them reads (identity of 'calibration', no clamp).
 	std::string plain = with("# none");
 	plain.replace(plain.find("clip 1\n"), 7, "");
