@@ -132,7 +132,11 @@ def uninitialised_device(vm, like):
     UNINIT_UDEV_SECONDS, so the device exists in sysfs and /dev (the kernel
     makes both) without udev's database entry while tactusd restarts and
     enumerates (udev's other events go on meanwhile)."""
-    vmtest.write_guest(vm, UNINIT_RULE, f'SUBSYSTEM=="input", KERNEL=="event*", ATTRS{{name}}=="{UNINIT_NAME}", '
+    # Only on "add": a remove event that slept too would hold back, for a
+    # minute, the next device given the same event number (udev orders the
+    # events of one device number).
+    vmtest.write_guest(vm, UNINIT_RULE, f'ACTION=="add", SUBSYSTEM=="input", KERNEL=="event*", '
+                       f'ATTRS{{name}}=="{UNINIT_NAME}", '
                        f'PROGRAM="/bin/sleep {UNINIT_UDEV_SECONDS}", ENV{{ID_SEAT}}="seat1", '
                        'ENV{TACTUS_TRUST}="allow"\n')
     vm.check("udevadm control --reload", timeout=30)
@@ -162,7 +166,7 @@ def uninitialised_device(vm, like):
           f"{[a['seat'] for a in added]}, Device1 {props}")
     vm.check("touch /tmp/tactus-uninit.go", timeout=10)
     vmtest.wait_log(vm, lambda L: vmtest.removals(L, sysname), timeout=30, what=f"'removed' line for {sysname}")
-    vm.check(f"rm -f {UNINIT_RULE} && udevadm control --reload", timeout=30)
+    vm.check(f"rm -f {UNINIT_RULE} && udevadm control --reload && udevadm settle --timeout=90", timeout=120)
     vmtest.check_device_list(vm, "after the uninitialised device")
 
 
