@@ -287,9 +287,8 @@ int parseOptions(std::span<char *const> args, Options &o)
 std::vector<PointerAction> actionsOf(const std::vector<BalabitEvent> &events, const PointerSegmenterConfig &config,
 				     bool scroll)
 {
-	PointerActionSegmenter seg(config);
-	std::vector<PointerAction> out;
-	PointerAction a;
+	std::vector<PointerSample> samples;
+	samples.reserve(events.size());
 	for (const BalabitEvent &e : events) {
 		PointerSample s;
 		s.timeUsec = static_cast<uint64_t>(std::llround(e.clientSec * 1e6));
@@ -304,14 +303,9 @@ std::vector<PointerAction> actionsOf(const std::vector<BalabitEvent> &events, co
 			s.kind = PointerEventKind::ButtonDown;
 		else if (e.state == BalabitState::Released)
 			s.kind = PointerEventKind::ButtonUp;
-		seg.add(s);
-		while (seg.pop(a))
-			out.push_back(a);
+		samples.push_back(s);
 	}
-	seg.flush();
-	while (seg.pop(a))
-		out.push_back(a);
-	return out;
+	return segmentPointerActions(samples, config);
 }
 
 /** Per-window scores (@p score of the window's llrs: higher = impostor) of consecutive non-overlapping windows of

@@ -43,18 +43,7 @@ std::vector<PointerSample> samples(uint64_t seed, size_t events)
 
 std::vector<PointerAction> actions(const std::vector<PointerSample> &in)
 {
-	PointerActionSegmenter segmenter;
-	std::vector<PointerAction> out;
-	PointerAction a;
-	for (const PointerSample &s : in) {
-		segmenter.add(s);
-		while (segmenter.pop(a))
-			out.push_back(a);
-	}
-	segmenter.flush();
-	while (segmenter.pop(a))
-		out.push_back(a);
-	return out;
+	return segmentPointerActions(in);
 }
 
 void BM_PointerSegmenter(benchmark::State &state)
