@@ -63,6 +63,7 @@ struct Options {
 	bool validation = false, development = false, select = false;
 	size_t pairs = 2, limit = 0;
 	unsigned jobs = 2;
+	uint64_t ditherMs = 0; ///< the Balabit rows' times dithered (readBalabitActions), ms
 	KeystrokeBehaviourParams keys;
 	PointerBehaviourParams pointer;
 	SessionTrustParams trust;
@@ -571,6 +572,8 @@ int runFusionTakeover(std::span<char *const> args)
 			o.limit = n;
 		} else if (a == "--jobs" && (v = value()) && parseU64(v, n) && n >= 1 && n <= 64) {
 			o.jobs = static_cast<unsigned>(n);
+		} else if (a == "--dither-ms" && (v = value()) && parseU64(v, n) && n <= 1000) {
+			o.ditherMs = n;
 		} else if (a == "--set" && (v = value())) {
 			if (!setParam(v, o)) {
 				fprintf(stderr, "tactus-eval takeover: --set %s: unknown name or bad value\n", v);
@@ -582,7 +585,8 @@ int runFusionTakeover(std::span<char *const> args)
 			fprintf(stderr,
 				"Usage: tactus-eval takeover AALTO_DIR --mouse BALABIT_DIR [--validation] "
 				"[--development] [--select]\n"
-				"         [--model FILE] [--pointer-model FILE] [--pairs K] [--limit N] [--jobs J]\n"
+				"         [--model FILE] [--pointer-model FILE] [--pairs K] [--limit N] [--jobs J] "
+				"[--dither-ms MS]\n"
 				"         [--set "
 				"pointer-gain=G|keystroke-gain=G|pointer-window=N|pointer-llr-limit=L|pointer-"
 				"enrollment=N]\n");
@@ -623,7 +627,7 @@ int runFusionTakeover(std::span<char *const> args)
 	PointerSegmenterConfig seg;
 	seg.pauseUsec = (*pointerModel)->pauseMs * 1000;
 	std::vector<BalabitSessionActions> sessions;
-	if (!readBalabitActions(o.mouseDir, seg, true, sessions))
+	if (!readBalabitActions(o.mouseDir, seg, true, sessions, static_cast<double>(o.ditherMs)))
 		return 1;
 	const std::map<std::string, bool> split = balabitDevelopmentSplit(sessions);
 	// Held-out users by default: the shipped model never saw them.
@@ -725,22 +729,70 @@ int runFusionTakeover(std::span<char *const> args)
 	return 0;
 }
 
+namespace {
+
+/** One phase of pointer-replay: its devices' frames in time order. */
+struct ReplayPhase {
+	std::vector<std::pair<size_t, std::vector<InputEvent>>> frames; ///< (device, frame ending in SYN_REPORT)
+	size_t devices = 0;
+};
+
+/** A Balabit session as tests/vm/test-pointer.py replays it: split into @p streams absolute pointers. */
+Result<ReplayPhase> balabitPhase(const std::string &file, uint64_t maxPauseMs, uint64_t streams, uint64_t seconds,
+				 uint64_t jitterMs, uint64_t seed, uint64_t base)
+{
+	BalabitStats stats;
+	auto events = readBalabitSession(file, stats);
+	if (!events)
+		return events.error();
+	std::vector<ReplaySample> s = splitReplay(
+		replayTimeline(devicePointerSamples(*events), maxPauseMs * 1000, streams * seconds * 1'000'000),
+		streams);
+	// A test bed's delivery, after the split as the test cuts its schedule: each sample late by
+	// 0..jitterMs (fixed seed), each device's order kept.
+	if (jitterMs > 0) {
+		SplitMix64 rng(seed);
+		std::vector<uint64_t> last(streams, 0);
+		for (ReplaySample &r : s) {
+			r.s.timeUsec = std::max(last[r.device],
+						r.s.timeUsec + static_cast<uint64_t>(rng.uniform(
+								       0.0, 1000.0 * static_cast<double>(jitterMs))));
+			last[r.device] = r.s.timeUsec;
+		}
+		std::stable_sort(s.begin(), s.end(), [](const ReplaySample &a, const ReplaySample &b) {
+			return a.s.timeUsec < b.s.timeUsec;
+		});
+	}
+	ReplayPhase phase;
+	phase.devices = streams;
+	std::vector<double> lastX(streams, -1), lastY(streams, -1);
+	std::vector<InputEvent> frame;
+	for (const ReplaySample &r : s) {
+		sampleFrame(r.s, base + r.s.timeUsec, lastX[r.device], lastY[r.device], frame);
+		if (!frame.empty())
+			phase.frames.emplace_back(r.device, frame);
+	}
+	return phase;
+}
+
+} // namespace
+
 int runPointerReplay(std::span<char *const> args)
 {
 	Options o;
 	o.pointer.actionsNeeded = 100; // the vm test's [Enrollment] PointerStrokes=
 	o.pointerModel = std::string(TACTUS_SOURCE_ROOT) + "/data/models/pointer.model";
-	std::string genuineFile, impostorFile;
-	uint64_t maxPauseMs = 2000, genuineSeconds = 200, impostorSeconds = 120, streams = 4, jitterMs = 0;
+	std::string files[2];
+	uint64_t maxPauseMs = 2000, genuineSeconds = 200, impostorSeconds = 120, streams = 4, jitterMs = 0, seed = 1;
 	bool verbose = false;
 	for (size_t i = 0; i < args.size(); i++) {
 		std::string_view a = args[i];
 		auto value = [&]() -> const char * { return i + 1 < args.size() ? args[++i] : nullptr; };
 		const char *v = nullptr;
 		if (a == "--genuine" && (v = value())) {
-			genuineFile = v;
+			files[0] = v;
 		} else if (a == "--impostor" && (v = value())) {
-			impostorFile = v;
+			files[1] = v;
 		} else if (a == "--pointer-model" && (v = value())) {
 			o.pointerModel = v;
 		} else if (a == "--max-pause-ms" && (v = value()) && parseU64(v, maxPauseMs) && maxPauseMs >= 1000) {
@@ -748,6 +800,7 @@ int runPointerReplay(std::span<char *const> args)
 		} else if (a == "--impostor-seconds" && (v = value()) && parseU64(v, impostorSeconds)) {
 		} else if (a == "--streams" && (v = value()) && parseU64(v, streams) && streams >= 1 && streams <= 16) {
 		} else if (a == "--jitter-ms" && (v = value()) && parseU64(v, jitterMs) && jitterMs <= 1000) {
+		} else if (a == "--seed" && (v = value()) && parseU64(v, seed)) {
 		} else if (a == "--verbose" || a == "-v") {
 			verbose = true;
 		} else if (a == "--set" && (v = value())) {
@@ -759,7 +812,8 @@ int runPointerReplay(std::span<char *const> args)
 			fprintf(stderr,
 				"Usage: tactus-eval pointer-replay --genuine FILE --impostor FILE "
 				"[--pointer-model FILE]\n"
-				"         [--max-pause-ms MS] [--streams N] [--jitter-ms MS] [--genuine-seconds S] "
+				"         [--max-pause-ms MS] [--streams N] [--jitter-ms MS] [--seed N] "
+				"[--genuine-seconds S] "
 				"[--impostor-seconds S] "
 				"[--verbose]\n"
 				"         [--set "
@@ -768,7 +822,7 @@ int runPointerReplay(std::span<char *const> args)
 			return 2;
 		}
 	}
-	if (genuineFile.empty() || impostorFile.empty()) {
+	if (files[0].empty() || files[1].empty()) {
 		fprintf(stderr, "tactus-eval pointer-replay: --genuine FILE and --impostor FILE are required\n");
 		return 2;
 	}
@@ -781,29 +835,25 @@ int runPointerReplay(std::span<char *const> args)
 		fprintf(stderr, "tactus-eval pointer-replay: %s\n", pointerModel.error().message.c_str());
 		return 1;
 	}
-	std::vector<ReplaySample> replays[2];
-	const std::string files[2] = {genuineFile, impostorFile};
+	ReplayPhase phases[2];
 	const uint64_t limits[2] = {genuineSeconds, impostorSeconds};
 	for (int k = 0; k < 2; k++) {
-		BalabitStats stats;
-		auto events = readBalabitSession(files[k], stats);
-		if (!events) {
-			fprintf(stderr, "tactus-eval pointer-replay: %s\n", events.error().message.c_str());
+		// The impostor's replay starts 10 s after the genuine user's end (at most 10,000 s).
+		auto phase = balabitPhase(files[k], maxPauseMs, streams, limits[k], jitterMs,
+					  2 * seed + static_cast<uint64_t>(k), k == 0 ? 0 : 10'010'000'000);
+		if (!phase) {
+			fprintf(stderr, "tactus-eval pointer-replay: %s\n", phase.error().message.c_str());
 			return 1;
 		}
-		// A test bed's delivery: each row late by 0..jitterMs (fixed seed), order kept.
-		addDeliveryJitter(*events, static_cast<double>(jitterMs), k + 1);
-		std::vector<PointerSample> samples = devicePointerSamples(*events);
-		replays[k] = splitReplay(replayTimeline(samples, maxPauseMs * 1000, streams * limits[k] * 1'000'000),
-					 streams);
+		phases[k] = std::move(*phase);
 	}
 
-	PointerScale scale;
+	const PointerModelData &pm = **pointerModel;
+	PointerScale scale; // the replay's positions are the challenge's pixels already
 	scale.kind = PointerScale::Kind::Absolute;
 	scale.source = PointerScale::Source::Resolution;
-	const PointerModelData &pm = **pointerModel;
-	PointerBehaviour pointer(pm, o.pointer);
 	std::vector<PointerTrack> tracks(streams, PointerTrack(scale, pm));
+	PointerBehaviour pointer(pm, o.pointer);
 	SessionTrust trust(0, o.trust);
 	Profile profile;
 	profile.uid = 1000;
@@ -814,24 +864,14 @@ int runPointerReplay(std::span<char *const> args)
 	       o.pointer.windowActions, o.pointer.windowLlrLimit, o.trust.trust.gain[1], o.pointer.actionsNeeded);
 	int rc = 0;
 	for (int phase = 0; phase < 2; phase++) {
-		const auto &s = replays[phase];
+		const ReplayPhase &s = phases[phase];
 		const Verdict goal = phase == 0 ? Verdict::Trusted : Verdict::Untrusted;
 		uint64_t actions = 0, counted = 0, learned = 0, windows = 0;
 		double llrSum = 0;
 		bool reached = false;
-		std::vector<InputEvent> frame;
-		std::vector<double> lastX(streams, -1), lastY(streams, -1);
-		// The impostor's replay starts 10 s after the genuine user's end (at most 10,000 s).
-		const int64_t base = phase == 0 ? 0 : 10'010'000'000;
-		for (size_t i = 0; i < s.size() && !reached; i++) {
-			const PointerSample &p = s[i].s;
-			const size_t d = s[i].device;
-			const auto t = static_cast<uint64_t>(base + static_cast<int64_t>(p.timeUsec));
-			sampleFrame(p, t, lastX[d], lastY[d], frame);
-			if (frame.empty())
-				continue;
-			PointerOutcome out = pointer.frame(tracks[d], frame, profile, trust, false, false,
-							   1'700'000'000'000'000 + static_cast<int64_t>(t));
+		const uint64_t t0 = s.frames.empty() ? 0 : s.frames.front().second.front().timeUsec;
+		uint64_t now = t0;
+		auto account = [&](const PointerOutcome &out) {
 			actions += out.actions;
 			counted += out.actions - out.ignored;
 			learned += out.learned;
@@ -842,25 +882,43 @@ int runPointerReplay(std::span<char *const> args)
 					printf("  %s window %3" PRIu64
 					       " at %7.1f s: llr %+6.2f, trust %.3f (%s), learned %" PRIu64 "\n",
 					       phase == 0 ? "genuine " : "impostor", windows,
-					       static_cast<double>(p.timeUsec) / 1e6, out.llr, trust.trust(),
+					       static_cast<double>(now - t0) / 1e6, out.llr, trust.trust(),
 					       std::string(verdictName(trust.verdict())).c_str(), learned);
 			}
-			if (trust.verdict() == goal && (phase == 1 || pointer.ready(profile))) {
+			if (!reached && trust.verdict() == goal && (phase == 1 || pointer.ready(profile))) {
 				reached = true;
 				printf("%-16s %s after %" PRIu64 " actions (%" PRIu64 " counted, %" PRIu64
 				       " learned), %.1f s of the replay; %" PRIu64 " windows, mean llr %+.2f\n",
 				       phase == 0 ? "genuine" : "impostor", std::string(verdictName(goal)).c_str(),
-				       actions, counted, learned, static_cast<double>(p.timeUsec) / 1e6, windows,
+				       actions, counted, learned, static_cast<double>(now - t0) / 1e6, windows,
 				       windows ? llrSum / static_cast<double>(windows) : 0.0);
 			}
+		};
+		for (size_t i = 0; i < s.frames.size() && !reached; i++) {
+			const auto &[d, frame] = s.frames[i];
+			const uint64_t t = frame.back().timeUsec;
+			// As tactusd's timer does: a device silent for its segmenter's pause ends its action.
+			for (PointerTrack &tr : tracks) {
+				const std::optional<uint64_t> due = tr.flushDueUs();
+				if (due && *due <= t && !reached) {
+					now = *due;
+					account(pointer.idle(tr, *due, profile, trust, false, false,
+							     1'700'000'000'000'000 + static_cast<int64_t>(*due)));
+				}
+			}
+			if (reached)
+				break;
+			now = t;
+			account(pointer.frame(tracks[d], frame, profile, trust, false, false,
+					      1'700'000'000'000'000 + static_cast<int64_t>(t)));
 		}
 		if (!reached) {
 			printf("%-16s not %s after %" PRIu64 " actions (%" PRIu64 " counted, %" PRIu64
 			       " learned), %.1f s; "
 			       "%" PRIu64 " windows, mean llr %+.2f; trust %.3f (%s)\n",
 			       phase == 0 ? "genuine" : "impostor", std::string(verdictName(goal)).c_str(), actions,
-			       counted, learned, s.empty() ? 0.0 : static_cast<double>(s.back().s.timeUsec) / 1e6,
-			       windows, windows ? llrSum / static_cast<double>(windows) : 0.0, trust.trust(),
+			       counted, learned, static_cast<double>(now - t0) / 1e6, windows,
+			       windows ? llrSum / static_cast<double>(windows) : 0.0, trust.trust(),
 			       std::string(verdictName(trust.verdict())).c_str());
 			rc = 1;
 			break;

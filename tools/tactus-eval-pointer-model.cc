@@ -39,7 +39,7 @@ std::vector<PointerSample> balabitSamples(const std::vector<BalabitEvent> &event
 }
 
 bool readBalabitActions(const std::string &dir, const PointerSegmenterConfig &config, bool tests,
-			std::vector<BalabitSessionActions> &out)
+			std::vector<BalabitSessionActions> &out, double ditherMs)
 {
 	auto files = listBalabit(dir);
 	if (!files) {
@@ -47,7 +47,9 @@ bool readBalabitActions(const std::string &dir, const PointerSegmenterConfig &co
 		return false;
 	}
 	BalabitStats stats;
+	uint64_t index = 0;
 	for (const BalabitFile &f : *files) {
+		index++;
 		if (!f.training && (!tests || f.illegal < 0))
 			continue;
 		auto ev = readBalabitSession(f.path, stats);
@@ -55,6 +57,7 @@ bool readBalabitActions(const std::string &dir, const PointerSegmenterConfig &co
 			fprintf(stderr, "tactus-eval: %s, ignoring\n", ev.error().message.c_str());
 			continue;
 		}
+		addDeliveryJitter(*ev, ditherMs, index);
 		BalabitSessionActions s;
 		s.user = f.user;
 		s.name = f.session;
@@ -155,7 +158,7 @@ std::unique_ptr<PointerModelData> fitPointerModel(const std::vector<BalabitSessi
 int runPointerModel(std::span<char *const> args)
 {
 	std::string dir, output;
-	uint64_t bins = 10, pauseMs = 1000, version = 1;
+	uint64_t bins = 10, pauseMs = 1000, version = 1, ditherMs = 0;
 	bool allUsers = false;
 	for (size_t i = 0; i < args.size(); i++) {
 		std::string_view a = args[i];
@@ -175,9 +178,15 @@ int runPointerModel(std::span<char *const> args)
 				return fprintf(stderr, "tactus-eval pointer-model: --version needs a count\n"), 2;
 		} else if (a == "--all-users") {
 			allUsers = true;
+		} else if (a == "--dither-ms") {
+			const char *v = value();
+			if (!v || !parseU64(v, ditherMs) || ditherMs > 1000)
+				return fprintf(stderr,
+					       "tactus-eval pointer-model: --dither-ms needs a count in 0..1000\n"),
+				       2;
 		} else if (a == "-h" || a == "--help") {
 			printf("Usage: tactus-eval pointer-model DIR --output FILE [--bins N] [--version N] "
-			       "[--all-users]\n");
+			       "[--dither-ms MS] [--all-users]\n");
 			return 0;
 		} else if (!a.empty() && a[0] != '-' && dir.empty()) {
 			dir = std::string(a);
@@ -195,7 +204,7 @@ int runPointerModel(std::span<char *const> args)
 	PointerSegmenterConfig seg;
 	seg.pauseUsec = pauseMs * 1000;
 	std::vector<BalabitSessionActions> sessions;
-	if (!readBalabitActions(dir, seg, false, sessions))
+	if (!readBalabitActions(dir, seg, false, sessions, static_cast<double>(ditherMs)))
 		return 1;
 	std::map<std::string, bool> users = balabitDevelopmentSplit(sessions);
 	if (!allUsers)
@@ -212,8 +221,9 @@ int runPointerModel(std::span<char *const> args)
 		text += " " + u;
 	text += "\n# (test sessions and labels not read). Made by: tactus-eval pointer-model DIR --output FILE "
 		"--bins " +
-		std::to_string(bins) + " --version " + std::to_string(version) + (allUsers ? " --all-users" : "") +
-		"\n";
+		std::to_string(bins) + " --version " + std::to_string(version) +
+		(ditherMs ? " --dither-ms " + std::to_string(ditherMs) : std::string()) +
+		(allUsers ? " --all-users" : "") + "\n";
 	text += formatPointerModel(*m);
 	std::ofstream f(output, std::ios::binary | std::ios::trunc);
 	f << text;

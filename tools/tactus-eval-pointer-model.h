@@ -35,9 +35,15 @@ std::vector<PointerSample> balabitSamples(const std::vector<BalabitEvent> &event
  * --type-calibration`'s choice). */
 inline constexpr size_t kTypeCalibrationMin = 200;
 
-/** Read every training session (and the labelled test sessions if @p tests) of @p dir; errors on stderr. */
+/**
+ * Read every training session (and the labelled test sessions if @p tests)
+ * of @p dir; errors on stderr. @p ditherMs: each row's client time late by
+ * 0..ditherMs ms (addDeliveryJitter, the k-th file in listBalabit() order
+ * seeded k + 1), so that times the challenge's logger quantised to its
+ * 1/64 s timer tick spread as kernel timestamps do (kBalabitDitherMs).
+ */
 bool readBalabitActions(const std::string &dir, const PointerSegmenterConfig &config, bool tests,
-			std::vector<BalabitSessionActions> &out);
+			std::vector<BalabitSessionActions> &out, double ditherMs = 0);
 
 /** Users by name, and whether each is a development user (the first half by name). */
 std::map<std::string, bool> balabitDevelopmentSplit(const std::vector<BalabitSessionActions> &sessions);
