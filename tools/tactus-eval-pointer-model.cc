@@ -132,10 +132,10 @@ std::unique_ptr<PointerModelData> fitPointerModel(const std::vector<BalabitSessi
 				for (const PointerAction &a : list[i]->actions) {
 					const auto t = static_cast<size_t>(a.type) % kPointerActionTypes;
 					if (u == v) {
-						genuine.push_back(scorer.raw(a));
+						genuine.push_back(scorer.normalised(a));
 						genuineOf[t].push_back(genuine.back());
 					} else if (taken++ < 3000) {
-						impostor.push_back(scorer.raw(a));
+						impostor.push_back(scorer.normalised(a));
 						impostorOf[t].push_back(impostor.back());
 					}
 				}
