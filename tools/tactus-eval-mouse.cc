@@ -27,6 +27,7 @@
 #include <cstring>
 #include <map>
 #include <numeric>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -76,6 +77,11 @@ struct Options {
 	// k-th file by name gets seed k + 1): features that a thin client's or a
 	// VM's jitter destroys show here.
 	uint64_t jitterMs = 0;
+	// The genuine mean of the normalisation (--norm) from the user's own
+	// training actions, prequential (each scored before it is learned, the
+	// scorer rebuilt every 25 actions, from this many on; 0: the analytic
+	// mean): what tactusd can keep in a profile.
+	uint64_t ownGenuine = 0;
 };
 
 /** How one user's raw terms become calibrated llrs. */
@@ -245,6 +251,26 @@ int parseOptions(std::span<char *const> args, Options &o)
 				o.tnorm = 3;
 			else
 				return fprintf(stderr, "tactus-eval mouse: --tnorm needs none, mean, z or max\n"), 2;
+		} else if (a == "--norm") {
+			const char *s = value();
+			const std::string_view w = s ? s : "";
+			bool found = false;
+			for (PointerNorm n : {PointerNorm::None, PointerNorm::Impostor, PointerNorm::Midpoint,
+					      PointerNorm::Pooled, PointerNorm::Gaussian, PointerNorm::Linear})
+				if (pointerNormName(n) == w) {
+					o.model.norm = n;
+					found = true;
+				}
+			if (!found)
+				return fprintf(stderr, "tactus-eval mouse: --norm needs none, impostor-z, midpoint, "
+						       "pooled-z, gaussian or linear\n"),
+				       2;
+		} else if (a == "--own-genuine") {
+			const char *s = value();
+			if (!s || !parseU64(s, v) || v < 1 || v > 100000)
+				return fprintf(stderr, "tactus-eval mouse: --own-genuine needs a count in 1..100000\n"),
+				       2;
+			o.ownGenuine = v;
 		} else if (a == "--cv") {
 			o.cv = true;
 		} else if (a == "--jitter-ms") {
@@ -264,7 +290,9 @@ int parseOptions(std::span<char *const> args, Options &o)
 			       "[--accumulate mean|median|trim|clip|prob] [--clip NATS] "
 			       "[--global-calibration] [--uniform-smoothing] [--scroll] [--weights "
 			       "none|user|user-type] [--ridge L] [--bin-kernel H] [--type-calibration N] "
-			       "[--open-calibration] [--ubm-all] [--tnorm none|mean|z|max] [--min-points N] "
+			       "[--open-calibration] [--ubm-all] [--tnorm none|mean|z|max] "
+			       "[--norm none|impostor-z|midpoint|pooled-z|gaussian|linear] [--own-genuine N] "
+			       "[--min-points N] "
 			       "[--drop FEATURE,...] [--cv] [--cv-seconds S] [--jitter-ms MS] [--dump FILE] "
 			       "[--json]\n");
 			return -1;
@@ -275,6 +303,10 @@ int parseOptions(std::span<char *const> args, Options &o)
 				a.data());
 			return 2;
 		}
+	}
+	if (o.model.norm != PointerNorm::None && o.weights) {
+		fprintf(stderr, "tactus-eval mouse: --norm assumes the plain naive Bayes (no --weights)\n");
+		return 2;
 	}
 	if (o.dir.empty()) {
 		fprintf(stderr, "tactus-eval mouse: DIR is required (the unpacked balabit-mouse folder)\n");
@@ -446,6 +478,38 @@ int runMouse(std::span<char *const> args)
 				bg.merge(halfA.at(v));
 		return bg;
 	};
+	// --own-genuine: each type's fraction of the analytic separation the user's actions keep, prequential.
+	auto ownFraction = [&](const std::vector<std::vector<PointerAction>> &sessions, size_t from, size_t step,
+			       const PointerHistogram &bg, PointerScorer &target) {
+		if (!o.ownGenuine)
+			return;
+		PointerHistogram h(binning);
+		std::optional<PointerScorer> sc;
+		size_t seen = 0, since = 0;
+		std::array<double, kPointerActionTypes> sum{};
+		std::array<size_t, kPointerActionTypes> n{};
+		for (size_t i = from; i < sessions.size(); i += step)
+			for (const PointerAction &x : sessions[i]) {
+				if (seen >= o.ownGenuine) {
+					if (!sc || since >= 25) {
+						sc.emplace(binning, h, bg, o.model);
+						since = 0;
+					}
+					const PointerScoreMoments &m = sc->moments(x.type);
+					const double d = m.genuineMean - m.impostorMean;
+					if (d > 1e-6) {
+						sum[static_cast<size_t>(x.type)] += (sc->raw(x) - m.impostorMean) / d;
+						n[static_cast<size_t>(x.type)]++;
+					}
+				}
+				h.add(x);
+				seen++;
+				since++;
+			}
+		for (size_t t = 0; t < kPointerActionTypes; t++)
+			if (n[t])
+				target.setGenuineFraction(static_cast<PointerActionType>(t), sum[t] / n[t]);
+	};
 	std::vector<double> calG, calI;              // raw scores of every user, for --global-calibration
 	std::vector<PointerActionType> calGT, calIT; // their action types
 	auto fitUser = [&](const PointerScorer &scorer, const std::vector<const PointerAction *> &gen,
@@ -467,9 +531,9 @@ int runMouse(std::span<char *const> args)
 		}
 		std::vector<double> g, i;
 		for (const PointerAction *x : gen)
-			g.push_back(scorer.raw(*x));
+			g.push_back(scorer.normalised(*x));
 		for (const PointerAction *x : imp)
-			i.push_back(scorer.raw(*x));
+			i.push_back(scorer.normalised(*x));
 		calG.insert(calG.end(), g.begin(), g.end());
 		calI.insert(calI.end(), i.begin(), i.end());
 		for (const PointerAction *x : gen)
@@ -504,7 +568,7 @@ int runMouse(std::span<char *const> args)
 		{
 			const PointerScorer scorer(binning, halfA.at(u), backgroundOf(u, among), o.model);
 			for (const PointerAction *x : gen)
-				g.push_back(scorer.raw(*x));
+				g.push_back(scorer.normalised(*x));
 		}
 		for (const auto &[v, acts] : impBy) {
 			std::vector<std::string> without;
@@ -513,7 +577,7 @@ int runMouse(std::span<char *const> args)
 					without.push_back(w);
 			const PointerScorer scorer(binning, halfA.at(u), backgroundOf(u, without), o.model);
 			for (const PointerAction *x : acts)
-				i.push_back(scorer.raw(*x));
+				i.push_back(scorer.normalised(*x));
 		}
 		calG.insert(calG.end(), g.begin(), g.end());
 		calI.insert(calI.end(), i.begin(), i.end());
@@ -588,7 +652,8 @@ int runMouse(std::span<char *const> args)
 	fitScorers.reserve(users.size());
 	for (const std::string &u : users) {
 		const PointerHistogram bg = backgroundOf(u, users);
-		const PointerScorer scorer(binning, halfA.at(u), bg, o.model);
+		PointerScorer scorer(binning, halfA.at(u), bg, o.model);
+		ownFraction(training.at(u), 0, 2, bg, scorer);
 		std::vector<const PointerAction *> gen, imp;
 		std::map<std::string, std::vector<const PointerAction *>> impBy;
 		for (const std::string &v : users) {
@@ -701,7 +766,9 @@ int runMouse(std::span<char *const> args)
 				scorers.emplace(u, scorer);
 			};
 			for (const std::string &u : known) {
-				PointerScorer scorer(binning, halfA.at(u), backgroundOf(u, known), o.model);
+				const PointerHistogram knownBg = backgroundOf(u, known);
+				PointerScorer scorer(binning, halfA.at(u), knownBg, o.model);
+				ownFraction(training.at(u), 0, 2, knownBg, scorer);
 				std::vector<const PointerAction *> gen, imp;
 				std::map<std::string, std::vector<const PointerAction *>> impBy;
 				std::map<std::string, size_t> taken;
@@ -775,6 +842,7 @@ int runMouse(std::span<char *const> args)
 			bg.merge(templates.at(u), -1);
 		PointerScorer scorer(binning, templates.at(u), bg, o.model,
 				     userCalibration ? userFit.at(u).calibration : calibration);
+		ownFraction(training.at(u), 0, 1, bg, scorer);
 		scorer.setWeights(userFit.at(u).weights);
 		if (userFit.at(u).perType && o.perUserCalibration)
 			for (size_t t = 0; t < kPointerActionTypes; t++)

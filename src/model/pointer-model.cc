@@ -186,7 +186,7 @@ PointerCalibration PointerCalibration::fit(const std::vector<double> &genuineRaw
 PointerScorer::PointerScorer(const PointerBinning &binning, const PointerHistogram &user,
 			     const PointerHistogram &background, const PointerModelParams &params,
 			     PointerCalibration calibration)
-    : binning_(&binning), table_(kPointerActionTypes * kPointerFeatureCount * binning.bins(), 0.0)
+    : binning_(&binning), norm_(params.norm), table_(kPointerActionTypes * kPointerFeatureCount * binning.bins(), 0.0)
 {
 	calibrations_.fill(calibration);
 	const double alpha = params.smoothing;
@@ -217,6 +217,8 @@ PointerScorer::PointerScorer(const PointerBinning &binning, const PointerHistogr
 			     bt = static_cast<double>(background.actions(type));
 		typeLog_[t] = std::log((ut + alpha) / (nu + kPointerActionTypes * alpha)) -
 			      std::log((bt + alpha) / (nb + kPointerActionTypes * alpha));
+		PointerScoreMoments &m = moments_[t];
+		m.impostorMean = m.genuineMean = typeLog_[t];
 		for (size_t f = 0; f < kPointerFeatureCount; f++) {
 			// Smoothing mass only over the bins the feature has: a constant
 			// feature (a click's hold for a mouse move) then says nothing.
@@ -229,10 +231,27 @@ PointerScorer::PointerScorer(const PointerBinning &binning, const PointerHistogr
 				spread(cu, binning.bins(type, f));
 				spread(cb, binning.bins(type, f));
 			}
-			for (unsigned b = 0; b < bins; b++)
-				table_[cell(t, f, b, bins)] = std::log((cu[b] + alpha) / (ut + k * alpha)) -
-							      std::log((cb[b] + alpha) / (bt + k * alpha));
+			// The moments over the bins the smoothed probabilities cover (they sum to 1 over them).
+			const unsigned n = params.perFeatureBins ? binning.bins(type, f) : bins;
+			double mi = 0, mi2 = 0, mg = 0, mg2 = 0;
+			for (unsigned b = 0; b < bins; b++) {
+				const double pu = (cu[b] + alpha) / (ut + k * alpha),
+					     pb = (cb[b] + alpha) / (bt + k * alpha);
+				const double v = std::log(pu) - std::log(pb);
+				table_[cell(t, f, b, bins)] = v;
+				if (b >= n)
+					continue;
+				mi += pb * v;
+				mi2 += pb * v * v;
+				mg += pu * v;
+				mg2 += pu * v * v;
+			}
+			m.impostorMean += mi;
+			m.impostorVar += std::max(0.0, mi2 - mi * mi);
+			m.genuineMean += mg;
+			m.genuineVar += std::max(0.0, mg2 - mg * mg);
 		}
+		analyticGenuineMean_[t] = m.genuineMean;
 	}
 }
 
@@ -242,6 +261,53 @@ void PointerScorer::terms(const PointerAction &a, PointerTerms &out) const
 	out[0] = typeLog_[t];
 	for (size_t f = 0; f < kPointerFeatureCount; f++)
 		out[1 + f] = table_[cell(t, f, binning_->bin(a.type, f, a.features[f]), binning_->bins())];
+}
+
+std::string_view pointerNormName(PointerNorm n)
+{
+	switch (n) {
+	case PointerNorm::None: return "none";
+	case PointerNorm::Impostor: return "impostor-z";
+	case PointerNorm::Midpoint: return "midpoint";
+	case PointerNorm::Pooled: return "pooled-z";
+	case PointerNorm::Gaussian: return "gaussian";
+	case PointerNorm::Linear: return "linear";
+	}
+	return "none";
+}
+
+double PointerScorer::normalise(PointerActionType t, double raw) const
+{
+	const PointerScoreMoments &m = moments(t);
+	// Variances below this (a user's histogram equal to the background) would divide by nothing.
+	constexpr double kMinVar = 1e-6;
+	switch (norm_) {
+	case PointerNorm::None: return raw;
+	case PointerNorm::Impostor: return (raw - m.impostorMean) / std::sqrt(std::max(kMinVar, m.impostorVar));
+	case PointerNorm::Midpoint:
+		return (raw - 0.5 * (m.genuineMean + m.impostorMean)) /
+		       std::max(std::sqrt(kMinVar), 0.5 * (m.genuineMean - m.impostorMean));
+	case PointerNorm::Pooled:
+		return (raw - 0.5 * (m.genuineMean + m.impostorMean)) /
+		       std::sqrt(std::max(kMinVar, 0.5 * (m.genuineVar + m.impostorVar)));
+	case PointerNorm::Linear: {
+		const double vi = std::max(kMinVar, m.impostorVar);
+		return (m.genuineMean - m.impostorMean) / vi * (raw - 0.5 * (m.genuineMean + m.impostorMean));
+	}
+	case PointerNorm::Gaussian: {
+		const double vg = std::max(kMinVar, m.genuineVar), vi = std::max(kMinVar, m.impostorVar);
+		const double dg = raw - m.genuineMean, di = raw - m.impostorMean;
+		return -0.5 * (dg * dg / vg - di * di / vi) - 0.5 * std::log(vg / vi);
+	}
+	}
+	return raw;
+}
+
+void PointerScorer::setGenuineFraction(PointerActionType t, double fraction)
+{
+	const size_t i = static_cast<size_t>(t) % kPointerActionTypes;
+	const double f = std::isfinite(fraction) ? std::clamp(fraction, 0.0, 1.5) : 1.0;
+	moments_[i].genuineMean = moments_[i].impostorMean + f * (analyticGenuineMean_[i] - moments_[i].impostorMean);
 }
 
 double PointerScorer::raw(const PointerAction &a) const

@@ -26,6 +26,7 @@
 #include <cmath>
 #include <cstdint>
 #include <span>
+#include <string_view>
 #include <vector>
 
 namespace tactus {
@@ -142,6 +143,39 @@ struct PointerWeights {
 	double operator()(PointerActionType t, const PointerTerms &terms) const;
 };
 
+/**
+ * Per-user normalisation of the raw naive-Bayes score, computed from the
+ * user's histogram and the background alone (no other person's actions): the
+ * moments of raw(a) for an action a of type t drawn from the background
+ * (an impostor) or from the user's own histogram, under the naive-Bayes
+ * independence of the features (PointerScoreMoments).
+ */
+enum class PointerNorm : uint8_t {
+	None,     ///< raw score as is
+	Impostor, ///< z against the impostor: (raw − μ_I) / σ_I
+	Midpoint, ///< (raw − (μ_G + μ_I)/2) / ((μ_G − μ_I)/2): impostor mean at −1, genuine mean at +1
+	Pooled,   ///< (raw − (μ_G + μ_I)/2) / √((σ_G² + σ_I²)/2)
+	Gaussian, ///< log N(raw; μ_G, σ_G²) − log N(raw; μ_I, σ_I²): the two-class Gaussian LLR
+	Linear, ///< (μ_G − μ_I) / σ_I² · (raw − (μ_G + μ_I)/2): the Gaussian LLR with one shared variance σ_I²
+};
+
+/** Name of @p n as the pointer model file and `tactus-eval mouse --norm` spell it. */
+std::string_view pointerNormName(PointerNorm n);
+
+/**
+ * Moments of the raw score of one action type's actions (nats), under the
+ * naive-Bayes independence of the features: for an action drawn from the
+ * background (impostor: mean Σ_f Σ_b bg_f(b) log(u_f(b)/bg_f(b)) + the
+ * type's log prior ratio, i.e. −Σ_f KL(bg_f‖u_f) + prior term; variance the
+ * sum of the per-feature variances) and from the user's own smoothed
+ * histogram (genuine: mean Σ_f KL(u_f‖bg_f) + prior term). Probabilities
+ * are the smoothed ones the scorer's table is made of.
+ */
+struct PointerScoreMoments {
+	double impostorMean = 0, impostorVar = 0;
+	double genuineMean = 0, genuineVar = 0;
+};
+
 /** Settings of PointerScorer. */
 struct PointerModelParams {
 	unsigned bins = 10;     ///< quantile bins per feature
@@ -154,6 +188,8 @@ struct PointerModelParams {
 	 * kept), a kernel density estimate on the quantile scale. 0: none.
 	 */
 	double binKernel = 0.0;
+	/** Per-user normalisation of the raw score before the calibration (PointerNorm). */
+	PointerNorm norm = PointerNorm::None;
 };
 
 /** Scores actions for one user against a background. */
@@ -165,11 +201,34 @@ public:
 
 	/** Uncalibrated naive-Bayes log ratio of @p a (nats; > 0 favours the user). */
 	double raw(const PointerAction &a) const;
+	/**
+	 * raw(a) normalised by the scorer's PointerNorm with its type's moments
+	 * (raw(a) itself for PointerNorm::None): what the calibration maps. The
+	 * moments assume the default weights (setWeights() changes raw() but not
+	 * them).
+	 */
+	double normalised(const PointerAction &a) const { return normalise(a.type, raw(a)); }
+	/** @p raw of an action of type @p t normalised by the scorer's PointerNorm. */
+	double normalise(PointerActionType t, double raw) const;
 	/** Calibrated log-likelihood ratio of @p a (nats; > 0 favours the user), by its type's calibration. */
 	double llr(const PointerAction &a) const
 	{
-		return calibrations_[static_cast<size_t>(a.type) % kPointerActionTypes](raw(a));
+		return calibrations_[static_cast<size_t>(a.type) % kPointerActionTypes](normalised(a));
 	}
+	/** The raw score's moments for actions of type @p t (PointerScoreMoments). */
+	const PointerScoreMoments &moments(PointerActionType t) const
+	{
+		return moments_[static_cast<size_t>(t) % kPointerActionTypes];
+	}
+	/**
+	 * How much of the analytic separation the user's own new actions keep
+	 * (their behaviour drifts between sessions; the analytic genuine mean
+	 * assumes it does not): the genuine mean of type @p t becomes
+	 * μ_I + @p fraction · (μ_G − μ_I), the analytic μ_G's. @p fraction is
+	 * clamped to [0, 1.5]; not finite: 1 (the analytic mean).
+	 */
+	void setGenuineFraction(PointerActionType t, double fraction);
+
 	/**
 	 * The evidence of @p a for a window or session: its llr() clamped to
 	 * ±clip() nats (no clamp if clip() ≤ 0), as pointerMeanEvidence()
@@ -202,7 +261,10 @@ private:
 	std::array<PointerCalibration, kPointerActionTypes> calibrations_;
 	PointerWeights weights_;
 	double clip_ = 0.0;
+	PointerNorm norm_ = PointerNorm::None;
 	std::array<double, kPointerActionTypes> typeLog_{};
+	std::array<PointerScoreMoments, kPointerActionTypes> moments_{};
+	std::array<double, kPointerActionTypes> analyticGenuineMean_{};
 	std::vector<double> table_; // [type][feature][bin] log ratio
 };
 

@@ -358,3 +358,75 @@ TEST(PointerModel, TypeCalibrationAndBinKernel)
 	EXPECT_NEAR(plain.llr(click), 0.5 * plain.raw(click), 1e-9);
 	EXPECT_NEAR(plain.llr(near), 0.5 * plain.raw(near), 1e-9);
 }
+
+// The analytic moments and normalisations of PointerNorm, by hand: every
+// feature of a mouse move has two bins (values 0 and 1); the user has 3
+// actions in bin 0 and 1 in bin 1, the background the reverse. With Laplace
+// α = 1 each feature's smoothed probabilities are u = (2/3, 1/3), bg =
+// (1/3, 2/3), its table (ln 2, −ln 2): impostor mean −ln2/3, genuine mean
+// +ln2/3, both variances (8/9)·ln²2, summed over the F features; the type's
+// prior term is 0 (4 actions each).
+TEST(PointerModel, NormalisationMomentsByHand)
+{
+	auto action = [](double v) {
+		PointerAction a;
+		a.type = PointerActionType::MouseMove;
+		a.features.fill(v);
+		return a;
+	};
+	std::vector<PointerAction> population = {action(0), action(0), action(1), action(1)};
+	const PointerBinning bins = PointerBinning::fit(population, 2);
+	PointerHistogram user(bins), bg(bins);
+	for (double v : {0.0, 0.0, 0.0, 1.0})
+		user.add(action(v));
+	for (double v : {0.0, 1.0, 1.0, 1.0})
+		bg.add(action(v));
+	const double F = kPointerFeatureCount, ln2 = std::log(2.0);
+	const double mi = -F * ln2 / 3, mg = F * ln2 / 3, var = F * 8.0 / 9.0 * ln2 * ln2;
+
+	PointerModelParams p;
+	const PointerScorer none(bins, user, bg, p);
+	const PointerScoreMoments &m = none.moments(PointerActionType::MouseMove);
+	EXPECT_NEAR(m.impostorMean, mi, 1e-12);
+	EXPECT_NEAR(m.genuineMean, mg, 1e-12);
+	EXPECT_NEAR(m.impostorVar, var, 1e-12);
+	EXPECT_NEAR(m.genuineVar, var, 1e-12);
+	const PointerAction own = action(0);
+	const double raw = none.raw(own);
+	EXPECT_NEAR(raw, F * ln2, 1e-12);
+	EXPECT_DOUBLE_EQ(none.normalised(own), raw);
+
+	auto normalisedWith = [&](PointerNorm n) {
+		p.norm = n;
+		return PointerScorer(bins, user, bg, p).normalised(own);
+	};
+	EXPECT_NEAR(normalisedWith(PointerNorm::Impostor), (raw - mi) / std::sqrt(var), 1e-9);
+	EXPECT_NEAR(normalisedWith(PointerNorm::Midpoint), 3.0, 1e-9); // F·ln2 / (F·ln2/3)
+	EXPECT_NEAR(normalisedWith(PointerNorm::Pooled), raw / std::sqrt(var), 1e-9);
+	// Equal variances: the Gaussian LLR is linear, (μ_G − μ_I)/σ² · (raw − midpoint) = 0.75·F.
+	EXPECT_NEAR(normalisedWith(PointerNorm::Gaussian), 0.75 * F, 1e-9);
+	EXPECT_NEAR(normalisedWith(PointerNorm::Linear), 0.75 * F, 1e-9);
+	// Half the separation kept by the user's own new actions: genuine mean 0, midpoint −F·ln2/6, half
+	// separation F·ln2/6, so (F·ln2 + F·ln2/6) / (F·ln2/6) = 7; out of range or NaN fractions are clamped.
+	p.norm = PointerNorm::Midpoint;
+	PointerScorer drifting(bins, user, bg, p);
+	drifting.setGenuineFraction(PointerActionType::MouseMove, 0.5);
+	EXPECT_NEAR(drifting.moments(PointerActionType::MouseMove).genuineMean, 0.0, 1e-12);
+	EXPECT_NEAR(drifting.normalised(own), 7.0, 1e-9);
+	drifting.setGenuineFraction(PointerActionType::MouseMove, std::nan(""));
+	EXPECT_NEAR(drifting.normalised(own), 3.0, 1e-9);
+	drifting.setGenuineFraction(PointerActionType::MouseMove, 5.0);
+	EXPECT_NEAR(drifting.moments(PointerActionType::MouseMove).genuineMean, mi + 1.5 * (mg - mi), 1e-12);
+	// The calibration maps the normalised score.
+	p.norm = PointerNorm::Midpoint;
+	PointerScorer calibrated(bins, user, bg, p);
+	calibrated.setCalibration(PointerCalibration{0.5, -1.0});
+	EXPECT_NEAR(calibrated.llr(own), 0.5 * 3.0 - 1.0, 1e-9);
+
+	// A user whose histogram is the background's: no separation, no division by zero.
+	p.norm = PointerNorm::Midpoint;
+	const PointerScorer same(bins, bg, bg, p);
+	EXPECT_TRUE(std::isfinite(same.normalised(own)));
+	p.norm = PointerNorm::Gaussian;
+	EXPECT_TRUE(std::isfinite(PointerScorer(bins, bg, bg, p).normalised(own)));
+}
