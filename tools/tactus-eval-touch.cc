@@ -103,9 +103,11 @@ int parseOptions(std::span<char *const> args, Options &o)
 				o.model.norm = TouchNorm::Background;
 			else if (n == "span")
 				o.model.norm = TouchNorm::Span;
+			else if (n == "gauss")
+				o.model.norm = TouchNorm::TwoGaussian;
 			else
-				return fprintf(stderr,
-					       "tactus-eval touch: --norm needs none, background, span or cohort\n"),
+				return fprintf(stderr, "tactus-eval touch: --norm needs none, background, span, gauss "
+						       "or cohort\n"),
 				       2;
 		} else if (a == "--z-cap" || a == "--sd-floor") {
 			const char *s = value();
@@ -154,7 +156,7 @@ int parseOptions(std::span<char *const> args, Options &o)
 			o.byDirection = false;
 		} else if (a == "-h" || a == "--help") {
 			printf("Usage: tactus-eval touch DIR [--plots DIR] [--bins N] [--smoothing A] [--pooled] "
-			       "[--norm none|background|span|cohort] "
+			       "[--norm none|background|span|gauss|cohort] "
 			       "[--scorer bins|stats] [--z-cap Z] [--sd-floor S] [--features daemon|all] [--weights] "
 			       "[--ridge L] [--no-contact] [--same-phone] [--select-trust] "
 			       "[--json]\n");
