@@ -103,9 +103,11 @@ int parseOptions(std::span<char *const> args, Options &o)
 				o.model.norm = TouchNorm::Background;
 			else if (n == "span")
 				o.model.norm = TouchNorm::Span;
+			else if (n == "gauss")
+				o.model.norm = TouchNorm::TwoGaussian;
 			else
-				return fprintf(stderr,
-					       "tactus-eval touch: --norm needs none, background, span or cohort\n"),
+				return fprintf(stderr, "tactus-eval touch: --norm needs none, background, span, gauss "
+						       "or cohort\n"),
 				       2;
 		} else if (a == "--z-cap" || a == "--sd-floor") {
 			const char *s = value();
@@ -154,7 +156,7 @@ int parseOptions(std::span<char *const> args, Options &o)
 			o.byDirection = false;
 		} else if (a == "-h" || a == "--help") {
 			printf("Usage: tactus-eval touch DIR [--plots DIR] [--bins N] [--smoothing A] [--pooled] "
-			       "[--norm none|background|span|cohort] "
+			       "[--norm none|background|span|gauss|cohort] "
 			       "[--scorer bins|stats] [--z-cap Z] [--sd-floor S] [--features daemon|all] [--weights] "
 			       "[--ridge L] [--no-contact] [--same-phone] [--select-trust] "
 			       "[--json]\n");
@@ -306,6 +308,9 @@ struct ProtocolResult {
 	double weightsBias = 0;
 	size_t enrollStrokes = 0, verifyStrokes = 0;
 	std::vector<TrustRun> trustDev, trustHeld; ///< --select-trust: every setting on each group
+	/** Development users, windows of 11: the share whose clamped sum (±1.5) reaches tactusd's adaptMinLlr (1). */
+	double adaptGenuine = 0, adaptImpostor = 0;
+	double clampGenuine = 0, clampImpostor = 0; ///< the same at the clamp, 1.5 nats
 };
 
 ProtocolResult evaluate(const Split &split, const Options &o)
@@ -474,6 +479,25 @@ ProtocolResult evaluate(const Split &split, const Options &o)
 					}
 				}
 		}
+		if (group == &dev) {
+			// What tactusd's touch adaptation would learn (TouchBehaviourParams: windows of 11 within
+			// ±1.5 nats, learned at adaptMinLlr 1 and above).
+			uint64_t n[2] = {0, 0}, over[2] = {0, 0}, clamp[2] = {0, 0};
+			for (const auto &[u, byUser] : llr)
+				for (const auto &[v, l] : byUser) {
+					std::vector<double> w;
+					windows(l, 11, w);
+					for (double x : w) {
+						n[u != v]++;
+						over[u != v] += std::clamp(-x, -1.5, 1.5) >= 1.0;
+						clamp[u != v] += -x >= 1.5;
+					}
+				}
+			res.adaptGenuine = n[0] ? static_cast<double>(over[0]) / static_cast<double>(n[0]) : 0;
+			res.adaptImpostor = n[1] ? static_cast<double>(over[1]) / static_cast<double>(n[1]) : 0;
+			res.clampGenuine = n[0] ? static_cast<double>(clamp[0]) / static_cast<double>(n[0]) : 0;
+			res.clampImpostor = n[1] ? static_cast<double>(clamp[1]) / static_cast<double>(n[1]) : 0;
+		}
 		for (unsigned k : kWindowStrokes) {
 			std::vector<double> g, i, userEers;
 			for (int32_t u : *group) {
@@ -633,6 +657,11 @@ int runTouch(std::span<char *const> args)
 			       "stroke: genuine %+.3f, impostor %+.3f\n",
 			       r.rows.front().protocol.c_str(), r.enrollStrokes, r.verifyStrokes, r.calibration.scale,
 			       r.calibration.offset, r.llrGenuine, r.llrImpostor);
+		for (const ProtocolResult &r : results)
+			printf("  %-9s development windows of 11 within +-1.5 nats at 1 nat or more (tactusd adapts "
+			       "from them): genuine %.1f%%, impostor %.2f%%; at the clamp: %.1f%%, %.2f%%\n",
+			       r.rows.front().protocol.c_str(), 100 * r.adaptGenuine, 100 * r.adaptImpostor,
+			       100 * r.clampGenuine, 100 * r.clampImpostor);
 		printf("\n  %-9s %-11s %2s %8s %8s %7s %7s %9s %9s\n", "protocol", "users", "k", "genuine", "impostor",
 		       "AUC", "EER", "user EER", "median");
 		for (const ProtocolResult &r : results)

@@ -79,9 +79,9 @@ TouchScorer::TouchScorer(const TouchBinning &binning, const TouchHistogram &user
 	const double alpha = params.smoothing;
 	const unsigned bins = binning.bins();
 	const double nu = static_cast<double>(user.strokes()), nb = static_cast<double>(background.strokes());
-	double bgVar = 0;
+	double bgVar = 0, userVar = 0;
 	for (size_t f = 0; f < binning.features(); f++) {
-		double m = 0, m2 = 0;
+		double m = 0, m2 = 0, mu = 0, mu2 = 0;
 		for (unsigned b = 0; b < bins; b++) {
 			const double cu = static_cast<double>(user.count(f, b));
 			const double cb = static_cast<double>(background.count(f, b));
@@ -90,13 +90,19 @@ TouchScorer::TouchScorer(const TouchBinning &binning, const TouchHistogram &user
 			table_[f * bins + b] = t;
 			m += pb * t;
 			m2 += pb * t * t;
-			userMean_ += pu * t;
+			mu += pu * t;
+			mu2 += pu * t * t;
 		}
 		bgMean_ += m;
 		bgVar += std::max(0.0, m2 - m * m);
+		userMean_ += mu;
+		userVar += std::max(0.0, mu2 - mu * mu);
 	}
 	bgSd_ = std::sqrt(bgVar);
+	userSd_ = std::sqrt(userVar);
+	norm_ = params.norm;
 	switch (params.norm) {
+	case TouchNorm::TwoGaussian:
 	case TouchNorm::None: break;
 	case TouchNorm::Background:
 		normMean_ = bgMean_;
@@ -107,6 +113,16 @@ TouchScorer::TouchScorer(const TouchBinning &binning, const TouchHistogram &user
 		normScale_ = userMean_ - bgMean_ > 1e-9 ? userMean_ - bgMean_ : 1.0;
 		break;
 	}
+}
+
+double TouchScorer::normalized(const TouchFeatures &s) const
+{
+	const double r = raw(s);
+	if (norm_ != TouchNorm::TwoGaussian)
+		return (r - normMean_) / normScale_;
+	const double su = std::max(userSd_, 1e-9), sb = std::max(bgSd_, 1e-9);
+	const double zu = (r - userMean_) / su, zb = (r - bgMean_) / sb;
+	return -0.5 * zu * zu - std::log(su) + 0.5 * zb * zb + std::log(sb);
 }
 
 void TouchScorer::terms(const TouchFeatures &s, std::vector<double> &out) const

@@ -91,6 +91,13 @@ enum class TouchNorm : uint8_t {
 	 * score, 1 at the user's own (their template's marginals).
 	 */
 	Span,
+	/**
+	 * A per-user two-Gaussian log-likelihood ratio of raw(s): log N(raw;
+	 * μ_user, σ_user²) − log N(raw; μ_bg, σ_bg²), each mean and variance
+	 * that of raw(s) for a stroke drawn from the template's or the
+	 * background's per-feature marginals (features independent).
+	 */
+	TwoGaussian,
 };
 
 /** Settings of TouchScorer. */
@@ -112,7 +119,7 @@ public:
 	/** Each feature's bin log ratio of @p s into @p out (raw(s) is their sum); all 0 if @p s is too short. */
 	void terms(const TouchFeatures &s, std::vector<double> &out) const;
 	/** raw(s) normalised by the params' TouchNorm (what the calibration maps). */
-	double normalized(const TouchFeatures &s) const { return (raw(s) - normMean_) / normScale_; }
+	double normalized(const TouchFeatures &s) const;
 	/** Calibrated log-likelihood ratio of @p s (nats; > 0 favours the user). */
 	double llr(const TouchFeatures &s) const { return calibration_(normalized(s)); }
 	void setCalibration(PointerCalibration c) { calibration_ = c; }
@@ -123,13 +130,16 @@ public:
 	double backgroundSd() const { return bgSd_; }
 	/** Expected raw score of a stroke drawn from the user's template marginals (nats). */
 	double userMean() const { return userMean_; }
+	/** Its standard deviation, features independent (nats). */
+	double userSd() const { return userSd_; }
 
 private:
 	const TouchBinning *binning_;
 	PointerCalibration calibration_;
 	std::vector<double> table_; // [feature][bin] log ratio
-	double bgMean_ = 0, bgSd_ = 1, userMean_ = 0;
+	double bgMean_ = 0, bgSd_ = 1, userMean_ = 0, userSd_ = 1;
 	double normMean_ = 0, normScale_ = 1;
+	TouchNorm norm_ = TouchNorm::None;
 };
 
 } // namespace tactus

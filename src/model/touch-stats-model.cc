@@ -57,9 +57,9 @@ void TouchStatsScorer::terms(std::span<const double> x, std::vector<double> &out
 	out.assign(n, 0.0);
 	if (x.size() < n)
 		return;
-	const double cap2 = params_.zCap * params_.zCap;
+	const double cap2 = params_->zCap * params_->zCap;
 	for (size_t f = 0; f < n; f++) {
-		const double sd = std::max(std::sqrt(user_->variance(f)), params_.sdFloor);
+		const double sd = std::max(std::sqrt(user_->variance(f)), params_->sdFloor);
 		const double z = (x[f] - user_->mean(f)) / sd;
 		out[f] = -(std::isfinite(z) ? std::min(z * z, cap2) : cap2);
 	}
@@ -82,11 +82,11 @@ double TouchStatsScorer::llr(std::span<const double> x) const
 {
 	if (!usable())
 		return 0.0;
-	if (params_.weights.empty())
-		return params_.calibration(distance(x));
+	if (params_->weights.empty())
+		return params_->calibration(distance(x));
 	std::vector<double> t;
 	terms(x, t);
-	return params_.weights(t);
+	return params_->weights(t);
 }
 
 double TouchTermWeights::operator()(std::span<const double> terms) const

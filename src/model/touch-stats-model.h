@@ -123,12 +123,12 @@ extern const TouchTermWeights kTouchStatsWeightsNoContact;
 /** Scores strokes of one class against a user's statistics. */
 class TouchStatsScorer {
 public:
-	TouchStatsScorer(const TouchFeatureStats &user, const TouchStatsParams &params = {})
-	    : user_(&user), params_(params)
+	/** @p user and @p params must outlive the scorer (it keeps references: built per stroke, it copies nothing). */
+	TouchStatsScorer(const TouchFeatureStats &user, const TouchStatsParams &params) : user_(&user), params_(&params)
 	{
 	}
 	/** True if the class has enough strokes to be scored. */
-	bool usable() const { return user_->count() >= params_.minStrokes && user_->features() > 0; }
+	bool usable() const { return user_->count() >= params_->minStrokes && user_->features() > 0; }
 	/** Mean squared standardised distance d(s) ≥ 0; 0 if @p x is too short. */
 	double distance(std::span<const double> x) const;
 	/**
@@ -145,7 +145,7 @@ public:
 
 private:
 	const TouchFeatureStats *user_;
-	TouchStatsParams params_;
+	const TouchStatsParams *params_;
 };
 
 } // namespace tactus

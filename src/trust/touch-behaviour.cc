@@ -56,11 +56,44 @@ TouchBehaviour::TouchBehaviour(const TouchBehaviourParams &params)
 {
 	params_.windowStrokes = std::max<uint32_t>(params_.windowStrokes, 1);
 	params_.strokesNeeded = std::max<uint64_t>(params_.strokesNeeded, 1);
+	contactParams_ = noContactParams_ = params_.model;
+	if (params_.weighted) {
+		contactParams_.weights = kTouchStatsWeights;
+		noContactParams_.weights = kTouchStatsWeightsNoContact;
+	}
+	unjudged_.reserve(2 * static_cast<size_t>(params_.windowStrokes));
 }
 
 void TouchBehaviour::restartWindow()
 {
 	window_.restart();
+	unjudged_.clear();
+}
+
+bool TouchBehaviour::cachedStats(const ModalityProfile &m)
+{
+	if (statsOf_ != &m || statsSeen_ != m.eventsSeen || statsUpdatedUs_ != m.updatedUs) {
+		statsOk_ = statsFromProfile(m, stats_);
+		statsOf_ = &m;
+		statsSeen_ = m.eventsSeen;
+		statsUpdatedUs_ = m.updatedUs;
+	}
+	return statsOk_;
+}
+
+void TouchBehaviour::adapt(Profile &profile, int64_t realUs, TouchOutcome &out)
+{
+	ModalityProfile *m = profile.find(Modality::Touch);
+	if (!m || m->model != modelId_ || m->state != ProfileState::Ready)
+		return;
+	for (const Pending &p : unjudged_) {
+		learn(*m, p.c, p.x, realUs);
+		out.learned++;
+		if (m->eventsSeen % kSaveEvery == 0)
+			out.save = true;
+	}
+	if (!unjudged_.empty())
+		profile.updatedUs = realUs;
 }
 
 bool TouchBehaviour::ready(const Profile &profile) const
@@ -91,16 +124,15 @@ bool TouchBehaviour::statsFromProfile(const ModalityProfile &m, std::array<Touch
 }
 
 void TouchBehaviour::learn(ModalityProfile &m, TouchClass c, const std::array<double, kTouchModelFeatures> &x,
-			   int64_t realUs) const
+			   int64_t realUs)
 {
-	std::array<TouchFeatureStats, kTouchClasses> stats;
-	if (!statsFromProfile(m, stats)) {
+	if (!cachedStats(m)) {
 		// A section of the right model but unusable values: it starts afresh.
 		m.templates.assign(kTouchClasses * kTouchRowWidth, 0.0F);
-		for (TouchFeatureStats &s : stats)
+		for (TouchFeatureStats &s : stats_)
 			s = TouchFeatureStats(kTouchModelFeatures);
 	}
-	TouchFeatureStats &s = stats[static_cast<size_t>(c)];
+	TouchFeatureStats &s = stats_[static_cast<size_t>(c)];
 	s.add(x);
 	if (s.count() >= kTouchFadeAt)
 		s.halve();
@@ -115,6 +147,11 @@ void TouchBehaviour::learn(ModalityProfile &m, TouchClass c, const std::array<do
 	m.updatedUs = realUs;
 	if (m.state == ProfileState::Enrolling && m.eventsSeen >= m.eventsNeeded)
 		m.state = ProfileState::Ready;
+	// stats_ now holds what the section holds (the float rounding of the stored copy aside).
+	statsOk_ = true;
+	statsOf_ = &m;
+	statsSeen_ = m.eventsSeen;
+	statsUpdatedUs_ = m.updatedUs;
 }
 
 void TouchBehaviour::stroke(const TouchStroke &s, Profile &profile, SessionTrust &trust, bool injection, int64_t realUs,
@@ -125,26 +162,33 @@ void TouchBehaviour::stroke(const TouchStroke &s, Profile &profile, SessionTrust
 	const std::array<double, kTouchModelFeatures> x = touchModelFeatures(s);
 	const auto atUs = static_cast<int64_t>(s.endUsec);
 	ModalityProfile *m = profile.find(Modality::Touch);
-	std::array<TouchFeatureStats, kTouchClasses> stats;
-	if (m && isScorable(*m, modelId_) && statsFromProfile(*m, stats)) {
+	if (m && isScorable(*m, modelId_) && cachedStats(*m)) {
 		// A profile that was ready before this session (loaded from disk).
 		if (auto change = trust.markReady(Modality::Touch, atUs))
 			out.change = change;
-		TouchStatsParams model = params_.model;
-		if (params_.weighted)
-			model.weights = s.contact ? kTouchStatsWeights : kTouchStatsWeightsNoContact;
-		const TouchStatsScorer scorer(stats[static_cast<size_t>(c)], model);
+		const TouchStatsScorer scorer(stats_[static_cast<size_t>(c)],
+					      s.contact ? contactParams_ : noContactParams_);
+		// Kept until the window is judged; a class too thin to be scored yet is learned with the
+		// window that judges the strokes around it.
+		if (!injection && unjudged_.size() < 2 * static_cast<size_t>(params_.windowStrokes))
+			unjudged_.push_back({c, x});
 		if (scorer.usable()) {
 			if (const std::optional<WindowEvidence> e = window_.add(scorer.llr(x), atUs)) {
 				out.windowDone = true;
 				out.llr = e->llr;
 				if (auto change = trust.add(*e))
 					out.change = change;
+				// Adaptation: the window's strokes, now judged, if the window spoke for the user at
+				// high trust.
+				if (!injection && e->llr >= params_.adaptMinLlr &&
+				    trust.trust() >= params_.adaptMinTrust)
+					adapt(profile, realUs, out);
+				unjudged_.clear();
 			}
 		}
 	}
 
-	// Learning: never from what may be a machine's; after enrollment only at high trust.
+	// Learning: never from what may be a machine's; after enrollment only through a judged window (above).
 	if (injection)
 		return;
 	const ProfileState stateBefore = profile.state();
@@ -162,7 +206,7 @@ void TouchBehaviour::stroke(const TouchStroke &s, Profile &profile, SessionTrust
 		startEnrollment(*m, modelId_, params_.strokesNeeded, realUs);
 		out.save = true;
 	}
-	if (m->state == ProfileState::Ready && trust.trust() < params_.adaptMinTrust)
+	if (m->state == ProfileState::Ready)
 		return;
 	if (m->state == ProfileState::Enrolling) {
 		// A reset profile got the keystroke rules' needs: the touch ones are these.
@@ -179,7 +223,7 @@ void TouchBehaviour::stroke(const TouchStroke &s, Profile &profile, SessionTrust
 		out.profileState = true;
 
 	// Enrollment completed: the first ready modality starts trust afresh.
-	if (ready(profile) && !trust.ready(Modality::Touch))
+	if (!trust.ready(Modality::Touch) && ready(profile))
 		if (auto change = trust.markReady(Modality::Touch, atUs); change && !out.change)
 			out.change = change;
 }

@@ -232,6 +232,58 @@ TEST(TouchBehaviour, EnrollsThenGenuineKeepsTrustAndAnotherHandLowersIt)
 	EXPECT_EQ(trust.reasons(), std::vector<std::string>{"touch-mismatch"});
 }
 
+// The pointer side's fault of a known kind, on touch: after enrollment a
+// window is learned only once judged, at high trust *and* if its own LLR
+// speaks for the user. An impostor close enough to the user that their
+// windows score near 0 leaves the trust at its upper bound, where such a
+// window changes nothing; learning on high trust alone took every one of
+// their strokes into the profile, window after window, until it was theirs.
+TEST(TouchBehaviour, NoAdaptationFromAnImpostorsNearNeutralWindowsAtHighTrust)
+{
+	TouchBehaviourParams params;
+	TouchBehaviour b(params);
+	SessionTrust trust(0);
+	Profile profile;
+	TouchTrack track(*touchAxesFor(screenInfo()), params.strokes);
+	Hand hand = user();
+	for (const auto &f : hand.strokes(200))
+		b.frame(track, f, profile, trust, false, false, 1'700'000'000'000'000);
+	ASSERT_TRUE(b.ready(profile));
+	// The user: windows that speak for them are learned, whole, once judged.
+	unsigned adapted = 0;
+	for (const auto &f : hand.strokes(110)) {
+		const TouchOutcome out = b.frame(track, f, profile, trust, false, false, 0);
+		EXPECT_TRUE(out.learned == 0 || (out.windowDone && out.llr >= params.adaptMinLlr)) << out.llr;
+		adapted += out.learned;
+	}
+	EXPECT_GT(adapted, 0u);
+	ASSERT_GE(trust.trust(), params.adaptMinTrust);
+
+	// A hand a little unlike the user's (two fifths of the way to
+	// otherHand()): its first window scores near 0 and leaves the trust at
+	// its upper bound; learning on high trust alone took that window's
+	// strokes (and, window after window, more of a hand like it).
+	Hand near(63, 55, 300, 5.4, 74, 11);
+	near.t = hand.t;
+	near.trackingId = hand.trackingId;
+	const uint64_t seenBefore = profile.find(Modality::Touch)->eventsSeen;
+	unsigned learned = 0, neutralAtHighTrust = 0, spokeForUser = 0;
+	for (const auto &f : near.strokes(120)) {
+		const TouchOutcome out = b.frame(track, f, profile, trust, false, false, 0);
+		// Learned only as a whole judged window that spoke for the user.
+		EXPECT_TRUE(out.learned == 0 ||
+			    (out.windowDone && out.llr >= params.adaptMinLlr && out.learned == params.windowStrokes))
+			<< out.learned << " strokes learned, window " << out.windowDone << " llr " << out.llr;
+		learned += out.learned;
+		if (out.windowDone && trust.trust() >= params.adaptMinTrust)
+			(std::fabs(out.llr) < params.adaptMinLlr ? neutralAtHighTrust : spokeForUser)++;
+	}
+	EXPECT_GE(neutralAtHighTrust, 1u); // the fault's case: near 0, at high trust
+	EXPECT_EQ(spokeForUser, 0u);
+	EXPECT_EQ(learned, 0u);
+	EXPECT_EQ(profile.find(Modality::Touch)->eventsSeen, seenBefore);
+}
+
 TEST(TouchBehaviour, NothingLearnedWhileLockedOrInjected)
 {
 	TouchBehaviour b;

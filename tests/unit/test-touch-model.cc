@@ -198,3 +198,37 @@ TEST(TouchScorer, BackgroundNormMatchesDrawnStrokes)
 		z += scorer.normalized(s);
 	EXPECT_NEAR(z / n, 0.0, 0.1);
 }
+
+// The normalisations on a histogram small enough to compute by hand: one
+// feature, two bins (edge at 1), user counts 3:1, background 1:3, α = 1, so
+// P_user = (2/3, 1/3), P_bg = (1/3, 2/3) and the bin log ratios are ±log 2.
+// raw under the background: mean −(1/3)·log 2, variance 1·log²2 − (1/9)·log²2
+// = (8/9)·log²2; under the user: mean +(1/3)·log 2, the same variance.
+TEST(TouchScorer, NormalisationsByHandOnATinyHistogram)
+{
+	const TouchBinning binning = TouchBinning::fit({{0.0}, {1.0}}, 2);
+	ASSERT_EQ(binning.bin(0, 0.0), 0u);
+	ASSERT_EQ(binning.bin(0, 1.0), 1u);
+	TouchHistogram user(binning), background(binning);
+	for (double v : {0.0, 0.0, 0.0, 1.0})
+		user.add({v});
+	for (double v : {0.0, 1.0, 1.0, 1.0})
+		background.add({v});
+	const double l2 = std::log(2.0), sd = std::sqrt(8.0) / 3.0 * l2;
+	auto scorer = [&](TouchNorm norm) { return TouchScorer(binning, user, background, {2, 1.0, norm}); };
+	const TouchScorer none = scorer(TouchNorm::None);
+	EXPECT_NEAR(none.raw({0.0}), l2, 1e-12);
+	EXPECT_NEAR(none.raw({1.0}), -l2, 1e-12);
+	EXPECT_NEAR(none.backgroundMean(), -l2 / 3, 1e-12);
+	EXPECT_NEAR(none.backgroundSd(), sd, 1e-12);
+	EXPECT_NEAR(none.userMean(), l2 / 3, 1e-12);
+	EXPECT_NEAR(none.userSd(), sd, 1e-12);
+	// Z-norm against the background: (log 2 + log 2 / 3) / sd = √2.
+	EXPECT_NEAR(scorer(TouchNorm::Background).normalized({0.0}), std::sqrt(2.0), 1e-12);
+	// Span: (raw − μ_bg) / (μ_user − μ_bg) = (4/3) / (2/3) = 2, and −1 for the other bin.
+	EXPECT_NEAR(scorer(TouchNorm::Span).normalized({0.0}), 2.0, 1e-12);
+	EXPECT_NEAR(scorer(TouchNorm::Span).normalized({1.0}), -1.0, 1e-12);
+	// Two Gaussians of equal sd: z_user = 1/√2, z_bg = √2 → −½·½ + ½·2 = 0.75; the other bin −0.75.
+	EXPECT_NEAR(scorer(TouchNorm::TwoGaussian).normalized({0.0}), 0.75, 1e-12);
+	EXPECT_NEAR(scorer(TouchNorm::TwoGaussian).normalized({1.0}), -0.75, 1e-12);
+}
