@@ -572,7 +572,11 @@ int runFusionTakeover(std::span<char *const> args)
 			o.limit = n;
 		} else if (a == "--jobs" && (v = value()) && parseU64(v, n) && n >= 1 && n <= 64) {
 			o.jobs = static_cast<unsigned>(n);
-		} else if (a == "--dither-ms" && (v = value()) && parseU64(v, n) && n <= 1000) {
+		} else if (a == "--dither-ms") {
+			if (!(v = value()) || !parseU64(v, n) || n > 1000) {
+				fprintf(stderr, "tactus-eval takeover: --dither-ms needs a count in 0..1000\n");
+				return 2;
+			}
 			o.ditherMs = n;
 		} else if (a == "--set" && (v = value())) {
 			if (!setParam(v, o)) {
@@ -739,12 +743,14 @@ struct ReplayPhase {
 
 /** A Balabit session as tests/vm/test-pointer.py replays it: split into @p streams absolute pointers. */
 Result<ReplayPhase> balabitPhase(const std::string &file, uint64_t maxPauseMs, uint64_t streams, uint64_t seconds,
-				 uint64_t jitterMs, uint64_t seed, uint64_t base)
+				 uint64_t ditherMs, uint64_t jitterMs, uint64_t seed, uint64_t base)
 {
 	BalabitStats stats;
 	auto events = readBalabitSession(file, stats);
 	if (!events)
 		return events.error();
+	// The schedule's own dither, as `pointer-schedule --dither-ms` (seed 1) makes it.
+	addDeliveryJitter(*events, static_cast<double>(ditherMs), 1);
 	std::vector<ReplaySample> s = splitReplay(
 		replayTimeline(devicePointerSamples(*events), maxPauseMs * 1000, streams * seconds * 1'000'000),
 		streams);
@@ -783,7 +789,8 @@ int runPointerReplay(std::span<char *const> args)
 	o.pointer.actionsNeeded = 100; // the vm test's [Enrollment] PointerStrokes=
 	o.pointerModel = std::string(TACTUS_SOURCE_ROOT) + "/data/models/pointer.model";
 	std::string files[2];
-	uint64_t maxPauseMs = 2000, genuineSeconds = 200, impostorSeconds = 120, streams = 4, jitterMs = 0, seed = 1;
+	uint64_t maxPauseMs = 2000, genuineSeconds = 200, impostorSeconds = 120, streams = 4, jitterMs = 0, seed = 1,
+		 ditherMs = 0;
 	bool verbose = false;
 	for (size_t i = 0; i < args.size(); i++) {
 		std::string_view a = args[i];
@@ -795,9 +802,13 @@ int runPointerReplay(std::span<char *const> args)
 			files[1] = v;
 		} else if (a == "--pointer-model" && (v = value())) {
 			o.pointerModel = v;
-		} else if (a == "--max-pause-ms" && (v = value()) && parseU64(v, maxPauseMs) && maxPauseMs >= 1000) {
-		} else if (a == "--genuine-seconds" && (v = value()) && parseU64(v, genuineSeconds)) {
-		} else if (a == "--impostor-seconds" && (v = value()) && parseU64(v, impostorSeconds)) {
+		} else if (a == "--max-pause-ms" && (v = value()) && parseU64(v, maxPauseMs) && maxPauseMs >= 1000 &&
+			   maxPauseMs <= kMaxReplayPauseMs) {
+		} else if (a == "--genuine-seconds" && (v = value()) && parseU64(v, genuineSeconds) &&
+			   genuineSeconds <= kMaxReplaySeconds) {
+		} else if (a == "--impostor-seconds" && (v = value()) && parseU64(v, impostorSeconds) &&
+			   impostorSeconds <= kMaxReplaySeconds) {
+		} else if (a == "--dither-ms" && (v = value()) && parseU64(v, ditherMs) && ditherMs <= 1000) {
 		} else if (a == "--streams" && (v = value()) && parseU64(v, streams) && streams >= 1 && streams <= 16) {
 		} else if (a == "--jitter-ms" && (v = value()) && parseU64(v, jitterMs) && jitterMs <= 1000) {
 		} else if (a == "--seed" && (v = value()) && parseU64(v, seed)) {
@@ -812,10 +823,12 @@ int runPointerReplay(std::span<char *const> args)
 			fprintf(stderr,
 				"Usage: tactus-eval pointer-replay --genuine FILE --impostor FILE "
 				"[--pointer-model FILE]\n"
-				"         [--max-pause-ms MS] [--streams N] [--jitter-ms MS] [--seed N] "
+				"         [--max-pause-ms MS] [--streams N] [--dither-ms MS] [--jitter-ms MS] [--seed "
+				"N] "
 				"[--genuine-seconds S] "
 				"[--impostor-seconds S] "
 				"[--verbose]\n"
+				"         (S at most 10000, MS 1000..60000 for --max-pause-ms, 0..1000 otherwise)\n"
 				"         [--set "
 				"pointer-gain=G|pointer-window=N|pointer-llr-limit=L|pointer-enrollment=N|pointer-"
 				"adapt-llr=L]\n");
@@ -839,7 +852,7 @@ int runPointerReplay(std::span<char *const> args)
 	const uint64_t limits[2] = {genuineSeconds, impostorSeconds};
 	for (int k = 0; k < 2; k++) {
 		// The impostor's replay starts 10 s after the genuine user's end (at most 10,000 s).
-		auto phase = balabitPhase(files[k], maxPauseMs, streams, limits[k], jitterMs,
+		auto phase = balabitPhase(files[k], maxPauseMs, streams, limits[k], ditherMs, jitterMs,
 					  2 * seed + static_cast<uint64_t>(k), k == 0 ? 0 : 10'010'000'000);
 		if (!phase) {
 			fprintf(stderr, "tactus-eval pointer-replay: %s\n", phase.error().message.c_str());
@@ -901,7 +914,7 @@ int runPointerReplay(std::span<char *const> args)
 			for (PointerTrack &tr : tracks) {
 				const std::optional<uint64_t> due = tr.flushDueUs();
 				if (due && *due <= t && !reached) {
-					now = *due;
+					now = std::max(now, *due);
 					account(pointer.idle(tr, *due, profile, trust, false, false,
 							     1'700'000'000'000'000 + static_cast<int64_t>(*due)));
 				}

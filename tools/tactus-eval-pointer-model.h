@@ -40,7 +40,8 @@ inline constexpr size_t kTypeCalibrationMin = 200;
  * of @p dir; errors on stderr. @p ditherMs: each row's client time late by
  * 0..ditherMs ms (addDeliveryJitter, the k-th file in listBalabit() order
  * seeded k + 1), so that times the challenge's logger quantised to its
- * 1/64 s timer tick spread as kernel timestamps do (kBalabitDitherMs).
+ * 1/64 s timer tick spread as kernel timestamps do (the shipped model:
+ * 16 ms).
  */
 bool readBalabitActions(const std::string &dir, const PointerSegmenterConfig &config, bool tests,
 			std::vector<BalabitSessionActions> &out, double ditherMs = 0);

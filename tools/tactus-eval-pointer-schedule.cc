@@ -6,7 +6,10 @@
 // --max-pause (longer than the segmenter's 1 s pause, so every action keeps
 // its own timing and its boundaries). The library's action segmenter runs on
 // the same (shortened) timeline and marks where each action ends, so a test
-// can count the actions it sent.
+// can count the actions it sent. --dither-ms makes every row late by
+// 0..MS ms (fixed seed, order kept): the challenge's logger stamped rows with
+// a 1/64 s timer, and a replay on those ticks would reach the guest's kernel
+// on them (or not) depending on the test bed's own delivery noise.
 
 #include "tactus-eval.h"
 
@@ -38,22 +41,27 @@ const char *buttonName(BalabitButton b)
 int runPointerSchedule(std::span<char *const> args)
 {
 	std::string file;
-	uint64_t maxPauseMs = 2000, seconds = 0;
+	uint64_t maxPauseMs = 2000, seconds = 0, ditherMs = 0, seed = 1;
 	for (size_t i = 0; i < args.size(); i++) {
 		const std::string a = args[i];
 		const char *v = i + 1 < args.size() ? args[i + 1] : nullptr;
 		if (a == "--balabit" && v) {
 			file = v;
 			i++;
-		} else if (a == "--max-pause-ms" && v && parseU64(v, maxPauseMs) && maxPauseMs >= 1000) {
+		} else if (a == "--max-pause-ms" && v && parseU64(v, maxPauseMs) && maxPauseMs >= 1000 &&
+			   maxPauseMs <= kMaxReplayPauseMs) {
 			i++;
-		} else if (a == "--seconds" && v && parseU64(v, seconds)) {
+		} else if (a == "--seconds" && v && parseU64(v, seconds) && seconds <= kMaxReplaySeconds) {
+			i++;
+		} else if (a == "--dither-ms" && v && parseU64(v, ditherMs) && ditherMs <= 1000) {
+			i++;
+		} else if (a == "--dither-seed" && v && parseU64(v, seed)) {
 			i++;
 		} else {
 			fprintf(stderr,
-				"tactus-eval pointer-schedule: bad or unexpected '%s' (--max-pause-ms is at least "
-				"1000)\n",
-				a.c_str());
+				"tactus-eval pointer-schedule: bad or unexpected '%s' (--max-pause-ms is 1000..%" PRIu64
+				", --seconds at most %" PRIu64 ", --dither-ms 0..1000)\n",
+				a.c_str(), kMaxReplayPauseMs, kMaxReplaySeconds);
 			return 2;
 		}
 	}
@@ -67,6 +75,7 @@ int runPointerSchedule(std::span<char *const> args)
 		fprintf(stderr, "tactus-eval pointer-schedule: %s\n", events.error().message.c_str());
 		return 1;
 	}
+	addDeliveryJitter(*events, static_cast<double>(ditherMs), seed);
 
 	// The shortened timeline, µs from the first row.
 	PointerSegmenterConfig config;

@@ -13,9 +13,12 @@
 
 bool tactus::eval::parseU64(const char *s, uint64_t &out)
 {
+	// strtoull would take "-1" (as 2^64 - 1), leading blanks, 0x and octal.
+	if (!s || *s < '0' || *s > '9')
+		return false;
 	char *end = nullptr;
 	errno = 0;
-	unsigned long long v = strtoull(s, &end, 0);
+	unsigned long long v = strtoull(s, &end, 10);
 	if (errno || !end || *end || end == s)
 		return false;
 	out = v;

@@ -15,10 +15,13 @@ namespace tactus::eval {
 using VerbFn = int (*)(std::span<char *const> args);
 
 /**
- * An option's unsigned number (strtoull, base 0: decimal, 0x hex or 0
- * octal), all of @p s; false on anything else, empty or out of range.
+ * An option's unsigned decimal number, all of @p s (digits only: no sign,
+ * blank, 0x or octal); false on anything else, empty or above 2^64 - 1.
  */
 bool parseU64(const char *s, uint64_t &out);
+
+/** Bounds of pointer-schedule's and pointer-replay's --seconds / --max-pause-ms: s, ms. */
+inline constexpr uint64_t kMaxReplaySeconds = 10'000, kMaxReplayPauseMs = 60'000;
 
 int runInjection(std::span<char *const> args);
 int runPointerInjection(std::span<char *const> args);

@@ -40,11 +40,11 @@ namespace tactus {
 struct PointerBehaviourParams {
 	/**
 	 * Scored actions per window of evidence (their LLRs add; windows do not
-	 * overlap). 10, with windowLlrLimit 3 and the pointer gain 1: chosen by
+	 * overlap). 5, with windowLlrLimit 3 and the pointer gain 0.5: chosen by
 	 * `tactus-eval takeover AALTO --mouse BALABIT --validation --development
-	 * --limit 5 --pairs 4 --select` (see TrustParams::gain).
+	 * --limit 5 --pairs 4 --select --dither-ms 16` (see TrustParams::gain).
 	 */
-	uint32_t windowActions = 10;
+	uint32_t windowActions = 5;
 	/**
 	 * A window's summed LLR is clamped to ±this before it reaches the
 	 * trust, nats (then TrustParams::windowLlrLimit and the pointer gain

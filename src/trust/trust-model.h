@@ -70,11 +70,13 @@ struct TrustParams {
 	 * overlapping windows share events, and Wald's sum assumes independent
 	 * observations, so only the new share of a window is new evidence. A
 	 * gain above 1 credits the information overlap still adds (3.25 with a
-	 * slide of 5 in 50 gives a weight of 0.325 per window). Pointer: 1 on
-	 * windows of 10 actions clamped to ±3 nats (PointerBehaviourParams),
+	 * slide of 5 in 50 gives a weight of 0.325 per window). Pointer: 0.5 on
+	 * windows of 5 actions clamped to ±3 nats (PointerBehaviourParams),
 	 * chosen by `tactus-eval takeover AALTO --mouse BALABIT --validation
-	 * --development --limit 5 --pairs 4 --select` (development users, the
-	 * pointer model fitted on the other fold) over windows 5/10/20, limits
+	 * --development --limit 5 --pairs 4 --select --dither-ms 16`
+	 * (development users, the 17-bin pointer model fitted on the other fold,
+	 * the sessions' times off the challenge's 1/64 s ticks as a kernel's
+	 * are) over windows 5/10/20, limits
 	 * 2/3/6, gains 0.5/1/2: no setting reached 10,000 genuine actions per
 	 * false `untrusted` there, so the rule's fallback chose the fewest false
 	 * `untrusted` among the settings that caught every takeover, half
@@ -83,7 +85,7 @@ struct TrustParams {
 	 * --weights --select-trust` has too few genuine strokes to choose a
 	 * faster setting (README, Measurements).
 	 */
-	std::array<double, 3> gain = {3.25, 1.0, 2.0};
+	std::array<double, 3> gain = {3.25, 0.5, 2.0};
 	/** Enter `trusted` at trust ≥ this … */
 	double trustedEnter = 0.90;
 	/** … and leave it below this. */

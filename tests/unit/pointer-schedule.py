@@ -82,13 +82,32 @@ def main(tool):
         check(lim.returncode == 0 and all(r[0] <= 1000 for r in tactusvm.PointerSchedule(lim.stdout).rows),
               "--seconds 1 stops at 1 s")
 
+        # --dither-ms: every row late by 0..MS ms, order kept, the same
+        # events and actions; the same seed gives the same schedule.
+        def dithered(seed):
+            r = subprocess.run([tool, "pointer-schedule", "--balabit", good, "--dither-ms", "16", "--dither-seed", seed],
+                               capture_output=True, text=True)
+            return r.returncode, tactusvm.PointerSchedule(r.stdout) if r.returncode == 0 else None
+        rc1, d1 = dithered("1")
+        rc2, d2 = dithered("1")
+        rc3, d3 = dithered("2")
+        ok = rc1 == rc2 == rc3 == 0
+        check(ok and [r[1:] for r in d1.rows] == [r[1:] for r in s.rows] and len(d1.actions) == len(s.actions)
+              and all(a[0] <= b[0] for a, b in zip(d1.rows, d1.rows[1:]))
+              and d1.rows != s.rows and d1.rows == d2.rows and d1.rows != d3.rows,
+              "--dither-ms 16: the same events in order, times moved, one seed one schedule")
+
         # Garbage: a file that is not Balabit's, a missing file, bad options.
         junk = os.path.join(d, "junk")
         with open(junk, "wb") as f:
             f.write(os.urandom(4096))
         for args, want, what in (([junk], 1, "random bytes"), ([os.path.join(d, "none")], 1, "a missing file"),
                                  ([good, "--max-pause-ms", "500"], 2, "a pause below the segmenter's 1 s"),
-                                 ([good, "--seconds", "x"], 2, "a bad number")):
+                                 ([good, "--seconds", "x"], 2, "a bad number"),
+                                 ([good, "--seconds", "-1"], 2, "a negative number"),
+                                 ([good, "--seconds", "99999999999"], 2, "a huge span"),
+                                 ([good, "--dither-ms", "1001"], 2, "a dither over 1 s"),
+                                 ([good, "--dither-ms"], 2, "a missing value")):
             r = subprocess.run([tool, "pointer-schedule", "--balabit", *args], capture_output=True, text=True)
             check(r.returncode == want and "pointer-schedule:" in r.stderr and not r.stdout,
                   f"{what}: exit {r.returncode}, {r.stderr.strip()[:100]!r}")
