@@ -66,16 +66,7 @@ bool readBalabitActions(const std::string &dir, const PointerSegmenterConfig &co
 		s.training = f.training;
 		s.illegal = f.illegal;
 		s.samples = balabitSamples(*ev);
-		PointerActionSegmenter seg(config);
-		PointerAction a;
-		for (const PointerSample &x : s.samples) {
-			seg.add(x);
-			while (seg.pop(a))
-				s.actions.push_back(a);
-		}
-		seg.flush();
-		while (seg.pop(a))
-			s.actions.push_back(a);
+		s.actions = segmentPointerActions(s.samples, config);
 		out.push_back(std::move(s));
 	}
 	return true;
